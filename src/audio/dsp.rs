@@ -1,0 +1,79 @@
+//! Small sample-level operations: downmix and silence trimming.
+
+use super::Pcm;
+
+/// Average all channels into one.
+pub fn to_mono(pcm: Pcm) -> Pcm {
+    if pcm.channels <= 1 {
+        return Pcm { channels: 1, ..pcm };
+    }
+    let ch = usize::from(pcm.channels);
+    let samples = pcm
+        .samples
+        .chunks_exact(ch)
+        .map(|frame| frame.iter().sum::<f32>() / ch as f32)
+        .collect();
+    Pcm::mono(samples, pcm.rate)
+}
+
+/// Silence threshold for trimming: -50 dBFS.
+const SILENCE: f32 = 0.003_162;
+/// Audio kept on each side of the first and last loud sample, so that soft
+/// onsets and releases survive the trim.
+const TRIM_MARGIN_MS: u32 = 10;
+
+/// Remove leading and trailing silence from a mono clip, keeping a short margin.
+/// A clip that is silent throughout becomes empty.
+pub fn trim_silence(samples: &mut Vec<f32>, rate: u32) {
+    let margin = (rate * TRIM_MARGIN_MS / 1000) as usize;
+    let Some(first) = samples.iter().position(|s| s.abs() > SILENCE) else {
+        samples.clear();
+        return;
+    };
+    let last = samples.iter().rposition(|s| s.abs() > SILENCE).unwrap_or(first);
+    let end = (last + 1 + margin).min(samples.len());
+    let start = first.saturating_sub(margin);
+    samples.truncate(end);
+    samples.drain(..start);
+}
+
+/// Root mean square of a run of samples.
+pub fn rms(samples: &[f32]) -> f32 {
+    if samples.is_empty() {
+        return 0.0;
+    }
+    (samples.iter().map(|s| s * s).sum::<f32>() / samples.len() as f32).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_both_ends_with_margin() {
+        let rate = 1000; // 10 ms margin = 10 samples
+        let mut s = vec![0.0; 100];
+        s.extend(vec![0.5; 50]);
+        s.extend(vec![0.0; 100]);
+        trim_silence(&mut s, rate);
+        assert_eq!(s.len(), 70);
+        assert_eq!(s[10], 0.5);
+    }
+
+    #[test]
+    fn all_silence_becomes_empty() {
+        let mut s = vec![0.001; 100];
+        trim_silence(&mut s, 1000);
+        assert!(s.is_empty());
+    }
+
+    #[test]
+    fn downmix_averages() {
+        let p = to_mono(Pcm {
+            samples: vec![1.0, 0.0, 0.5, 0.5],
+            rate: 8000,
+            channels: 2,
+        });
+        assert_eq!(p.samples, vec![0.5, 0.5]);
+    }
+}

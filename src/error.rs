@@ -1,0 +1,146 @@
+//! The two kinds of failure podgen reports, and how each maps to an exit code.
+//!
+//! Input failures (exit 2) are about what the user wrote: the script, a file it
+//! names, a setting. They carry the file, line and column, a source snippet when
+//! there is one, and a hint. Runtime failures (exit 1) happen while working: a
+//! backend that keeps failing, a full disk. They name the item and segment.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report, SourceSpan};
+
+/// A failure, classified for the exit code.
+pub enum Failure {
+    /// Bad input: exit code 2.
+    Input(Report),
+    /// Something went wrong while rendering: exit code 1.
+    Runtime(Report),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Input(_) => 2,
+            Failure::Runtime(_) => 1,
+        }
+    }
+
+    pub fn report(&self) -> &Report {
+        match self {
+            Failure::Input(r) | Failure::Runtime(r) => r,
+        }
+    }
+
+    /// A runtime failure with a plain message.
+    pub fn runtime(message: impl fmt::Display) -> Self {
+        Failure::Runtime(Report::msg(message.to_string()))
+    }
+
+    /// An input failure with a plain message and a hint.
+    pub fn input(message: impl fmt::Display, help: impl Into<String>) -> Self {
+        Failure::Input(Report::new(
+            MietteDiagnostic::new(message.to_string()).with_help(help),
+        ))
+    }
+}
+
+impl fmt::Debug for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.report(), f)
+    }
+}
+
+pub type Result<T, E = Failure> = std::result::Result<T, E>;
+
+/// A source file the user wrote, kept so that errors can quote it.
+#[derive(Clone)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(path: &Path, text: String) -> Self {
+        SourceFile {
+            name: path.display().to_string(),
+            text: Arc::from(text),
+        }
+    }
+
+    /// `file:line:column` for a byte offset, 1-based like every editor.
+    pub fn position(&self, offset: usize) -> String {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("{}:{}:{}", self.name, line, column)
+    }
+
+    /// An input failure pointing at `span` in this file.
+    ///
+    /// The message is prefixed with `file:line:column` so that it reads well
+    /// in logs too, where the snippet is lost.
+    pub fn error(
+        &self,
+        span: Option<SourceSpan>,
+        message: impl fmt::Display,
+        label: &str,
+        help: Option<String>,
+    ) -> Failure {
+        let prefix = match span {
+            Some(s) => self.position(s.offset()),
+            None => self.name.clone(),
+        };
+        let mut diag = MietteDiagnostic::new(format!("{prefix}: {message}"));
+        if let Some(span) = span {
+            diag = diag.with_label(LabeledSpan::at(span, label));
+        }
+        if let Some(help) = help {
+            diag = diag.with_help(help);
+        }
+        let source = NamedSource::new(self.name.clone(), self.text.to_string());
+        Failure::Input(Report::new(diag).with_source_code(source))
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The known word closest to `word`, when it is close enough to be a likely typo.
+pub fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(word, k), *k))
+        .filter(|(d, k)| *d <= (k.len().max(word.len()) / 2).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_typos_and_rejects_strangers() {
+        let known = ["title", "text", "voice", "links"];
+        assert_eq!(nearest("titel", &known), Some("title"));
+        assert_eq!(nearest("txet", &known), Some("text"));
+        assert_eq!(nearest("link", &known), Some("links"));
+        assert_eq!(nearest("bananas", &known), None);
+    }
+
+    #[test]
+    fn position_is_one_based_and_counts_characters() {
+        let f = SourceFile::new(Path::new("a.yaml"), "ab\n中文x\n".to_string());
+        assert_eq!(f.position(0), "a.yaml:1:1");
+        assert_eq!(f.position(3), "a.yaml:2:1");
+        // '中' and '文' are 3 bytes each: byte 9 is 'x', the third character.
+        assert_eq!(f.position(9), "a.yaml:2:3");
+    }
+}

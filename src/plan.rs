@@ -1,0 +1,547 @@
+//! Text planning: pure text work, no audio and no network.
+//!
+//! Each intro, item and outro becomes a chapter; its text becomes paragraphs
+//! (blank line), then sentences (Chinese `。！？；`, Latin `.!?;` with an
+//! abbreviation list), then chunks that fit the voice's backend limit, split
+//! at the weakest acceptable boundary and never inside a Latin word embedded
+//! in Chinese. Each segment knows its chapter, voice, language and the pause
+//! that follows it.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::lang::{Language, is_cjk, is_han};
+use crate::script::{LoadedScript, Script};
+
+/// How long a text one request may carry, as the backend counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Most Unicode scalar values per request.
+    pub max_chars: usize,
+    /// Most UTF-8 bytes per request, for backends that count bytes.
+    pub max_bytes: Option<usize>,
+}
+
+impl Limit {
+    pub fn chars(max_chars: usize) -> Self {
+        Limit {
+            max_chars,
+            max_bytes: None,
+        }
+    }
+
+    fn fits(&self, s: &str) -> bool {
+        s.chars().count() <= self.max_chars && self.max_bytes.is_none_or(|b| s.len() <= b)
+    }
+}
+
+/// The pause that follows a segment inside its chapter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pause {
+    /// The last segment of a chapter: the timeline decides what follows.
+    End,
+    /// Between chunks of one long sentence.
+    Chunk,
+    Sentence,
+    Paragraph,
+    /// Between two lines of a dialogue.
+    Turn,
+}
+
+/// What a chapter is, for titles and messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "number")]
+pub enum ChapterKind {
+    Intro,
+    /// An item, numbered from 1 as the producer counts them.
+    Item(usize),
+    Outro,
+}
+
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    pub kind: ChapterKind,
+    pub title: String,
+    pub links: Vec<String>,
+    /// A sting played before the chapter's speech (the intro's).
+    pub lead_sting: Option<PathBuf>,
+    /// A sting played after the chapter's speech (the outro's).
+    pub tail_sting: Option<PathBuf>,
+    /// The chapter's segments, an index range into [`Plan::segments`].
+    pub segments: Range<usize>,
+}
+
+impl Chapter {
+    /// "item 3 (\"Title\")", "intro", "outro": how errors name the chapter.
+    pub fn label(&self) -> String {
+        match self.kind {
+            ChapterKind::Intro => "intro".into(),
+            ChapterKind::Outro => "outro".into(),
+            ChapterKind::Item(n) => format!("item {n} ({:?})", self.title),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// Index into [`Plan::chapters`].
+    pub chapter: usize,
+    /// Position inside the chapter, for messages: paragraph (or dialogue
+    /// line), sentence and chunk, each from 1.
+    pub paragraph: usize,
+    pub sentence: usize,
+    pub chunk: usize,
+    /// The voice name as the script gives it.
+    pub voice: String,
+    pub language: Language,
+    pub text: String,
+    pub pause_after: Pause,
+}
+
+/// Everything that will be spoken and played, in order.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub chapters: Vec<Chapter>,
+    pub segments: Vec<Segment>,
+}
+
+impl Plan {
+    /// Voice names in order of first appearance.
+    pub fn voice_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for s in &self.segments {
+            if !names.contains(&s.voice) {
+                names.push(s.voice.clone());
+            }
+        }
+        names
+    }
+
+    /// "item 3 (\"Title\"), paragraph 2, sentence 1" for error messages.
+    pub fn describe(&self, segment: usize) -> String {
+        let s = &self.segments[segment];
+        let mut d = format!(
+            "{}, paragraph {}, sentence {}",
+            self.chapters[s.chapter].label(),
+            s.paragraph,
+            s.sentence
+        );
+        if s.chunk > 1 {
+            d.push_str(&format!(", part {}", s.chunk));
+        }
+        d
+    }
+}
+
+/// The voice name used where the script names none.
+pub const DEFAULT_VOICE: &str = "narrator";
+
+/// Plan a validated script. `limit_for` gives the request limit of a voice.
+pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit) -> Plan {
+    let s: &Script = &loaded.script;
+    let default_voice = s.voice.as_ref().map_or(DEFAULT_VOICE, |v| v.value.trim());
+    let script_lang = s.language.as_ref().and_then(|l| Language::from_tag(&l.value));
+    let chinese_show = script_lang.map_or_else(
+        || Language::guess(&s.title.value).is_chinese(),
+        Language::is_chinese,
+    );
+    let mut plan = Plan {
+        chapters: Vec::new(),
+        segments: Vec::new(),
+    };
+    let mut builder = Builder {
+        plan: &mut plan,
+        limit_for,
+    };
+    let str_of = |v: &Option<serde_saphyr::Spanned<String>>| v.as_ref().map(|v| v.value.trim().to_string());
+
+    if let Some(intro) = &s.intro {
+        let b = &intro.value;
+        let title = str_of(&b.title).unwrap_or_else(|| if chinese_show { "开场" } else { "Intro" }.into());
+        let voice = str_of(&b.voice).unwrap_or_else(|| default_voice.into());
+        let lang = pick_language(&b.language, script_lang);
+        builder.chapter(ChapterKind::Intro, title, vec![], |c| {
+            c.lead_sting = b.sting.as_ref().map(|p| loaded.base_dir.join(&p.value));
+        });
+        if let Some(t) = &b.text {
+            builder.text(&t.value, &voice, lang);
+        }
+        builder.close_chapter();
+    }
+    for (i, item) in s.items.value.iter().enumerate() {
+        let it = &item.value;
+        let voice = str_of(&it.voice).unwrap_or_else(|| default_voice.into());
+        let lang = pick_language(&it.language, script_lang);
+        let links = it.links.iter().map(|l| l.value.trim().to_string()).collect();
+        builder.chapter(ChapterKind::Item(i + 1), it.title.value.trim().into(), links, |_| {});
+        if let Some(t) = &it.text {
+            builder.text(&t.value, &voice, lang);
+        }
+        if let Some(lines) = &it.lines {
+            for line in &lines.value {
+                let line_voice = str_of(&line.value.voice).unwrap_or_else(|| voice.clone());
+                builder.dialogue_line(&line.value.text.value, &line_voice, lang);
+            }
+        }
+        builder.close_chapter();
+    }
+    if let Some(outro) = &s.outro {
+        let b = &outro.value;
+        let title = str_of(&b.title).unwrap_or_else(|| if chinese_show { "结束" } else { "Outro" }.into());
+        let voice = str_of(&b.voice).unwrap_or_else(|| default_voice.into());
+        let lang = pick_language(&b.language, script_lang);
+        builder.chapter(ChapterKind::Outro, title, vec![], |c| {
+            c.tail_sting = b.sting.as_ref().map(|p| loaded.base_dir.join(&p.value));
+        });
+        if let Some(t) = &b.text {
+            builder.text(&t.value, &voice, lang);
+        }
+        builder.close_chapter();
+    }
+    plan
+}
+
+fn pick_language(own: &Option<serde_saphyr::Spanned<String>>, script: Option<Language>) -> Option<Language> {
+    own.as_ref().and_then(|l| Language::from_tag(&l.value)).or(script)
+}
+
+struct Builder<'a> {
+    plan: &'a mut Plan,
+    limit_for: &'a dyn Fn(&str) -> Limit,
+}
+
+impl Builder<'_> {
+    fn chapter(&mut self, kind: ChapterKind, title: String, links: Vec<String>, f: impl FnOnce(&mut Chapter)) {
+        let start = self.plan.segments.len();
+        let mut c = Chapter {
+            kind,
+            title,
+            links,
+            lead_sting: None,
+            tail_sting: None,
+            segments: start..start,
+        };
+        f(&mut c);
+        self.plan.chapters.push(c);
+    }
+
+    fn close_chapter(&mut self) {
+        let end = self.plan.segments.len();
+        let c = self.plan.chapters.last_mut().expect("a chapter is open");
+        c.segments.end = end;
+        if let Some(last) = self.plan.segments[c.segments.clone()].last_mut() {
+            last.pause_after = Pause::End;
+        }
+    }
+
+    fn text(&mut self, text: &str, voice: &str, lang: Option<Language>) {
+        for paragraph in paragraphs(text) {
+            self.paragraph(&paragraph, voice, lang, Pause::Paragraph);
+        }
+    }
+
+    fn dialogue_line(&mut self, text: &str, voice: &str, lang: Option<Language>) {
+        for paragraph in paragraphs(text) {
+            self.paragraph(&paragraph, voice, lang, Pause::Paragraph);
+        }
+        if let Some(last) = self.plan.segments.last_mut() {
+            last.pause_after = Pause::Turn;
+        }
+    }
+
+    fn paragraph(&mut self, paragraph: &str, voice: &str, lang: Option<Language>, pause: Pause) {
+        let chapter = self.plan.chapters.len() - 1;
+        let start = self.plan.chapters[chapter].segments.start;
+        let paragraph_no = self.plan.segments[start..]
+            .last()
+            .map_or(1, |s| s.paragraph + 1);
+        let language = lang.unwrap_or_else(|| Language::guess(paragraph));
+        let limit = (self.limit_for)(voice);
+        for (si, sentence) in sentences(paragraph).iter().enumerate() {
+            let parts = chunks(sentence, limit);
+            let n = parts.len();
+            for (ci, part) in parts.into_iter().enumerate() {
+                self.plan.segments.push(Segment {
+                    chapter,
+                    paragraph: paragraph_no,
+                    sentence: si + 1,
+                    chunk: ci + 1,
+                    voice: voice.to_string(),
+                    language,
+                    text: part,
+                    pause_after: if ci + 1 < n { Pause::Chunk } else { Pause::Sentence },
+                });
+            }
+        }
+        if let Some(last) = self.plan.segments.last_mut() {
+            last.pause_after = pause;
+        }
+    }
+}
+
+/// Paragraphs of a text: separated by blank lines. The lines inside one
+/// paragraph are joined, with a space only where Latin text meets Latin text.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let needs_space = match (current.chars().last(), line.chars().next()) {
+            (Some(a), Some(b)) => !(is_cjk(a) || is_cjk(b)),
+            _ => false,
+        };
+        if needs_space {
+            current.push(' ');
+        }
+        current.push_str(line);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    // Runs of spaces and tabs inside a paragraph are one space.
+    out.into_iter()
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| p.chars().any(char::is_alphanumeric))
+        .collect()
+}
+
+/// Abbreviations whose full stop does not end a sentence (compared lower-case).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co",
+    "corp", "no", "vol", "fig", "approx", "dept", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "a.m", "p.m", "ph.d",
+];
+
+/// Closing quotes and brackets that stay with the sentence they close.
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | '”' | '’' | '」' | '』' | ')' | '）' | ']' | '】' | '》' | '〉')
+}
+
+/// Sentences of one paragraph. Chinese `。！？；` (and `!?;` in their full-width
+/// forms) always end a sentence; Latin `.!?;` end one when followed by a space,
+/// the end, or Chinese text, except after a known abbreviation or an initial.
+pub fn sentences(paragraph: &str) -> Vec<String> {
+    let chars: Vec<char> = paragraph.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let ends = match c {
+            '。' | '！' | '？' | '；' | '｡' => true,
+            '!' | '?' | ';' => latin_break_follows(&chars, i + 1),
+            '.' => latin_break_follows(&chars, i + 1) && !is_abbreviation(&chars[start..i]),
+            _ => false,
+        };
+        if ends {
+            // Keep runs like "?!" or "。」" together.
+            let mut j = i + 1;
+            while j < chars.len() && (is_closer(chars[j]) || matches!(chars[j], '。' | '！' | '？' | '!' | '?' | '.')) {
+                j += 1;
+            }
+            push_trimmed(&mut out, &chars[start..j]);
+            start = j;
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    push_trimmed(&mut out, &chars[start..]);
+    out
+}
+
+fn push_trimmed(out: &mut Vec<String>, chars: &[char]) {
+    let s: String = chars.iter().collect();
+    let s = s.trim();
+    if s.chars().any(char::is_alphanumeric) {
+        out.push(s.to_string());
+    } else if let (Some(last), false) = (out.last_mut(), s.is_empty()) {
+        // Stray punctuation or an emoji after a sentence stays with it.
+        last.push_str(s);
+    }
+}
+
+/// After Latin `.!?;` at `i-1`: a space, the end, or Chinese text (possibly
+/// after closing quotes) make it a sentence end.
+fn latin_break_follows(chars: &[char], mut i: usize) -> bool {
+    while i < chars.len() && is_closer(chars[i]) {
+        i += 1;
+    }
+    i >= chars.len() || chars[i].is_whitespace() || is_han(chars[i])
+}
+
+/// Whether the word before a full stop is an abbreviation or an initial.
+fn is_abbreviation(before: &[char]) -> bool {
+    let word: String = before
+        .iter()
+        .rev()
+        .take_while(|c| !c.is_whitespace() && !is_cjk(**c) && !matches!(c, '(' | '"' | '“'))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let lower = word.to_lowercase();
+    if ABBREVIATIONS.contains(&lower.as_str()) {
+        return true;
+    }
+    // A single capital letter is an initial: "J. Smith".
+    let mut it = word.chars();
+    matches!((it.next(), it.next()), (Some(c), None) if c.is_uppercase())
+}
+
+/// How good a place between two characters is for splitting a long sentence.
+/// Higher is better; `None` is never (inside a Latin word).
+fn boundary_strength(prev: char, next: char) -> Option<u8> {
+    const CLAUSE: &str = "，,、：:—–…）)」』\"”";
+    if CLAUSE.contains(prev) {
+        return Some(4);
+    }
+    if next.is_whitespace() || prev.is_whitespace() {
+        return Some(3);
+    }
+    if is_cjk(prev) || is_cjk(next) {
+        return Some(2);
+    }
+    // Both sides Latin-ish (letters, digits, '-', '.', ...): one word.
+    None
+}
+
+/// Split a sentence into chunks that fit `limit`, cutting at the strongest
+/// boundary available (clause punctuation, then spaces, then between Chinese
+/// characters), as late as possible. A Latin word is cut only if it alone is
+/// longer than the limit.
+pub fn chunks(sentence: &str, limit: Limit) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest: &str = sentence.trim();
+    while !limit.fits(rest) {
+        // Byte offsets of every character boundary that keeps the head within the limit.
+        let mut best: Option<(u8, usize)> = None;
+        let mut fallback = None;
+        let mut prev: Option<char> = None;
+        let mut count = 0;
+        for (offset, c) in rest.char_indices() {
+            if count > 0 {
+                let head = &rest[..offset];
+                if !limit.fits(head) {
+                    break;
+                }
+                fallback = Some(offset);
+                if let Some(strength) = boundary_strength(prev.unwrap_or(' '), c) {
+                    if best.is_none_or(|(s, _)| strength >= s) {
+                        best = Some((strength, offset));
+                    }
+                }
+            }
+            prev = Some(c);
+            count += 1;
+        }
+        let cut = match (best, fallback) {
+            (Some((_, at)), _) => at,
+            (None, Some(at)) => at,
+            // Not even one character fits: the limit is below one character.
+            (None, None) => rest.chars().next().map_or(rest.len(), char::len_utf8),
+        };
+        let (head, tail) = rest.split_at(cut);
+        if !head.trim().is_empty() {
+            out.push(head.trim().to_string());
+        }
+        rest = tail.trim_start();
+    }
+    if !rest.is_empty() {
+        out.push(rest.to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_split_on_blank_lines_and_join_lines() {
+        let p = paragraphs("第一行。\n第二行。\n\n  \nFirst line\nsecond line.\n");
+        assert_eq!(p, vec!["第一行。第二行。", "First line second line."]);
+    }
+
+    #[test]
+    fn chinese_and_latin_sentences() {
+        let s = sentences("今天的新闻很多。OpenAI 发布了 GPT-5！股市上涨了3.5%，你怎么看？Dr. Smith said: \"It's fine.\" Then he left.");
+        assert_eq!(
+            s,
+            vec![
+                "今天的新闻很多。",
+                "OpenAI 发布了 GPT-5！",
+                "股市上涨了3.5%，你怎么看？",
+                "Dr. Smith said: \"It's fine.\"",
+                "Then he left.",
+            ]
+        );
+    }
+
+    #[test]
+    fn latin_stop_before_chinese_ends_a_sentence_but_decimals_do_not() {
+        let s = sentences("He said hi.然后走了。价格是4.68倍；好的");
+        assert_eq!(s, vec!["He said hi.", "然后走了。", "价格是4.68倍；", "好的"]);
+    }
+
+    #[test]
+    fn initials_and_abbreviations() {
+        let s = sentences("J. R. Smith met e.g. Mr. Li at 5 p.m. today. Done.");
+        assert_eq!(s, vec!["J. R. Smith met e.g. Mr. Li at 5 p.m. today.", "Done."]);
+    }
+
+    #[test]
+    fn chunks_prefer_clause_punctuation() {
+        let c = chunks("这是第一部分，这是第二部分，这是第三部分。", Limit::chars(14));
+        assert_eq!(c, vec!["这是第一部分，这是第二部分，", "这是第三部分。"]);
+        for part in &c {
+            assert!(part.chars().count() <= 14);
+        }
+    }
+
+    #[test]
+    fn chunks_never_split_latin_words_inside_chinese() {
+        let text = "研究者推出Instructions Per Clock指标和TransAgents框架以及Mean Average Precision平均精度";
+        // From the longest word up: shorter limits must cut words (tested below).
+        for max in 12..40 {
+            let c = chunks(text, Limit::chars(max));
+            for part in &c {
+                assert!(part.chars().count() <= max, "{part:?} > {max}");
+            }
+            // Every Latin word of the input appears whole in some chunk.
+            for word in ["Instructions", "Per", "Clock", "TransAgents", "Mean", "Average", "Precision"] {
+                assert!(c.iter().any(|p| p.contains(word)), "{word} split at max {max}: {c:?}");
+            }
+            let joined: String = c.concat().chars().filter(|c| !c.is_whitespace()).collect();
+            let orig: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            assert_eq!(joined, orig);
+        }
+    }
+
+    #[test]
+    fn chunks_respect_byte_limits() {
+        let limit = Limit {
+            max_chars: 1000,
+            max_bytes: Some(20),
+        };
+        let c = chunks("中文字符每个三个字节长度", limit);
+        assert!(c.iter().all(|p| p.len() <= 20), "{c:?}");
+        assert_eq!(c.concat(), "中文字符每个三个字节长度");
+    }
+
+    #[test]
+    fn a_word_longer_than_the_limit_is_cut_as_a_last_resort() {
+        let c = chunks("Pneumonoultramicroscopic", Limit::chars(10));
+        assert_eq!(c.concat(), "Pneumonoultramicroscopic");
+        assert!(c.iter().all(|p| p.chars().count() <= 10));
+    }
+}

@@ -1,0 +1,453 @@
+//! The digest script, `issue.yaml`: its types, loading with source positions,
+//! and validation (DESIGN.md section 2).
+//!
+//! Loading never guesses: an unknown key is an error with the nearest known
+//! key as a hint, and every value that can be wrong keeps its span so the
+//! error can point at it.
+
+use std::path::{Path, PathBuf};
+
+use miette::SourceSpan;
+use serde::Deserialize;
+use serde_saphyr::{Location, Spanned};
+
+use crate::error::{Failure, Result, SourceFile, nearest};
+
+/// One issue of a digest show, as the producer wrote it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Script {
+    pub show: Spanned<String>,
+    pub title: Spanned<String>,
+    pub episode: Option<Spanned<String>>,
+    pub date: Option<Spanned<String>>,
+    pub language: Option<Spanned<String>>,
+    pub voice: Option<Spanned<String>>,
+    pub cover: Option<Spanned<String>>,
+    pub intro: Option<Spanned<Bookend>>,
+    pub items: Spanned<Vec<Spanned<Item>>>,
+    pub outro: Option<Spanned<Bookend>>,
+}
+
+/// The intro or the outro: an optional sting and optional spoken text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bookend {
+    /// Chapter title; defaults to "Intro"/"Outro" (or 开场/结束 for Chinese shows).
+    pub title: Option<Spanned<String>>,
+    pub sting: Option<Spanned<String>>,
+    pub text: Option<Spanned<String>>,
+    pub voice: Option<Spanned<String>>,
+    pub language: Option<Spanned<String>>,
+}
+
+/// One news item: a chapter of the episode.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub title: Spanned<String>,
+    pub text: Option<Spanned<String>>,
+    pub lines: Option<Spanned<Vec<Spanned<Line>>>>,
+    pub voice: Option<Spanned<String>>,
+    pub language: Option<Spanned<String>>,
+    #[serde(default)]
+    pub links: Vec<Spanned<String>>,
+    pub image: Option<Spanned<String>>,
+}
+
+/// One line of a dialogue item.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    pub voice: Option<Spanned<String>>,
+    pub text: Spanned<String>,
+}
+
+/// A script loaded from disk, with what is needed to report errors against it.
+pub struct LoadedScript {
+    pub script: Script,
+    pub source: SourceFile,
+    /// The folder of the issue file: relative paths in the script start here.
+    pub base_dir: PathBuf,
+}
+
+/// The byte span of a value in the source, if the parser knew it.
+pub fn span_of(location: &Location) -> Option<SourceSpan> {
+    if location.line() == 0 {
+        return None;
+    }
+    let span = location.span();
+    let offset = span.byte_offset()? as usize;
+    let len = span.byte_len().unwrap_or(0) as usize;
+    Some(SourceSpan::new(offset.into(), len))
+}
+
+pub fn span<T>(value: &Spanned<T>) -> Option<SourceSpan> {
+    span_of(&value.referenced)
+}
+
+/// Read and parse `path`. Syntax errors, wrong types, missing and unknown keys
+/// are reported here; semantic checks are in [`validate`].
+pub fn load(path: &Path) -> Result<LoadedScript> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Failure::input(
+            format!("cannot read the script {}: {e}", path.display()),
+            "give the path of an issue.yaml file",
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Failure::input(
+            format!(
+                "{}: the script is not UTF-8 text (invalid byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
+            "save the file as UTF-8",
+        )
+    })?;
+    let source = SourceFile::new(path, text);
+    let script: Script = serde_saphyr::from_str(&source.text).map_err(|e| yaml_error(&source, &e))?;
+    let base_dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
+    Ok(LoadedScript {
+        script,
+        source,
+        base_dir,
+    })
+}
+
+/// Turn a YAML parse or shape error into a report with a snippet and, for an
+/// unknown key, the nearest known key.
+fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error) -> Failure {
+    if let serde_saphyr::Error::SerdeUnknownField {
+        field,
+        expected,
+        location,
+    } = err
+    {
+        let help = match nearest(field, expected) {
+            Some(k) => format!("did you mean `{k}`? Known keys here: {}", expected.join(", ")),
+            None => format!("known keys here: {}", expected.join(", ")),
+        };
+        return source.error(
+            span_of(location),
+            format!("unknown key `{field}`"),
+            "not a key podgen knows",
+            Some(help),
+        );
+    }
+    // serde-saphyr's own miette report carries the snippet and the position.
+    let report = serde_saphyr::miette::to_miette_report(err, &source.text, &source.name);
+    let prefix = err
+        .location()
+        .and_then(|l| span_of(&l))
+        .map(|s| source.position(s.offset()))
+        .unwrap_or_else(|| source.name.clone());
+    Failure::Input(report.wrap_err(format!("{prefix}: the script is not valid issue.yaml")))
+}
+
+/// Semantic checks on a parsed script: required text is present, files exist,
+/// dates and tags are well formed. Returns every problem found, first first.
+pub fn validate(loaded: &LoadedScript) -> Result<()> {
+    let s = &loaded.script;
+    let src = &loaded.source;
+    let blank = |v: &Spanned<String>, what: &str| -> Result<()> {
+        if v.value.trim().is_empty() {
+            return Err(src.error(
+                span(v),
+                format!("{what} is empty"),
+                "empty",
+                Some(format!("write the {what}")),
+            ));
+        }
+        Ok(())
+    };
+    blank(&s.show, "show name")?;
+    blank(&s.title, "episode title")?;
+    if let Some(ep) = &s.episode {
+        check_slug(src, ep)?;
+    }
+    if let Some(date) = &s.date {
+        check_date(src, date)?;
+    }
+    for lang in [&s.language].into_iter().flatten() {
+        check_language(src, lang)?;
+    }
+    if let Some(v) = &s.voice {
+        blank(v, "voice name")?;
+    }
+    if let Some(cover) = &s.cover {
+        check_file(loaded, cover, "cover image")?;
+    }
+    for (bookend, name) in [(&s.intro, "intro"), (&s.outro, "outro")] {
+        let Some(b) = bookend else { continue };
+        let has_text = b.value.text.as_ref().is_some_and(|t| !t.value.trim().is_empty());
+        if b.value.sting.is_none() && !has_text {
+            return Err(src.error(
+                span(b),
+                format!("the {name} has neither text nor a sting"),
+                "nothing to play",
+                Some(format!("add `text:` or `sting:` to the {name}, or remove it")),
+            ));
+        }
+        if let Some(t) = &b.value.text {
+            check_speakable(src, t, &format!("the {name}'s text"))?;
+        }
+        if let Some(sting) = &b.value.sting {
+            check_file(loaded, sting, "sting")?;
+            crate::audio::decode::probe_file(&loaded.base_dir.join(&sting.value)).map_err(|e| {
+                src.error(
+                    span(sting),
+                    format!("the {name} sting cannot be decoded: {e}"),
+                    "this file",
+                    Some("use a WAV, FLAC, MP3 or Ogg Vorbis file".into()),
+                )
+            })?;
+        }
+        for v in [&b.value.voice, &b.value.title].into_iter().flatten() {
+            blank(v, &format!("{name} field"))?;
+        }
+        if let Some(l) = &b.value.language {
+            check_language(src, l)?;
+        }
+    }
+    if s.items.value.is_empty() {
+        return Err(src.error(
+            span(&s.items),
+            "the script has no items",
+            "empty list",
+            Some("add at least one item with a `title:` and a `text:`".into()),
+        ));
+    }
+    for (i, item) in s.items.value.iter().enumerate() {
+        let n = i + 1;
+        let it = &item.value;
+        let name = format!("item {n} ({:?})", it.title.value.trim());
+        if it.title.value.trim().is_empty() {
+            return Err(src.error(
+                span(&it.title),
+                format!("item {n} has an empty title"),
+                "empty",
+                Some("every item is a chapter and needs a title".into()),
+            ));
+        }
+        match (&it.text, &it.lines) {
+            (Some(_), Some(lines)) => {
+                return Err(src.error(
+                    span(lines),
+                    format!("{name} has both `text:` and `lines:`"),
+                    "second source of speech",
+                    Some("use `text:` for one voice or `lines:` for a dialogue, not both".into()),
+                ));
+            }
+            (None, None) => {
+                return Err(src.error(
+                    span(item),
+                    format!("{name} has no `text:` (or `lines:`)"),
+                    "nothing to read here",
+                    Some("add `text: |` with what should be read".into()),
+                ));
+            }
+            (Some(t), None) => check_speakable(src, t, &format!("the text of {name}"))?,
+            (None, Some(lines)) => {
+                if lines.value.is_empty() {
+                    return Err(src.error(
+                        span(lines),
+                        format!("{name} has an empty `lines:` list"),
+                        "empty list",
+                        Some("add lines like `- {voice: host, text: ...}`".into()),
+                    ));
+                }
+                for (j, line) in lines.value.iter().enumerate() {
+                    check_speakable(src, &line.value.text, &format!("line {} of {name}", j + 1))?;
+                    if let Some(v) = &line.value.voice {
+                        blank(v, "voice name")?;
+                    }
+                }
+            }
+        }
+        if let Some(v) = &it.voice {
+            blank(v, "voice name")?;
+        }
+        if let Some(l) = &it.language {
+            check_language(src, l)?;
+        }
+        for link in &it.links {
+            check_url(src, link)?;
+        }
+        if let Some(image) = &it.image {
+            check_file(loaded, image, "chapter image")?;
+        }
+    }
+    Ok(())
+}
+
+/// Text that a voice can read: not empty, and with at least one letter or digit.
+fn check_speakable(src: &SourceFile, text: &Spanned<String>, what: &str) -> Result<()> {
+    if text.value.trim().is_empty() {
+        return Err(src.error(
+            span(text),
+            format!("{what} is empty"),
+            "empty",
+            Some("write what should be read, or remove the entry".into()),
+        ));
+    }
+    if !text.value.chars().any(char::is_alphanumeric) {
+        return Err(src.error(
+            span(text),
+            format!("{what} has no letters or digits to read"),
+            "nothing speakable",
+            None,
+        ));
+    }
+    Ok(())
+}
+
+fn check_file(loaded: &LoadedScript, value: &Spanned<String>, what: &str) -> Result<()> {
+    let path = loaded.base_dir.join(&value.value);
+    if !path.is_file() {
+        return Err(loaded.source.error(
+            span(value),
+            format!("{what} not found: {}", path.display()),
+            "no such file",
+            Some("paths in the script are relative to the folder of the issue file".into()),
+        ));
+    }
+    Ok(())
+}
+
+fn check_slug(src: &SourceFile, ep: &Spanned<String>) -> Result<()> {
+    let v = &ep.value;
+    let ok = !v.is_empty()
+        && !v.starts_with('.')
+        && v.len() <= 100
+        && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if !ok {
+        return Err(src.error(
+            span(ep),
+            format!("episode id {v:?} is not a safe file name"),
+            "used as a file name",
+            Some("use letters, digits, '-', '_' and '.', like `2024-06-2`".into()),
+        ));
+    }
+    Ok(())
+}
+
+fn check_date(src: &SourceFile, date: &Spanned<String>) -> Result<()> {
+    if parse_iso_date(&date.value).is_none() {
+        return Err(src.error(
+            span(date),
+            format!("date {:?} is not an ISO date", date.value),
+            "expected YYYY-MM-DD",
+            Some("write the date like 2024-06-10".into()),
+        ));
+    }
+    Ok(())
+}
+
+/// (year, month, day) of a `YYYY-MM-DD` date that exists in the calendar.
+pub fn parse_iso_date(s: &str) -> Option<(u32, u32, u32)> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<u32>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    ((1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize]).then_some((y, m, d))
+}
+
+fn check_language(src: &SourceFile, lang: &Spanned<String>) -> Result<()> {
+    if crate::lang::Language::from_tag(&lang.value).is_none() {
+        return Err(src.error(
+            span(lang),
+            format!("language {:?} is not one podgen can speak yet", lang.value),
+            "unsupported language",
+            Some("use a BCP-47 tag for Chinese (zh, zh-CN, cmn) or English (en, en-US, en-GB)".into()),
+        ));
+    }
+    Ok(())
+}
+
+fn check_url(src: &SourceFile, link: &Spanned<String>) -> Result<()> {
+    let v = link.value.trim();
+    let ok = (v.starts_with("https://") || v.starts_with("http://"))
+        && v.len() > "https://".len()
+        && !v.chars().any(char::is_whitespace);
+    if !ok {
+        return Err(src.error(
+            span(link),
+            format!("link {v:?} is not an http(s) URL"),
+            "not a URL",
+            Some("write the full address, like https://example.com/post".into()),
+        ));
+    }
+    Ok(())
+}
+
+/// The episode id: the script's `episode`, else the date and the ASCII words
+/// of the title, else a short hash of the title.
+pub fn episode_id(s: &Script) -> String {
+    if let Some(ep) = &s.episode {
+        return ep.value.clone();
+    }
+    let mut slug = String::new();
+    for c in s.title.value.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-').to_string();
+    match (&s.date, slug.is_empty()) {
+        (Some(d), true) => d.value.clone(),
+        (Some(d), false) => format!("{}-{slug}", d.value),
+        (None, false) => slug,
+        (None, true) => {
+            let hash = crate::hash::hex(s.title.value.as_bytes());
+            format!("episode-{}", &hash[..8])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(yaml: &str) -> std::result::Result<Script, serde_saphyr::Error> {
+        serde_saphyr::from_str(yaml)
+    }
+
+    #[test]
+    fn dates_must_exist() {
+        assert_eq!(parse_iso_date("2024-06-10"), Some((2024, 6, 10)));
+        assert_eq!(parse_iso_date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(parse_iso_date("2023-02-29"), None);
+        assert_eq!(parse_iso_date("2024-13-01"), None);
+        assert_eq!(parse_iso_date("2024-6-10"), None);
+    }
+
+    #[test]
+    fn episode_id_falls_back_to_date_and_title_words() {
+        let s = parse("show: S\ntitle: 2024年6月 Weekly!\ndate: 2024-06-10\nitems: [{title: a, text: b}]\n")
+            .unwrap();
+        assert_eq!(episode_id(&s), "2024-06-10-2024-6-weekly");
+        let s = parse("show: S\ntitle: 第二期\ndate: 2024-06-10\nitems: [{title: a, text: b}]\n").unwrap();
+        assert_eq!(episode_id(&s), "2024-06-10");
+        let s = parse("show: S\ntitle: 第二期\nitems: [{title: a, text: b}]\n").unwrap();
+        assert!(episode_id(&s).starts_with("episode-"));
+    }
+
+    #[test]
+    fn spans_point_at_values() {
+        let s = parse("show: S\ntitle: T\nitems:\n  - title: a\n    text: hello\n").unwrap();
+        let item = &s.items.value[0].value;
+        let sp = span(item.text.as_ref().unwrap()).unwrap();
+        assert_eq!(&"show: S\ntitle: T\nitems:\n  - title: a\n    text: hello\n"[sp.offset()..sp.offset() + 5], "hello");
+    }
+}

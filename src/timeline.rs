@@ -1,0 +1,243 @@
+//! The timeline: where every clip, pause and sting sits on the master, in
+//! samples. Pure: it sees lengths, not audio.
+//!
+//! Chapter and transcript times are read off this layout (sample counts),
+//! never summed from floating-point seconds.
+
+use serde::Serialize;
+
+use crate::plan::{Pause, Plan};
+
+/// Pause lengths in samples at the episode rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Pauses {
+    pub chunk: u64,
+    pub sentence: u64,
+    pub paragraph: u64,
+    pub turn: u64,
+    /// Between two chapters.
+    pub item: u64,
+    /// Between a sting and the speech next to it.
+    pub sting: u64,
+}
+
+impl Pauses {
+    /// The DESIGN.md defaults (sentence 250 ms, paragraph 600 ms, item 1000 ms),
+    /// plus 120 ms inside a split sentence, 400 ms between dialogue turns and
+    /// 500 ms between a sting and speech.
+    pub fn default_at(rate: u32) -> Self {
+        let ms = |m: u64| m * u64::from(rate) / 1000;
+        Pauses {
+            chunk: ms(120),
+            sentence: ms(250),
+            paragraph: ms(600),
+            turn: ms(400),
+            item: ms(1000),
+            sting: ms(500),
+        }
+    }
+
+    fn after(&self, pause: Pause) -> u64 {
+        match pause {
+            Pause::End => 0,
+            Pause::Chunk => self.chunk,
+            Pause::Sentence => self.sentence,
+            Pause::Paragraph => self.paragraph,
+            Pause::Turn => self.turn,
+        }
+    }
+}
+
+/// What fills a stretch of the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Source {
+    /// A spoken segment, by index into the plan's segments.
+    Speech { segment: usize },
+    /// A chapter's lead sting (played before its speech).
+    LeadSting { chapter: usize },
+    /// A chapter's tail sting (played after its speech).
+    TailSting { chapter: usize },
+    Silence,
+}
+
+/// One stretch of the timeline: `[start, start + len)` in samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Piece {
+    #[serde(flatten)]
+    pub source: Source,
+    pub start: u64,
+    pub len: u64,
+}
+
+/// A span in samples, `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start: u64,
+    pub end: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeline {
+    pub rate: u32,
+    /// Contiguous pieces from sample 0 to `total`.
+    pub pieces: Vec<Piece>,
+    /// One per plan chapter: from its first sample to the next chapter's.
+    pub chapters: Vec<Span>,
+    /// One per plan segment: where its speech sits.
+    pub segments: Vec<Span>,
+    pub total: u64,
+}
+
+/// Lengths of everything the timeline places, in samples.
+pub struct Lengths<'a> {
+    pub speech: &'a [u64],
+    /// Per chapter: its lead and tail sting lengths, when it has them.
+    pub lead_sting: &'a [Option<u64>],
+    pub tail_sting: &'a [Option<u64>],
+}
+
+/// Lay out `plan`: per chapter, lead sting, speech with its pauses, tail
+/// sting; an item pause between chapters.
+pub fn lay_out(plan: &Plan, lengths: &Lengths, pauses: &Pauses, rate: u32) -> Timeline {
+    let mut t = Timeline {
+        rate,
+        pieces: Vec::new(),
+        chapters: Vec::with_capacity(plan.chapters.len()),
+        segments: vec![Span { start: 0, end: 0 }; plan.segments.len()],
+        total: 0,
+    };
+    let push = |t: &mut Timeline, source: Source, len: u64| {
+        if len > 0 {
+            t.pieces.push(Piece {
+                source,
+                start: t.total,
+                len,
+            });
+            t.total += len;
+        }
+    };
+    for (ci, chapter) in plan.chapters.iter().enumerate() {
+        if ci > 0 {
+            push(&mut t, Source::Silence, pauses.item);
+        }
+        let start = t.total;
+        let has_speech = !chapter.segments.is_empty();
+        if let Some(len) = lengths.lead_sting[ci] {
+            push(&mut t, Source::LeadSting { chapter: ci }, len);
+            if has_speech {
+                push(&mut t, Source::Silence, pauses.sting);
+            }
+        }
+        for si in chapter.segments.clone() {
+            let seg_start = t.total;
+            push(&mut t, Source::Speech { segment: si }, lengths.speech[si]);
+            t.segments[si] = Span {
+                start: seg_start,
+                end: t.total,
+            };
+            push(&mut t, Source::Silence, pauses.after(plan.segments[si].pause_after));
+        }
+        if let Some(len) = lengths.tail_sting[ci] {
+            if has_speech {
+                push(&mut t, Source::Silence, pauses.sting);
+            }
+            push(&mut t, Source::TailSting { chapter: ci }, len);
+        }
+        t.chapters.push(Span { start, end: start });
+    }
+    // Each chapter runs to the start of the next; the last to the end.
+    let ends: Vec<u64> = t.chapters.iter().skip(1).map(|c| c.start).chain([t.total]).collect();
+    for (c, end) in t.chapters.iter_mut().zip(ends) {
+        c.end = end;
+    }
+    t
+}
+
+/// Seconds of a sample position, for chapter files: exact division, rounded
+/// to the millisecond only at the end.
+pub fn seconds(sample: u64, rate: u32) -> f64 {
+    let ms = (u128::from(sample) * 1000 + u128::from(rate) / 2) / u128::from(rate);
+    ms as f64 / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Chapter, ChapterKind, Segment};
+    use crate::lang::Language;
+
+    fn seg(chapter: usize, pause_after: Pause) -> Segment {
+        Segment {
+            chapter,
+            paragraph: 1,
+            sentence: 1,
+            chunk: 1,
+            voice: "v".into(),
+            language: Language::EnglishUs,
+            text: "x".into(),
+            pause_after,
+        }
+    }
+
+    fn chapter(kind: ChapterKind, segments: std::ops::Range<usize>) -> Chapter {
+        Chapter {
+            kind,
+            title: "t".into(),
+            links: vec![],
+            lead_sting: None,
+            tail_sting: None,
+            segments,
+        }
+    }
+
+    #[test]
+    fn pieces_are_contiguous_and_chapters_start_where_expected() {
+        let plan = Plan {
+            chapters: vec![
+                chapter(ChapterKind::Intro, 0..1),
+                chapter(ChapterKind::Item(1), 1..3),
+                chapter(ChapterKind::Outro, 3..3),
+            ],
+            segments: vec![
+                seg(0, Pause::End),
+                seg(1, Pause::Paragraph),
+                seg(1, Pause::End),
+            ],
+        };
+        let pauses = Pauses {
+            chunk: 1,
+            sentence: 2,
+            paragraph: 3,
+            turn: 4,
+            item: 10,
+            sting: 5,
+        };
+        let lengths = Lengths {
+            speech: &[100, 200, 300],
+            lead_sting: &[Some(50), None, None],
+            tail_sting: &[None, None, Some(70)],
+        };
+        let t = lay_out(&plan, &lengths, &pauses, 1000);
+        // intro: sting 50 + gap 5 + speech 100; item: 10 + 200 + 3 + 300; outro: 10 + 70
+        assert_eq!(t.total, 50 + 5 + 100 + 10 + 200 + 3 + 300 + 10 + 70);
+        assert_eq!(t.chapters[0], Span { start: 0, end: 165 });
+        assert_eq!(t.chapters[1], Span { start: 165, end: 678 });
+        assert_eq!(t.chapters[2], Span { start: 678, end: t.total });
+        assert_eq!(t.segments[1], Span { start: 165, end: 365 });
+        let mut at = 0;
+        for p in &t.pieces {
+            assert_eq!(p.start, at);
+            at += p.len;
+        }
+        assert_eq!(at, t.total);
+    }
+
+    #[test]
+    fn seconds_round_to_the_millisecond() {
+        assert_eq!(seconds(44_100, 44_100), 1.0);
+        assert_eq!(seconds(22, 44_100), 0.0);
+        assert_eq!(seconds(23, 44_100), 0.001);
+        assert_eq!(seconds(3 * 3600 * 44_100 + 1, 44_100), 10_800.0);
+    }
+}

@@ -1,0 +1,89 @@
+//! The built-in voice: the pure-Rust eSpeak NG port, in process, with its
+//! Mandarin and English data compiled into the binary. No server, no key,
+//! no network.
+
+use std::path::{Path, PathBuf};
+
+use espeak_ng::EspeakNg;
+
+use super::Backend;
+use crate::audio::Pcm;
+use crate::lang::Language;
+use crate::plan::Limit;
+use crate::voices::VoiceProfile;
+
+/// The engine's default speaking rate in words per minute.
+const BASE_RATE_WPM: f32 = 165.0;
+
+/// Sentences longer than this are split before synthesis: the engine has no
+/// hard limit, but short clips keep memory small and pauses natural.
+const MAX_CHARS: usize = 400;
+
+pub struct Builtin {
+    data_dir: PathBuf,
+}
+
+impl Builtin {
+    /// Prepare the engine, extracting its bundled data under `cache_root` once.
+    pub fn new(cache_root: &Path) -> Result<Self, String> {
+        let data_dir = cache_root.join(format!("espeak-ng-data-{}", EspeakNg::version()));
+        if !data_dir.join("phontab").is_file() {
+            install_data(cache_root, &data_dir)
+                .map_err(|e| format!("cannot install the built-in voice data in {}: {e}", data_dir.display()))?;
+        }
+        Ok(Builtin { data_dir })
+    }
+}
+
+/// Extract the bundled data into a fresh folder and rename it into place, so
+/// that a crash never leaves a half-written data folder that looks complete.
+fn install_data(cache_root: &Path, data_dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(cache_root)?;
+    let staging = tempfile::Builder::new()
+        .prefix(".espeak-ng-data-")
+        .tempdir_in(cache_root)?;
+    espeak_ng::install_bundled_languages(staging.path(), espeak_ng::bundled_languages())?;
+    match std::fs::rename(staging.path(), data_dir) {
+        Ok(()) => Ok(()),
+        // Another podgen got there first: its copy is complete.
+        Err(_) if data_dir.join("phontab").is_file() => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn engine_language(language: Language) -> &'static str {
+    match language {
+        Language::Mandarin => "cmn",
+        Language::EnglishUs => "en-us",
+        Language::EnglishGb => "en",
+    }
+}
+
+impl Backend for Builtin {
+    fn identity(&self) -> String {
+        format!("builtin:espeak-ng-rs/{}", EspeakNg::version())
+    }
+
+    fn limit(&self) -> Limit {
+        Limit::chars(MAX_CHARS)
+    }
+
+    fn synthesize(&self, text: &str, language: Language, voice: &VoiceProfile) -> Result<Pcm, String> {
+        let mut name = engine_language(language).to_string();
+        if let Some(v) = &voice.variant {
+            name = format!("{name}+{v}");
+        }
+        let rate = (BASE_RATE_WPM * voice.speed).round().clamp(80.0, 450.0) as u32;
+        let engine = EspeakNg::builder()
+            .voice(&name)
+            .rate(rate)
+            .pitch(voice.pitch)
+            .data_dir(&self.data_dir)
+            .build()
+            .map_err(|e| format!("built-in voice {name}: {e}"))?;
+        let (samples, rate) = engine
+            .synth(text)
+            .map_err(|e| format!("built-in voice {name}: {e}"))?;
+        Ok(Pcm::from_i16_mono(&samples, rate))
+    }
+}

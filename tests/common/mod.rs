@@ -1,0 +1,103 @@
+//! Helpers shared by the integration tests: run the real `podgen` binary,
+//! read back the real files it writes.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const RATE: u32 = 44_100;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scratch space: a cache folder and an output folder of its own.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Self {
+        Scratch {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn output(&self) -> PathBuf {
+        self.path("out")
+    }
+
+    pub fn cache(&self) -> PathBuf {
+        self.path("cache")
+    }
+
+    /// Write `text` to `rel` in the scratch folder and return its path.
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// Run podgen with the scratch cache; the output folder is up to `args`.
+    pub fn podgen(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_podgen"))
+            .args(args)
+            .env("PODGEN_CACHE_DIR", self.cache())
+            .env("NO_COLOR", "1")
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap()
+    }
+
+    /// `podgen render SCRIPT -o <scratch>/out --quiet`, asserting success.
+    pub fn render(&self, script: &Path) -> Output {
+        let out = self.podgen(&[
+            "render",
+            script.to_str().unwrap(),
+            "-o",
+            self.output().to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(
+            out.status.success(),
+            "render failed: {}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Samples of a 16-bit mono WAV, as floats, with its rate.
+pub fn read_wav(path: &Path) -> (Vec<f32>, hound::WavSpec) {
+    let mut r = hound::WavReader::open(path).unwrap();
+    let spec = r.spec();
+    let s = r.samples::<i16>().map(|s| f32::from(s.unwrap()) / 32768.0).collect();
+    (s, spec)
+}
+
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+pub fn rms(s: &[f32]) -> f32 {
+    if s.is_empty() {
+        return 0.0;
+    }
+    (s.iter().map(|x| x * x).sum::<f32>() / s.len() as f32).sqrt()
+}
+
+pub fn dbfs(x: f32) -> f32 {
+    20.0 * x.max(1e-10).log10()
+}

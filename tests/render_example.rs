@@ -1,0 +1,131 @@
+//! The example episode, rendered with the built-in voice, checked from the
+//! files podgen writes: the WAV decoded, the manifest and chapters read back.
+
+mod common;
+
+use common::*;
+
+fn render_example() -> (Scratch, std::path::PathBuf) {
+    let s = Scratch::new();
+    s.render(&root().join("examples/ai-weekly-2024-06-2.yaml"));
+    let dir = s.output().join("2024-06-2");
+    (s, dir)
+}
+
+#[test]
+fn example_episode_is_complete_and_consistent() {
+    let (_s, dir) = render_example();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["2024-06-2.wav", "chapters.json", "render.json"]);
+    // No staging folder left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(dir.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["2024-06-2"]);
+
+    let (samples, spec) = read_wav(&dir.join("2024-06-2.wav"));
+    assert_eq!(spec.sample_rate, RATE);
+    assert_eq!(spec.channels, 1);
+    assert_eq!(spec.bits_per_sample, 16);
+
+    let m = read_json(&dir.join("render.json"));
+    let total = m["totals"]["samples"].as_u64().unwrap();
+    assert_eq!(samples.len() as u64, total, "WAV length vs manifest");
+
+    // The manifest's pieces tile the timeline exactly, and add up by kind to
+    // the clips, pauses and stings it records.
+    let mut at = 0;
+    let (mut speech, mut pause, mut sting) = (0, 0, 0);
+    for p in m["timeline"].as_array().unwrap() {
+        assert_eq!(p["start"].as_u64().unwrap(), at);
+        let len = p["len"].as_u64().unwrap();
+        match p["kind"].as_str().unwrap() {
+            "speech" => speech += len,
+            "silence" => pause += len,
+            "lead_sting" | "tail_sting" => sting += len,
+            k => panic!("unknown piece {k}"),
+        }
+        at += len;
+    }
+    assert_eq!(at, total);
+    let seg_sum: u64 = m["segments"].as_array().unwrap().iter().map(|s| s["samples"].as_u64().unwrap()).sum();
+    let sting_sum: u64 = m["stings"].as_array().unwrap().iter().map(|s| s["samples"].as_u64().unwrap()).sum();
+    assert_eq!(seg_sum, speech);
+    assert_eq!(sting_sum, sting);
+    assert_eq!(m["totals"]["speech_samples"].as_u64().unwrap(), speech);
+    assert_eq!(m["totals"]["pause_samples"].as_u64().unwrap(), pause);
+    assert_eq!(seg_sum + sting_sum + pause, total);
+    assert_eq!(m["stings"].as_array().unwrap().len(), 2);
+
+    // Segments carry what the contract asks: text hash, voice, start and end sample.
+    for seg in m["segments"].as_array().unwrap() {
+        assert_eq!(seg["text_hash"].as_str().unwrap().len(), 64);
+        assert_eq!(seg["voice"], "host");
+        let (a, b) = (seg["start_sample"].as_u64().unwrap(), seg["end_sample"].as_u64().unwrap());
+        assert!(b > a);
+        // Where the manifest says there is speech, the WAV has it.
+        assert!(dbfs(rms(&samples[a as usize..b as usize])) > -40.0, "segment {seg} is quiet");
+    }
+}
+
+#[test]
+fn chapters_validate_and_sit_on_the_sample_timeline() {
+    let (_s, dir) = render_example();
+    let chapters = read_json(&dir.join("chapters.json"));
+    let schema = read_json(&root().join("tests/data/podcast-chapters-1.2.schema.json"));
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator.iter_errors(&chapters).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "schema errors: {errors:?}");
+
+    let m = read_json(&dir.join("render.json"));
+    let (samples, _) = read_wav(&dir.join("2024-06-2.wav"));
+    let list = chapters["chapters"].as_array().unwrap();
+    let recorded = m["chapters"].as_array().unwrap();
+    // Intro, 18 items, outro.
+    let script = std::fs::read_to_string(root().join("examples/ai-weekly-2024-06-2.yaml")).unwrap();
+    let items = script.matches("\n  - title:").count();
+    assert_eq!(items, 18);
+    assert_eq!(list.len(), items + 2);
+    assert_eq!(list[0]["title"], "开场");
+    assert_eq!(list[1]["title"], "Stable Audio Open");
+    assert_eq!(list[1]["url"], "https://stability.ai/news/introducing-stable-audio-open");
+    assert_eq!(list[items]["title"], "Sam Altman的投资版图");
+    assert_eq!(list[items + 1]["title"], "结束");
+
+    let mut last = -1.0;
+    for (c, r) in list.iter().zip(recorded) {
+        let start = c["startTime"].as_f64().unwrap();
+        let first = r["start_sample"].as_u64().unwrap();
+        let end = r["end_sample"].as_u64().unwrap();
+        assert!((start - first as f64 / RATE as f64).abs() <= 0.001, "{c}");
+        assert!(start > last, "chapters ascend");
+        last = start;
+        // Every chapter holds speech (or a sting) well above silence.
+        let level = dbfs(rms(&samples[first as usize..end as usize]));
+        assert!(level > -35.0, "chapter {} is {level:.1} dBFS", c["title"]);
+    }
+    assert_eq!(recorded[0]["start_sample"], 0);
+    assert_eq!(recorded.last().unwrap()["end_sample"], m["totals"]["samples"]);
+}
+
+#[test]
+fn rerender_is_served_from_cache_and_sample_identical() {
+    let s = Scratch::new();
+    let script = root().join("examples/ai-weekly-2024-06-2.yaml");
+    s.render(&script);
+    let wav = s.output().join("2024-06-2/2024-06-2.wav");
+    let first = std::fs::read(&wav).unwrap();
+    s.render(&script);
+    let m = read_json(&s.output().join("2024-06-2/render.json"));
+    assert_eq!(m["totals"]["cache_hits"], m["totals"]["segments"]);
+    assert_eq!(m["totals"]["requests"], 0);
+    assert_eq!(std::fs::read(&wav).unwrap(), first);
+}
