@@ -25,7 +25,11 @@ pub struct ClipStore {
 /// The cache folder: `$PODGEN_CACHE_DIR`, else `$XDG_CACHE_HOME/podgen`,
 /// else `~/.cache/podgen`, else `.podgen-cache` in the current directory.
 pub fn default_root() -> PathBuf {
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(dir) = env("PODGEN_CACHE_DIR") {
         return dir;
     }
@@ -71,7 +75,9 @@ impl ClipStore {
         let path = self.path_of(key);
         let parent = path.parent().expect("clip paths have a parent");
         std::fs::create_dir_all(parent)?;
-        let tmp = tempfile::Builder::new().prefix(".clip-").tempfile_in(parent)?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".clip-")
+            .tempfile_in(parent)?;
         {
             let spec = hound::WavSpec {
                 channels: 1,
@@ -79,7 +85,8 @@ impl ClipStore {
                 bits_per_sample: 32,
                 sample_format: hound::SampleFormat::Float,
             };
-            let mut w = hound::WavWriter::new(BufWriter::new(tmp.as_file()), spec).map_err(to_io)?;
+            let mut w =
+                hound::WavWriter::new(BufWriter::new(tmp.as_file()), spec).map_err(to_io)?;
             for &s in samples {
                 w.write_sample(s).map_err(to_io)?;
             }

@@ -1,5 +1,6 @@
 //! The `podgen` command line: a thin layer over the library.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,7 +9,11 @@ use podgen::error::Failure;
 use podgen::render::{self, RenderOptions};
 
 #[derive(Parser)]
-#[command(name = "podgen", version, about = "Turn a digest script (issue.yaml) into a finished podcast episode")]
+#[command(
+    name = "podgen",
+    version,
+    about = "Turn a digest script (issue.yaml) into a finished podcast episode"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -45,6 +50,15 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Wrap error text only on a terminal: in logs and pipes, one message is one line.
+    let on_terminal = std::io::stderr().is_terminal();
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .wrap_lines(on_terminal)
+                .build(),
+        )
+    }));
     let result = match cli.command {
         Command::Render {
             script,
@@ -71,7 +85,10 @@ fn main() -> ExitCode {
                 loaded.source.name,
                 plan.chapters.len(),
                 plan.segments.len(),
-                plan.segments.iter().map(|s| s.text.chars().count()).sum::<usize>()
+                plan.segments
+                    .iter()
+                    .map(|s| s.text.chars().count())
+                    .sum::<usize>()
             );
         }),
     };

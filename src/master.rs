@@ -47,7 +47,8 @@ pub fn write_wav(
         if !(-32768.0..=32767.0).contains(&scaled) {
             clipped += 1;
         }
-        w.write_sample(scaled.clamp(-32768.0, 32767.0) as i16).map_err(to_io)?;
+        w.write_sample(scaled.clamp(-32768.0, 32767.0) as i16)
+            .map_err(to_io)?;
         written += 1;
         Ok(())
     };
@@ -99,7 +100,11 @@ pub fn write_wav(
     w.finalize().map_err(to_io)?;
     Ok(MasterStats {
         samples: written,
-        peak_dbfs: if peak > 0.0 { 20.0 * f64::from(peak).log10() } else { f64::NEG_INFINITY },
+        peak_dbfs: if peak > 0.0 {
+            20.0 * f64::from(peak).log10()
+        } else {
+            f64::NEG_INFINITY
+        },
         clipped_samples: clipped,
     })
 }

@@ -143,7 +143,10 @@ pub const DEFAULT_VOICE: &str = "narrator";
 pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit) -> Plan {
     let s: &Script = &loaded.script;
     let default_voice = s.voice.as_ref().map_or(DEFAULT_VOICE, |v| v.value.trim());
-    let script_lang = s.language.as_ref().and_then(|l| Language::from_tag(&l.value));
+    let script_lang = s
+        .language
+        .as_ref()
+        .and_then(|l| Language::from_tag(&l.value));
     let chinese_show = script_lang.map_or_else(
         || Language::guess(&s.title.value).is_chinese(),
         Language::is_chinese,
@@ -156,11 +159,13 @@ pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit) -> Plan {
         plan: &mut plan,
         limit_for,
     };
-    let str_of = |v: &Option<serde_saphyr::Spanned<String>>| v.as_ref().map(|v| v.value.trim().to_string());
+    let str_of =
+        |v: &Option<serde_saphyr::Spanned<String>>| v.as_ref().map(|v| v.value.trim().to_string());
 
     if let Some(intro) = &s.intro {
         let b = &intro.value;
-        let title = str_of(&b.title).unwrap_or_else(|| if chinese_show { "开场" } else { "Intro" }.into());
+        let title =
+            str_of(&b.title).unwrap_or_else(|| if chinese_show { "开场" } else { "Intro" }.into());
         let voice = str_of(&b.voice).unwrap_or_else(|| default_voice.into());
         let lang = pick_language(&b.language, script_lang);
         builder.chapter(ChapterKind::Intro, title, vec![], |c| {
@@ -175,8 +180,17 @@ pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit) -> Plan {
         let it = &item.value;
         let voice = str_of(&it.voice).unwrap_or_else(|| default_voice.into());
         let lang = pick_language(&it.language, script_lang);
-        let links = it.links.iter().map(|l| l.value.trim().to_string()).collect();
-        builder.chapter(ChapterKind::Item(i + 1), it.title.value.trim().into(), links, |_| {});
+        let links = it
+            .links
+            .iter()
+            .map(|l| l.value.trim().to_string())
+            .collect();
+        builder.chapter(
+            ChapterKind::Item(i + 1),
+            it.title.value.trim().into(),
+            links,
+            |_| {},
+        );
         if let Some(t) = &it.text {
             builder.text(&t.value, &voice, lang);
         }
@@ -190,7 +204,8 @@ pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit) -> Plan {
     }
     if let Some(outro) = &s.outro {
         let b = &outro.value;
-        let title = str_of(&b.title).unwrap_or_else(|| if chinese_show { "结束" } else { "Outro" }.into());
+        let title =
+            str_of(&b.title).unwrap_or_else(|| if chinese_show { "结束" } else { "Outro" }.into());
         let voice = str_of(&b.voice).unwrap_or_else(|| default_voice.into());
         let lang = pick_language(&b.language, script_lang);
         builder.chapter(ChapterKind::Outro, title, vec![], |c| {
@@ -204,8 +219,13 @@ pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit) -> Plan {
     plan
 }
 
-fn pick_language(own: &Option<serde_saphyr::Spanned<String>>, script: Option<Language>) -> Option<Language> {
-    own.as_ref().and_then(|l| Language::from_tag(&l.value)).or(script)
+fn pick_language(
+    own: &Option<serde_saphyr::Spanned<String>>,
+    script: Option<Language>,
+) -> Option<Language> {
+    own.as_ref()
+        .and_then(|l| Language::from_tag(&l.value))
+        .or(script)
 }
 
 struct Builder<'a> {
@@ -214,7 +234,13 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn chapter(&mut self, kind: ChapterKind, title: String, links: Vec<String>, f: impl FnOnce(&mut Chapter)) {
+    fn chapter(
+        &mut self,
+        kind: ChapterKind,
+        title: String,
+        links: Vec<String>,
+        f: impl FnOnce(&mut Chapter),
+    ) {
         let start = self.plan.segments.len();
         let mut c = Chapter {
             kind,
@@ -272,7 +298,11 @@ impl Builder<'_> {
                     voice: voice.to_string(),
                     language,
                     text: part,
-                    pause_after: if ci + 1 < n { Pause::Chunk } else { Pause::Sentence },
+                    pause_after: if ci + 1 < n {
+                        Pause::Chunk
+                    } else {
+                        Pause::Sentence
+                    },
                 });
             }
         }
@@ -316,14 +346,17 @@ pub fn paragraphs(text: &str) -> Vec<String> {
 
 /// Abbreviations whose full stop does not end a sentence (compared lower-case).
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co",
-    "corp", "no", "vol", "fig", "approx", "dept", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "a.m", "p.m", "ph.d",
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "vs", "etc", "e.g", "i.e", "inc",
+    "ltd", "co", "corp", "no", "vol", "fig", "approx", "dept", "est", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "a.m", "p.m", "ph.d",
 ];
 
 /// Closing quotes and brackets that stay with the sentence they close.
 fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '\'' | '”' | '’' | '」' | '』' | ')' | '）' | ']' | '】' | '》' | '〉')
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | '」' | '』' | ')' | '）' | ']' | '】' | '》' | '〉'
+    )
 }
 
 /// Sentences of one paragraph. Chinese `。！？；` (and `!?;` in their full-width
@@ -345,7 +378,9 @@ pub fn sentences(paragraph: &str) -> Vec<String> {
         if ends {
             // Keep runs like "?!" or "。」" together.
             let mut j = i + 1;
-            while j < chars.len() && (is_closer(chars[j]) || matches!(chars[j], '。' | '！' | '？' | '!' | '?' | '.')) {
+            while j < chars.len()
+                && (is_closer(chars[j]) || matches!(chars[j], '。' | '！' | '？' | '!' | '?' | '.'))
+            {
                 j += 1;
             }
             push_trimmed(&mut out, &chars[start..j]);
@@ -423,26 +458,24 @@ pub fn chunks(sentence: &str, limit: Limit) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest: &str = sentence.trim();
     while !limit.fits(rest) {
-        // Byte offsets of every character boundary that keeps the head within the limit.
+        // The strongest boundary that keeps the head within the limit, and
+        // the latest boundary of any kind as a last resort.
         let mut best: Option<(u8, usize)> = None;
         let mut fallback = None;
         let mut prev: Option<char> = None;
-        let mut count = 0;
         for (offset, c) in rest.char_indices() {
-            if count > 0 {
-                let head = &rest[..offset];
-                if !limit.fits(head) {
+            if let Some(p) = prev {
+                if !limit.fits(&rest[..offset]) {
                     break;
                 }
                 fallback = Some(offset);
-                if let Some(strength) = boundary_strength(prev.unwrap_or(' '), c) {
-                    if best.is_none_or(|(s, _)| strength >= s) {
-                        best = Some((strength, offset));
-                    }
+                if let Some(strength) = boundary_strength(p, c)
+                    && best.is_none_or(|(s, _)| strength >= s)
+                {
+                    best = Some((strength, offset));
                 }
             }
             prev = Some(c);
-            count += 1;
         }
         let cut = match (best, fallback) {
             (Some((_, at)), _) => at,
@@ -474,7 +507,9 @@ mod tests {
 
     #[test]
     fn chinese_and_latin_sentences() {
-        let s = sentences("今天的新闻很多。OpenAI 发布了 GPT-5！股市上涨了3.5%，你怎么看？Dr. Smith said: \"It's fine.\" Then he left.");
+        let s = sentences(
+            "今天的新闻很多。OpenAI 发布了 GPT-5！股市上涨了3.5%，你怎么看？Dr. Smith said: \"It's fine.\" Then he left.",
+        );
         assert_eq!(
             s,
             vec![
@@ -490,18 +525,27 @@ mod tests {
     #[test]
     fn latin_stop_before_chinese_ends_a_sentence_but_decimals_do_not() {
         let s = sentences("He said hi.然后走了。价格是4.68倍；好的");
-        assert_eq!(s, vec!["He said hi.", "然后走了。", "价格是4.68倍；", "好的"]);
+        assert_eq!(
+            s,
+            vec!["He said hi.", "然后走了。", "价格是4.68倍；", "好的"]
+        );
     }
 
     #[test]
     fn initials_and_abbreviations() {
         let s = sentences("J. R. Smith met e.g. Mr. Li at 5 p.m. today. Done.");
-        assert_eq!(s, vec!["J. R. Smith met e.g. Mr. Li at 5 p.m. today.", "Done."]);
+        assert_eq!(
+            s,
+            vec!["J. R. Smith met e.g. Mr. Li at 5 p.m. today.", "Done."]
+        );
     }
 
     #[test]
     fn chunks_prefer_clause_punctuation() {
-        let c = chunks("这是第一部分，这是第二部分，这是第三部分。", Limit::chars(14));
+        let c = chunks(
+            "这是第一部分，这是第二部分，这是第三部分。",
+            Limit::chars(14),
+        );
         assert_eq!(c, vec!["这是第一部分，这是第二部分，", "这是第三部分。"]);
         for part in &c {
             assert!(part.chars().count() <= 14);
@@ -518,8 +562,19 @@ mod tests {
                 assert!(part.chars().count() <= max, "{part:?} > {max}");
             }
             // Every Latin word of the input appears whole in some chunk.
-            for word in ["Instructions", "Per", "Clock", "TransAgents", "Mean", "Average", "Precision"] {
-                assert!(c.iter().any(|p| p.contains(word)), "{word} split at max {max}: {c:?}");
+            for word in [
+                "Instructions",
+                "Per",
+                "Clock",
+                "TransAgents",
+                "Mean",
+                "Average",
+                "Precision",
+            ] {
+                assert!(
+                    c.iter().any(|p| p.contains(word)),
+                    "{word} split at max {max}: {c:?}"
+                );
             }
             let joined: String = c.concat().chars().filter(|c| !c.is_whitespace()).collect();
             let orig: String = text.chars().filter(|c| !c.is_whitespace()).collect();

@@ -77,19 +77,27 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     let cache_root = match &opts.cache_root {
         Some(root) => root.clone(),
         None => {
-            temp_cache = tempfile::tempdir().map_err(|e| Failure::runtime(format!("cannot make a temporary folder: {e}")))?;
+            temp_cache = tempfile::tempdir()
+                .map_err(|e| Failure::runtime(format!("cannot make a temporary folder: {e}")))?;
             temp_cache.path().to_path_buf()
         }
     };
-    let store = ClipStore::open(&cache_root, SAMPLE_RATE)
-        .map_err(|e| Failure::runtime(format!("cannot open the cache at {}: {e}", cache_root.display())))?;
+    let store = ClipStore::open(&cache_root, SAMPLE_RATE).map_err(|e| {
+        Failure::runtime(format!(
+            "cannot open the cache at {}: {e}",
+            cache_root.display()
+        ))
+    })?;
     let builtin = Builtin::new(&cache_root).map_err(Failure::runtime)?;
 
     let plan = plan::build(&loaded, &|_| builtin.limit());
     let voice_names = plan.voice_names();
     let cast_list = voices::builtin_cast(&voice_names, opts.speed);
     let cast = Cast {
-        voices: cast_list.iter().map(|v| (v.name.clone(), v.clone())).collect(),
+        voices: cast_list
+            .iter()
+            .map(|v| (v.name.clone(), v.clone()))
+            .collect(),
         backends: HashMap::from([("builtin".to_string(), &builtin as &dyn Backend)]),
     };
 
@@ -132,7 +140,11 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     // Lay out.
     let pauses = Pauses::default_at(SAMPLE_RATE);
     let speech_len: Vec<u64> = speech.iter().map(|c| c.clip.frames).collect();
-    let frames = |v: &[Option<Clip>]| v.iter().map(|c| c.as_ref().map(|c| c.frames)).collect::<Vec<_>>();
+    let frames = |v: &[Option<Clip>]| {
+        v.iter()
+            .map(|c| c.as_ref().map(|c| c.frames))
+            .collect::<Vec<_>>()
+    };
     let (lead_len, tail_len) = (frames(&lead), frames(&tail));
     let timeline = timeline::lay_out(
         &plan,
@@ -147,8 +159,12 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
 
     // Master and publish, in a staging folder.
     let io = |what: &str, e: std::io::Error| Failure::runtime(format!("{what}: {e}"));
-    let staging = Staging::new(&opts.output_root, &episode)
-        .map_err(|e| io(&format!("cannot write to {}", opts.output_root.display()), e))?;
+    let staging = Staging::new(&opts.output_root, &episode).map_err(|e| {
+        io(
+            &format!("cannot write to {}", opts.output_root.display()),
+            e,
+        )
+    })?;
     let result = (|| {
         let clip_of = |source: Source| match source {
             Source::Speech { segment } => Some(speech[segment].clip.clone()),
@@ -163,7 +179,18 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         staging
             .write_json("chapters.json", &chapters)
             .map_err(|e| io("cannot write chapters.json", e))?;
-        let manifest = manifest(opts, &loaded, &episode, &plan, &cast_list, &speech, &timeline, &pauses, &stats, &cache_root);
+        let manifest = manifest(
+            opts,
+            &loaded,
+            &episode,
+            &plan,
+            &cast_list,
+            &speech,
+            &timeline,
+            &pauses,
+            &stats,
+            &cache_root,
+        );
         staging
             .write_json("render.json", &manifest)
             .map_err(|e| io("cannot write render.json", e))?;
@@ -351,7 +378,10 @@ fn manifest<'a>(
                 stings.push(StingRecord {
                     chapter,
                     role,
-                    file: path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                    file: path
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
                     start_sample: p.start,
                     end_sample: p.start + p.len,
                     samples: p.len,

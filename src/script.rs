@@ -106,7 +106,8 @@ pub fn load(path: &Path) -> Result<LoadedScript> {
         )
     })?;
     let source = SourceFile::new(path, text);
-    let script: Script = serde_saphyr::from_str(&source.text).map_err(|e| yaml_error(&source, &e))?;
+    let script: Script =
+        serde_saphyr::from_str(&source.text).map_err(|e| yaml_error(&source, &e))?;
     let base_dir = path
         .parent()
         .map(Path::to_path_buf)
@@ -126,10 +127,13 @@ fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error) -> Failure {
         field,
         expected,
         location,
-    } = err
+    } = err.without_snippet()
     {
         let help = match nearest(field, expected) {
-            Some(k) => format!("did you mean `{k}`? Known keys here: {}", expected.join(", ")),
+            Some(k) => format!(
+                "did you mean `{k}`? Known keys here: {}",
+                expected.join(", ")
+            ),
             None => format!("known keys here: {}", expected.join(", ")),
         };
         return source.error(
@@ -140,7 +144,13 @@ fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error) -> Failure {
         );
     }
     // serde-saphyr's own miette report carries the snippet and the position.
-    let report = serde_saphyr::miette::to_miette_report(err, &source.text, &source.name);
+    let options = serde_saphyr::render_options! { source_name: Some(source.name.as_str()) };
+    let report = serde_saphyr::miette::to_miette_report_with_options(
+        err,
+        &source.text,
+        &source.name,
+        options,
+    );
     let prefix = err
         .location()
         .and_then(|l| span_of(&l))
@@ -184,13 +194,19 @@ pub fn validate(loaded: &LoadedScript) -> Result<()> {
     }
     for (bookend, name) in [(&s.intro, "intro"), (&s.outro, "outro")] {
         let Some(b) = bookend else { continue };
-        let has_text = b.value.text.as_ref().is_some_and(|t| !t.value.trim().is_empty());
+        let has_text = b
+            .value
+            .text
+            .as_ref()
+            .is_some_and(|t| !t.value.trim().is_empty());
         if b.value.sting.is_none() && !has_text {
             return Err(src.error(
                 span(b),
                 format!("the {name} has neither text nor a sting"),
                 "nothing to play",
-                Some(format!("add `text:` or `sting:` to the {name}, or remove it")),
+                Some(format!(
+                    "add `text:` or `sting:` to the {name}, or remove it"
+                )),
             ));
         }
         if let Some(t) = &b.value.text {
@@ -324,7 +340,8 @@ fn check_slug(src: &SourceFile, ep: &Spanned<String>) -> Result<()> {
     let ok = !v.is_empty()
         && !v.starts_with('.')
         && v.len() <= 100
-        && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     if !ok {
         return Err(src.error(
             span(ep),
@@ -357,7 +374,20 @@ pub fn parse_iso_date(s: &str) -> Option<(u32, u32, u32)> {
     let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<u32>().ok();
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     ((1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize]).then_some((y, m, d))
 }
 
@@ -367,7 +397,10 @@ fn check_language(src: &SourceFile, lang: &Spanned<String>) -> Result<()> {
             span(lang),
             format!("language {:?} is not one podgen can speak yet", lang.value),
             "unsupported language",
-            Some("use a BCP-47 tag for Chinese (zh, zh-CN, cmn) or English (en, en-US, en-GB)".into()),
+            Some(
+                "use a BCP-47 tag for Chinese (zh, zh-CN, cmn) or English (en, en-US, en-GB)"
+                    .into(),
+            ),
         ));
     }
     Ok(())
@@ -434,10 +467,13 @@ mod tests {
 
     #[test]
     fn episode_id_falls_back_to_date_and_title_words() {
-        let s = parse("show: S\ntitle: 2024年6月 Weekly!\ndate: 2024-06-10\nitems: [{title: a, text: b}]\n")
-            .unwrap();
+        let s = parse(
+            "show: S\ntitle: 2024年6月 Weekly!\ndate: 2024-06-10\nitems: [{title: a, text: b}]\n",
+        )
+        .unwrap();
         assert_eq!(episode_id(&s), "2024-06-10-2024-6-weekly");
-        let s = parse("show: S\ntitle: 第二期\ndate: 2024-06-10\nitems: [{title: a, text: b}]\n").unwrap();
+        let s = parse("show: S\ntitle: 第二期\ndate: 2024-06-10\nitems: [{title: a, text: b}]\n")
+            .unwrap();
         assert_eq!(episode_id(&s), "2024-06-10");
         let s = parse("show: S\ntitle: 第二期\nitems: [{title: a, text: b}]\n").unwrap();
         assert!(episode_id(&s).starts_with("episode-"));
@@ -448,6 +484,10 @@ mod tests {
         let s = parse("show: S\ntitle: T\nitems:\n  - title: a\n    text: hello\n").unwrap();
         let item = &s.items.value[0].value;
         let sp = span(item.text.as_ref().unwrap()).unwrap();
-        assert_eq!(&"show: S\ntitle: T\nitems:\n  - title: a\n    text: hello\n"[sp.offset()..sp.offset() + 5], "hello");
+        assert_eq!(
+            &"show: S\ntitle: T\nitems:\n  - title: a\n    text: hello\n"
+                [sp.offset()..sp.offset() + 5],
+            "hello"
+        );
     }
 }

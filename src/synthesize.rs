@@ -19,7 +19,7 @@ use crate::voices::VoiceProfile;
 
 /// Bump when the processing after the backend changes (trim, resampler), so
 /// that old clips are not reused for a different result.
-const PROCESSING_VERSION: &str = "clip-v1";
+const PROCESSING_VERSION: &str = "clip-v2";
 
 /// One synthesized segment.
 #[derive(Debug, Clone)]
@@ -49,8 +49,15 @@ impl Cast<'_> {
 }
 
 /// The cache key of a segment: everything that changes its audio.
-pub fn speech_key(backend: &dyn Backend, voice: &VoiceProfile, language: &str, text: &str, rate: u32) -> String {
-    let voice_json = serde_json::to_string(&(&voice.variant, voice.pitch, voice.speed)).expect("plain data");
+pub fn speech_key(
+    backend: &dyn Backend,
+    voice: &VoiceProfile,
+    language: &str,
+    text: &str,
+    rate: u32,
+) -> String {
+    let voice_json =
+        serde_json::to_string(&(&voice.variant, voice.pitch, voice.speed)).expect("plain data");
     crate::hash::fields(&[
         PROCESSING_VERSION.as_bytes(),
         backend.identity().as_bytes(),
@@ -111,7 +118,13 @@ pub fn speech(
         .collect())
 }
 
-fn one_segment(plan: &Plan, i: usize, cast: &Cast, store: &ClipStore, rate: u32) -> Result<SpeechClip> {
+fn one_segment(
+    plan: &Plan,
+    i: usize,
+    cast: &Cast,
+    store: &ClipStore,
+    rate: u32,
+) -> Result<SpeechClip> {
     let seg = &plan.segments[i];
     let voice = cast.voice(&seg.voice);
     let backend = cast.backend_of(&seg.voice);
@@ -124,7 +137,14 @@ fn one_segment(plan: &Plan, i: usize, cast: &Cast, store: &ClipStore, rate: u32)
             attempts: 0,
         });
     }
-    let where_ = || format!("{} (voice {:?}, backend {})", plan.describe(i), seg.voice, voice.backend);
+    let where_ = || {
+        format!(
+            "{} (voice {:?}, backend {})",
+            plan.describe(i),
+            seg.voice,
+            voice.backend
+        )
+    };
     let pcm = backend
         .synthesize(&seg.text, seg.language, voice)
         .map_err(|e| Failure::runtime(format!("{}: synthesis failed: {e}", where_())))?;
@@ -154,7 +174,12 @@ fn one_segment(plan: &Plan, i: usize, cast: &Cast, store: &ClipStore, rate: u32)
 pub fn sting(path: &Path, store: &ClipStore, rate: u32) -> Result<Clip> {
     let fail = |e: String| Failure::runtime(format!("sting {}: {e}", path.display()));
     let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
-    let key = crate::hash::fields(&[b"sting", PROCESSING_VERSION.as_bytes(), &bytes, &rate.to_le_bytes()]);
+    let key = crate::hash::fields(&[
+        b"sting",
+        PROCESSING_VERSION.as_bytes(),
+        &bytes,
+        &rate.to_le_bytes(),
+    ]);
     if let Some(clip) = store.get(&key) {
         return Ok(clip);
     }

@@ -53,11 +53,17 @@ impl Pauses {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Source {
     /// A spoken segment, by index into the plan's segments.
-    Speech { segment: usize },
+    Speech {
+        segment: usize,
+    },
     /// A chapter's lead sting (played before its speech).
-    LeadSting { chapter: usize },
+    LeadSting {
+        chapter: usize,
+    },
     /// A chapter's tail sting (played after its speech).
-    TailSting { chapter: usize },
+    TailSting {
+        chapter: usize,
+    },
     Silence,
 }
 
@@ -136,7 +142,11 @@ pub fn lay_out(plan: &Plan, lengths: &Lengths, pauses: &Pauses, rate: u32) -> Ti
                 start: seg_start,
                 end: t.total,
             };
-            push(&mut t, Source::Silence, pauses.after(plan.segments[si].pause_after));
+            push(
+                &mut t,
+                Source::Silence,
+                pauses.after(plan.segments[si].pause_after),
+            );
         }
         if let Some(len) = lengths.tail_sting[ci] {
             if has_speech {
@@ -147,7 +157,13 @@ pub fn lay_out(plan: &Plan, lengths: &Lengths, pauses: &Pauses, rate: u32) -> Ti
         t.chapters.push(Span { start, end: start });
     }
     // Each chapter runs to the start of the next; the last to the end.
-    let ends: Vec<u64> = t.chapters.iter().skip(1).map(|c| c.start).chain([t.total]).collect();
+    let ends: Vec<u64> = t
+        .chapters
+        .iter()
+        .skip(1)
+        .map(|c| c.start)
+        .chain([t.total])
+        .collect();
     for (c, end) in t.chapters.iter_mut().zip(ends) {
         c.end = end;
     }
@@ -164,8 +180,8 @@ pub fn seconds(sample: u64, rate: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Chapter, ChapterKind, Segment};
     use crate::lang::Language;
+    use crate::plan::{Chapter, ChapterKind, Segment};
 
     fn seg(chapter: usize, pause_after: Pause) -> Segment {
         Segment {
@@ -222,9 +238,27 @@ mod tests {
         // intro: sting 50 + gap 5 + speech 100; item: 10 + 200 + 3 + 300; outro: 10 + 70
         assert_eq!(t.total, 50 + 5 + 100 + 10 + 200 + 3 + 300 + 10 + 70);
         assert_eq!(t.chapters[0], Span { start: 0, end: 165 });
-        assert_eq!(t.chapters[1], Span { start: 165, end: 678 });
-        assert_eq!(t.chapters[2], Span { start: 678, end: t.total });
-        assert_eq!(t.segments[1], Span { start: 165, end: 365 });
+        assert_eq!(
+            t.chapters[1],
+            Span {
+                start: 165,
+                end: 678
+            }
+        );
+        assert_eq!(
+            t.chapters[2],
+            Span {
+                start: 678,
+                end: t.total
+            }
+        );
+        assert_eq!(
+            t.segments[1],
+            Span {
+                start: 165,
+                end: 365
+            }
+        );
         let mut at = 0;
         for p in &t.pieces {
             assert_eq!(p.start, at);

@@ -53,8 +53,18 @@ fn example_episode_is_complete_and_consistent() {
         at += len;
     }
     assert_eq!(at, total);
-    let seg_sum: u64 = m["segments"].as_array().unwrap().iter().map(|s| s["samples"].as_u64().unwrap()).sum();
-    let sting_sum: u64 = m["stings"].as_array().unwrap().iter().map(|s| s["samples"].as_u64().unwrap()).sum();
+    let seg_sum: u64 = m["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["samples"].as_u64().unwrap())
+        .sum();
+    let sting_sum: u64 = m["stings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["samples"].as_u64().unwrap())
+        .sum();
     assert_eq!(seg_sum, speech);
     assert_eq!(sting_sum, sting);
     assert_eq!(m["totals"]["speech_samples"].as_u64().unwrap(), speech);
@@ -66,10 +76,16 @@ fn example_episode_is_complete_and_consistent() {
     for seg in m["segments"].as_array().unwrap() {
         assert_eq!(seg["text_hash"].as_str().unwrap().len(), 64);
         assert_eq!(seg["voice"], "host");
-        let (a, b) = (seg["start_sample"].as_u64().unwrap(), seg["end_sample"].as_u64().unwrap());
+        let (a, b) = (
+            seg["start_sample"].as_u64().unwrap(),
+            seg["end_sample"].as_u64().unwrap(),
+        );
         assert!(b > a);
         // Where the manifest says there is speech, the WAV has it.
-        assert!(dbfs(rms(&samples[a as usize..b as usize])) > -40.0, "segment {seg} is quiet");
+        assert!(
+            dbfs(rms(&samples[a as usize..b as usize])) > -40.0,
+            "segment {seg} is quiet"
+        );
     }
 }
 
@@ -82,7 +98,10 @@ fn chapters_validate_and_sit_on_the_sample_timeline() {
         .should_validate_formats(true)
         .build(&schema)
         .unwrap();
-    let errors: Vec<String> = validator.iter_errors(&chapters).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&chapters)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "schema errors: {errors:?}");
 
     let m = read_json(&dir.join("render.json"));
@@ -96,7 +115,10 @@ fn chapters_validate_and_sit_on_the_sample_timeline() {
     assert_eq!(list.len(), items + 2);
     assert_eq!(list[0]["title"], "开场");
     assert_eq!(list[1]["title"], "Stable Audio Open");
-    assert_eq!(list[1]["url"], "https://stability.ai/news/introducing-stable-audio-open");
+    assert_eq!(
+        list[1]["url"],
+        "https://stability.ai/news/introducing-stable-audio-open"
+    );
     assert_eq!(list[items]["title"], "Sam Altman的投资版图");
     assert_eq!(list[items + 1]["title"], "结束");
 
@@ -113,7 +135,10 @@ fn chapters_validate_and_sit_on_the_sample_timeline() {
         assert!(level > -35.0, "chapter {} is {level:.1} dBFS", c["title"]);
     }
     assert_eq!(recorded[0]["start_sample"], 0);
-    assert_eq!(recorded.last().unwrap()["end_sample"], m["totals"]["samples"]);
+    assert_eq!(
+        recorded.last().unwrap()["end_sample"],
+        m["totals"]["samples"]
+    );
 }
 
 #[test]

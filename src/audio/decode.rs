@@ -43,7 +43,12 @@ type Opened = (Box<dyn FormatReader>, u32, u32, u16);
 fn open(source: Box<dyn MediaSource>) -> Result<Opened, String> {
     let mss = MediaSourceStream::new(source, Default::default());
     let format = symphonia::default::get_probe()
-        .probe(&Hint::new(), mss, FormatOptions::default(), MetadataOptions::default())
+        .probe(
+            &Hint::new(),
+            mss,
+            FormatOptions::default(),
+            MetadataOptions::default(),
+        )
         .map_err(|e| match e {
             SymError::Unsupported(_) => "not a recognised audio format".to_string(),
             other => other.to_string(),

@@ -30,11 +30,30 @@ pub fn trim_silence(samples: &mut Vec<f32>, rate: u32) {
         samples.clear();
         return;
     };
-    let last = samples.iter().rposition(|s| s.abs() > SILENCE).unwrap_or(first);
+    let last = samples
+        .iter()
+        .rposition(|s| s.abs() > SILENCE)
+        .unwrap_or(first);
     let end = (last + 1 + margin).min(samples.len());
     let start = first.saturating_sub(margin);
     samples.truncate(end);
     samples.drain(..start);
+    fade_edges(samples, rate);
+}
+
+/// Length of the fades at a trimmed clip's edges: the cut may fall on a
+/// non-zero sample, and a step there is a click.
+const EDGE_FADE_MS: u32 = 5;
+
+/// Fade the first and last few milliseconds in and out (linear).
+pub fn fade_edges(samples: &mut [f32], rate: u32) {
+    let n = ((rate * EDGE_FADE_MS / 1000) as usize).min(samples.len() / 2);
+    let len = samples.len();
+    for i in 0..n {
+        let g = i as f32 / n as f32;
+        samples[i] *= g;
+        samples[len - 1 - i] *= g;
+    }
 }
 
 /// Root mean square of a run of samples.
@@ -58,6 +77,10 @@ mod tests {
         trim_silence(&mut s, rate);
         assert_eq!(s.len(), 70);
         assert_eq!(s[10], 0.5);
+        // Faded in and out over 5 ms (5 samples at 1 kHz).
+        assert_eq!(s[0], 0.0);
+        assert_eq!(s[69], 0.0);
+        assert_eq!(s[35], 0.5);
     }
 
     #[test]

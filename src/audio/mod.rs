@@ -30,6 +30,9 @@ impl Pcm {
     }
 
     pub fn from_i16_mono(samples: &[i16], rate: u32) -> Self {
-        Pcm::mono(samples.iter().map(|&s| f32::from(s) / 32768.0).collect(), rate)
+        Pcm::mono(
+            samples.iter().map(|&s| f32::from(s) / 32768.0).collect(),
+            rate,
+        )
     }
 }

@@ -16,8 +16,14 @@ pub fn to_rate(pcm: Pcm, rate: u32) -> Result<Pcm, String> {
     }
     let channels = usize::from(pcm.channels.max(1));
     let frames = pcm.samples.len() / channels;
-    let mut resampler = Fft::<f32>::new(pcm.rate as usize, rate as usize, 1024, channels, FixedSync::Both)
-        .map_err(|e| format!("cannot resample {} Hz to {rate} Hz: {e}", pcm.rate))?;
+    let mut resampler = Fft::<f32>::new(
+        pcm.rate as usize,
+        rate as usize,
+        1024,
+        channels,
+        FixedSync::Both,
+    )
+    .map_err(|e| format!("cannot resample {} Hz to {rate} Hz: {e}", pcm.rate))?;
     let input = InterleavedSlice::new(&pcm.samples, channels, frames).map_err(|e| e.to_string())?;
     let out = resampler
         .process_all(&input, frames, None)

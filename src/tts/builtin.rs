@@ -28,8 +28,12 @@ impl Builtin {
     pub fn new(cache_root: &Path) -> Result<Self, String> {
         let data_dir = cache_root.join(format!("espeak-ng-data-{}", EspeakNg::version()));
         if !data_dir.join("phontab").is_file() {
-            install_data(cache_root, &data_dir)
-                .map_err(|e| format!("cannot install the built-in voice data in {}: {e}", data_dir.display()))?;
+            install_data(cache_root, &data_dir).map_err(|e| {
+                format!(
+                    "cannot install the built-in voice data in {}: {e}",
+                    data_dir.display()
+                )
+            })?;
         }
         Ok(Builtin { data_dir })
     }
@@ -68,7 +72,12 @@ impl Backend for Builtin {
         Limit::chars(MAX_CHARS)
     }
 
-    fn synthesize(&self, text: &str, language: Language, voice: &VoiceProfile) -> Result<Pcm, String> {
+    fn synthesize(
+        &self,
+        text: &str,
+        language: Language,
+        voice: &VoiceProfile,
+    ) -> Result<Pcm, String> {
         let mut name = engine_language(language).to_string();
         if let Some(v) = &voice.variant {
             name = format!("{name}+{v}");

@@ -21,5 +21,10 @@ pub trait Backend: Send + Sync {
     fn limit(&self) -> Limit;
 
     /// Speak `text` in `language` with `voice`.
-    fn synthesize(&self, text: &str, language: Language, voice: &VoiceProfile) -> Result<Pcm, String>;
+    fn synthesize(
+        &self,
+        text: &str,
+        language: Language,
+        voice: &VoiceProfile,
+    ) -> Result<Pcm, String>;
 }

@@ -83,7 +83,10 @@ pub fn stderr(out: &Output) -> String {
 pub fn read_wav(path: &Path) -> (Vec<f32>, hound::WavSpec) {
     let mut r = hound::WavReader::open(path).unwrap();
     let spec = r.spec();
-    let s = r.samples::<i16>().map(|s| f32::from(s.unwrap()) / 32768.0).collect();
+    let s = r
+        .samples::<i16>()
+        .map(|s| f32::from(s.unwrap()) / 32768.0)
+        .collect();
     (s, spec)
 }
 
