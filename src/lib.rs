@@ -9,10 +9,13 @@
 
 pub mod audio;
 pub mod cache;
+pub mod config;
 pub mod error;
 pub mod hash;
 pub mod lang;
+pub mod listing;
 pub mod master;
+pub mod mock;
 pub mod plan;
 pub mod publish;
 pub mod render;

@@ -3,9 +3,11 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use podgen::error::Failure;
+use podgen::mock::{Fault, MockOptions, MockServer, WavHeader};
 use podgen::render::{self, RenderOptions};
 
 #[derive(Parser)]
@@ -19,13 +21,26 @@ struct Cli {
     command: Command,
 }
 
+/// Where the config comes from and which backend speaks.
+#[derive(Args, Clone)]
+struct ConfigArgs {
+    /// Config file [default: podgen.yaml beside the script, else in the current directory, else built-in defaults].
+    #[arg(short = 'c', long = "config", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Speak every voice with this backend for this run (a name from the config, or `builtin`).
+    #[arg(long, value_name = "NAME")]
+    backend: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Render an episode: audio, chapters and manifest in OUTPUT/<episode>/.
     Render {
         /// The issue script (issue.yaml).
         script: PathBuf,
-        /// Folder for episodes [default: output, in the current directory].
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Folder for episodes [default: the config's `output`, else output/ in the current directory].
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
         /// Speaking-rate factor for every voice (1.0 is normal).
@@ -41,10 +56,48 @@ enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
-    /// Check a script and print precise errors; exit 2 on error.
+    /// Check a script and its config and print precise errors; exit 2 on error.
     Validate {
         /// The issue script (issue.yaml).
         script: PathBuf,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// List the configured backends and voices and what each resolves to (secrets masked).
+    Voices {
+        /// Also resolve the voices this script uses.
+        script: Option<PathBuf>,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Run the mock TTS server the tests use (on 127.0.0.1).
+    MockTts {
+        #[arg(long, default_value_t = 8099)]
+        port: u16,
+        /// Delay before every answer, in milliseconds.
+        #[arg(long, default_value_t = 0)]
+        latency_ms: u64,
+        /// Fraction of requests that fail (0 to 1).
+        #[arg(long, default_value_t = 0.0)]
+        fail_rate: f64,
+        /// Which faults to draw from: 429, 500, reset, truncate, empty.
+        #[arg(long, value_delimiter = ',', default_value = "429,500,reset,truncate")]
+        faults: Vec<Fault>,
+        /// The Retry-After that injected 429s ask for, in milliseconds.
+        #[arg(long, default_value_t = 200)]
+        retry_after_ms: u64,
+        /// Seed for which requests fail.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Require the API key held in this environment variable.
+        #[arg(long, value_name = "VAR")]
+        api_key_env: Option<String>,
+        /// Answer 429 "too many concurrent requests" above this many in flight.
+        #[arg(long)]
+        max_concurrent: Option<usize>,
+        /// WAV size fields: valid, zero, ffff, 7fff, list.
+        #[arg(long, default_value = "valid")]
+        wav_header: String,
     },
 }
 
@@ -62,6 +115,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Render {
             script,
+            config,
             output,
             speed,
             cache_dir,
@@ -69,38 +123,99 @@ fn main() -> ExitCode {
             quiet,
         } => render::render(&RenderOptions {
             script,
-            output_root: output.unwrap_or_else(|| PathBuf::from("output")),
+            config: config.config,
+            backend: config.backend,
+            output_root: output,
             cache_root: if no_cache {
                 None
             } else {
-                Some(cache_dir.unwrap_or_else(render::default_cache_root))
+                Some(cache_dir.unwrap_or_else(podgen::cache::default_root))
             },
             speed,
             quiet,
         })
         .map(|_| ()),
-        Command::Validate { script } => render::check(&script).map(|(loaded, plan)| {
+        Command::Validate { script, config } => render::check(&RenderOptions {
+            script,
+            config: config.config,
+            backend: config.backend,
+            speed: 1.0,
+            ..Default::default()
+        })
+        .map(|p| {
             println!(
                 "{}: ok: {} chapters, {} segments, {} characters",
-                loaded.source.name,
-                plan.chapters.len(),
-                plan.segments.len(),
-                plan.segments
+                p.loaded.source.name,
+                p.plan.chapters.len(),
+                p.plan.segments.len(),
+                p.plan
+                    .segments
                     .iter()
                     .map(|s| s.text.chars().count())
                     .sum::<usize>()
             );
         }),
+        Command::Voices { script, config } => podgen::listing::voices(
+            script.as_deref(),
+            config.config.as_deref(),
+            config.backend.as_deref(),
+        ),
+        Command::MockTts {
+            port,
+            latency_ms,
+            fail_rate,
+            faults,
+            retry_after_ms,
+            seed,
+            api_key_env,
+            max_concurrent,
+            wav_header,
+        } => mock_tts(
+            port,
+            MockOptions {
+                latency: Duration::from_millis(latency_ms),
+                fail_rate: fail_rate.clamp(0.0, 1.0),
+                faults,
+                retry_after: Duration::from_millis(retry_after_ms),
+                seed,
+                api_key: api_key_env.and_then(|v| std::env::var(v).ok()),
+                max_concurrent,
+                wav_header: match wav_header.as_str() {
+                    "zero" => WavHeader::Zero,
+                    "ffff" => WavHeader::Ffff,
+                    "7fff" => WavHeader::SevenFff,
+                    "list" => WavHeader::List,
+                    _ => WavHeader::Valid,
+                },
+            },
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("{:?}", failure.report());
-            report_exit(&failure)
+            ExitCode::from(failure.exit_code())
         }
     }
 }
 
-fn report_exit(failure: &Failure) -> ExitCode {
-    ExitCode::from(failure.exit_code())
+fn mock_tts(port: u16, options: MockOptions) -> Result<(), Failure> {
+    let server = MockServer::start(port, options)
+        .map_err(|e| Failure::runtime(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
+    println!("podgen mock-tts listening on {}", server.url());
+    println!("  OpenAI:     POST {}/v1/audio/speech", server.url());
+    println!(
+        "  ElevenLabs: POST {}/v1/text-to-speech/{{voice}}/with-timestamps",
+        server.url()
+    );
+    println!("  Azure:      POST {}/cognitiveservices/v1", server.url());
+    println!("  Google:     POST {}/v1/text:synthesize", server.url());
+    println!("  piper:      POST {}/synthesize", server.url());
+    println!(
+        "  generic:    {}/custom/{{json,form,query,text}}",
+        server.url()
+    );
+    println!("  requests:   GET  {}/_mock/requests", server.url());
+    server.wait();
+    Ok(())
 }

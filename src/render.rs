@@ -6,31 +6,37 @@
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use serde::Serialize;
 
 use crate::cache::{self, Clip, ClipStore};
+use crate::config::{self, Config};
 use crate::error::{Failure, Result};
 use crate::master::{self, MasterStats};
 use crate::plan::{self, ChapterKind, Pause, Plan};
 use crate::publish::{self, Staging};
 use crate::script::{self, LoadedScript};
-use crate::synthesize::{self, Cast, SpeechClip};
+use crate::synthesize::{self, Cast, Event, Slot, SpeechClip};
 use crate::timeline::{self, Lengths, Pauses, Piece, Source, Timeline};
-use crate::tts::Backend;
 use crate::tts::builtin::Builtin;
+use crate::tts::http::{HttpBackend, HttpSpec};
 use crate::voices::{self, VoiceProfile};
 
 /// The episode sample rate (DESIGN.md section 3 default).
 pub const SAMPLE_RATE: u32 = 44_100;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
     pub script: PathBuf,
-    /// Episodes go to `output_root/<episode>/`.
-    pub output_root: PathBuf,
+    /// `-c FILE`; otherwise the config is discovered.
+    pub config: Option<PathBuf>,
+    /// `--backend NAME`: every voice spoken by this backend for this run.
+    pub backend: Option<String>,
+    /// Episodes go to `output_root/<episode>/` (`-o`; else the config's `output`, else `output`).
+    pub output_root: Option<PathBuf>,
     /// The clip cache; `None` renders without one (a temporary store).
     pub cache_root: Option<PathBuf>,
     /// Speaking-rate factor for every voice.
@@ -50,17 +56,22 @@ pub struct Rendered {
     pub cache_hits: usize,
 }
 
-/// Load and check a script: the whole of `podgen validate`.
-pub fn check(path: &Path) -> Result<(LoadedScript, Plan)> {
-    let loaded = script::load(path)?;
-    script::validate(&loaded)?;
-    let limit = plan::Limit::chars(400);
-    let plan = plan::build(&loaded, &|_| limit);
-    Ok((loaded, plan))
+/// Everything decided before any audio is made: the script, the config, the
+/// plan, the cast and the backends.
+pub struct Prepared {
+    pub loaded: LoadedScript,
+    pub config: Config,
+    pub plan: Plan,
+    pub cast_list: Vec<VoiceProfile>,
+    pub cast: Cast,
+    pub pauses: Pauses,
+    pub rate: u32,
+    pub output_root: PathBuf,
 }
 
-pub fn render(opts: &RenderOptions) -> Result<Rendered> {
-    let started = Instant::now();
+/// Load, validate and plan: the whole of `podgen validate`, and the first
+/// half of `render`. `cache_root` is where the built-in voice keeps its data.
+pub fn prepare(opts: &RenderOptions, cache_root: &Path) -> Result<Prepared> {
     let loaded = script::load(&opts.script)?;
     script::validate(&loaded)?;
     if !(opts.speed.is_finite() && (0.25..=4.0).contains(&opts.speed)) {
@@ -69,9 +80,134 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
             "use a factor between 0.25 and 4.0",
         ));
     }
-    let s = &loaded.script;
-    let episode = script::episode_id(s);
+    let config = config::discover(opts.config.as_deref(), &opts.script)?;
+    let audio = config.file.audio.clone().unwrap_or_default();
+    let rate = audio.sample_rate.unwrap_or(SAMPLE_RATE);
+    if !(8_000..=192_000).contains(&rate) {
+        return Err(config.error(
+            None,
+            format!("sample rate {rate} Hz is out of range"),
+            "use 44100 or 48000".into(),
+        ));
+    }
+    if audio.channels.is_some_and(|c| c != 1) {
+        return Err(config.error(
+            None,
+            "only mono episodes are supported so far".into(),
+            "set `channels: 1` or leave it out".into(),
+        ));
+    }
+    let pauses = pauses_from(&config, rate);
 
+    // Voice names come from a first plan; limits depend on the voices' backends.
+    let names = plan::build(&loaded, &|_| plan::Limit::chars(usize::MAX)).voice_names();
+    let cast_list = voices::resolve(
+        &config,
+        &loaded,
+        &names,
+        opts.backend.as_deref(),
+        opts.speed,
+    )?;
+    voices::check_backends(&cast_list, &config)?;
+    let slots = build_slots(&config, &cast_list, cache_root)?;
+    let limits: HashMap<&str, plan::Limit> = cast_list
+        .iter()
+        .map(|v| (v.name.as_str(), slots[&v.backend].backend.limit()))
+        .collect();
+    let plan = plan::build(&loaded, &|voice| limits[voice]);
+    let output_root = opts
+        .output_root
+        .clone()
+        .or_else(|| config.file.output.as_ref().map(|o| PathBuf::from(&o.value)))
+        .unwrap_or_else(|| PathBuf::from("output"));
+    let cast = Cast {
+        voices: cast_list
+            .iter()
+            .map(|v| (v.name.clone(), v.clone()))
+            .collect(),
+        slots,
+    };
+    Ok(Prepared {
+        loaded,
+        config,
+        plan,
+        cast_list,
+        cast,
+        pauses,
+        rate,
+        output_root,
+    })
+}
+
+fn pauses_from(config: &Config, rate: u32) -> Pauses {
+    let mut p = Pauses::default_at(rate);
+    if let Some(c) = &config.file.pauses {
+        let samples = |v: &Option<serde_saphyr::Spanned<String>>, d: u64| {
+            v.as_ref()
+                .and_then(|v| config::parse_duration_ms(&v.value))
+                .map_or(d, |ms| ms * u64::from(rate) / 1000)
+        };
+        p = Pauses {
+            chunk: samples(&c.chunk, p.chunk),
+            sentence: samples(&c.sentence, p.sentence),
+            paragraph: samples(&c.paragraph, p.paragraph),
+            turn: samples(&c.turn, p.turn),
+            item: samples(&c.item, p.item),
+            sting: samples(&c.sting, p.sting),
+        };
+    }
+    p
+}
+
+/// Build the backends the cast uses (and only those: an unused backend's
+/// missing API key is no error).
+fn build_slots(
+    config: &Config,
+    cast: &[VoiceProfile],
+    cache_root: &Path,
+) -> Result<HashMap<String, Slot>> {
+    let mut slots = HashMap::new();
+    let env = |k: &str| std::env::var(k).ok();
+    for v in cast {
+        if slots.contains_key(&v.backend) {
+            continue;
+        }
+        let entry = config.file.backends.get(&v.backend);
+        let is_builtin = v.backend == "builtin"
+            || entry
+                .and_then(|b| b.value.preset.as_ref())
+                .is_some_and(|p| p.value == "builtin");
+        let slot = if is_builtin {
+            let b = Builtin::new(cache_root).map_err(Failure::runtime)?;
+            Slot::new(&v.backend, Arc::new(b), None)
+        } else {
+            let entry = entry.expect("backends were checked");
+            let spec = HttpSpec::build(&v.backend, &entry.value, &env).map_err(|e| {
+                config.error(
+                    script::span(entry),
+                    e,
+                    "fix the backend's settings in the config, or set the environment variable"
+                        .into(),
+                )
+            })?;
+            let rpm = spec.requests_per_minute;
+            let b = HttpBackend::new(spec).map_err(Failure::runtime)?;
+            Slot::new(&v.backend, Arc::new(b), rpm)
+        };
+        slots.insert(v.backend.clone(), slot);
+    }
+    Ok(slots)
+}
+
+/// `podgen validate`: everything short of making audio.
+pub fn check(opts: &RenderOptions) -> Result<Prepared> {
+    let cache = tempfile::tempdir()
+        .map_err(|e| Failure::runtime(format!("cannot make a temporary folder: {e}")))?;
+    prepare(opts, cache.path())
+}
+
+pub fn render(opts: &RenderOptions) -> Result<Rendered> {
+    let started = Instant::now();
     // The clip store: the cache, or a temporary one for --no-cache.
     let temp_cache;
     let cache_root = match &opts.cache_root {
@@ -82,29 +218,32 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
             temp_cache.path().to_path_buf()
         }
     };
-    let store = ClipStore::open(&cache_root, SAMPLE_RATE).map_err(|e| {
+    let prepared = prepare(opts, &cache_root)?;
+    let Prepared {
+        loaded,
+        plan,
+        cast_list,
+        cast,
+        pauses,
+        rate,
+        output_root,
+        ..
+    } = &prepared;
+    let (rate, pauses) = (*rate, *pauses);
+    let s = &loaded.script;
+    let episode = script::episode_id(s);
+    let store = Arc::new(ClipStore::open(&cache_root, rate).map_err(|e| {
         Failure::runtime(format!(
             "cannot open the cache at {}: {e}",
             cache_root.display()
         ))
-    })?;
-    let builtin = Builtin::new(&cache_root).map_err(Failure::runtime)?;
-
-    let plan = plan::build(&loaded, &|_| builtin.limit());
-    let voice_names = plan.voice_names();
-    let cast_list = voices::builtin_cast(&voice_names, opts.speed);
-    let cast = Cast {
-        voices: cast_list
-            .iter()
-            .map(|v| (v.name.clone(), v.clone()))
-            .collect(),
-        backends: HashMap::from([("builtin".to_string(), &builtin as &dyn Backend)]),
-    };
+    })?);
 
     // Synthesize.
     let total = plan.segments.len();
     let done = AtomicUsize::new(0);
     let show_progress = !opts.quiet && std::io::stderr().is_terminal();
+    let voice_names = plan.voice_names();
     if !opts.quiet {
         eprintln!(
             "podgen: {} chapters, {} segments, {} voice(s): {}",
@@ -114,15 +253,30 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
             voice_names.join(", ")
         );
     }
-    let progress = |_: usize, _: &SpeechClip| {
-        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        if show_progress {
-            eprint!("\rpodgen: synthesizing {n}/{total}");
-            let _ = std::io::stderr().flush();
+    let quiet = opts.quiet;
+    let progress = |event: Event| match event {
+        Event::Done { .. } => {
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if show_progress {
+                eprint!("\rpodgen: synthesizing {n}/{total}");
+                let _ = std::io::stderr().flush();
+            }
+        }
+        Event::Retry {
+            segment,
+            attempt,
+            message,
+        } => {
+            if !quiet {
+                eprintln!("\npodgen: {segment}: attempt {attempt} failed ({message}); retrying");
+            }
         }
     };
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let speech = synthesize::speech(&plan, &cast, &store, SAMPLE_RATE, workers, &progress)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
+    let speech = runtime.block_on(synthesize::speech(plan, cast, &store, rate, &progress))?;
     if show_progress {
         eprintln!();
     }
@@ -130,15 +284,14 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     let mut tail = vec![None; plan.chapters.len()];
     for (ci, c) in plan.chapters.iter().enumerate() {
         if let Some(p) = &c.lead_sting {
-            lead[ci] = Some(synthesize::sting(p, &store, SAMPLE_RATE)?);
+            lead[ci] = Some(synthesize::sting(p, &store, rate)?);
         }
         if let Some(p) = &c.tail_sting {
-            tail[ci] = Some(synthesize::sting(p, &store, SAMPLE_RATE)?);
+            tail[ci] = Some(synthesize::sting(p, &store, rate)?);
         }
     }
 
     // Lay out.
-    let pauses = Pauses::default_at(SAMPLE_RATE);
     let speech_len: Vec<u64> = speech.iter().map(|c| c.clip.frames).collect();
     let frames = |v: &[Option<Clip>]| {
         v.iter()
@@ -147,24 +300,20 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     };
     let (lead_len, tail_len) = (frames(&lead), frames(&tail));
     let timeline = timeline::lay_out(
-        &plan,
+        plan,
         &Lengths {
             speech: &speech_len,
             lead_sting: &lead_len,
             tail_sting: &tail_len,
         },
         &pauses,
-        SAMPLE_RATE,
+        rate,
     );
 
     // Master and publish, in a staging folder.
     let io = |what: &str, e: std::io::Error| Failure::runtime(format!("{what}: {e}"));
-    let staging = Staging::new(&opts.output_root, &episode).map_err(|e| {
-        io(
-            &format!("cannot write to {}", opts.output_root.display()),
-            e,
-        )
-    })?;
+    let staging = Staging::new(output_root, &episode)
+        .map_err(|e| io(&format!("cannot write to {}", output_root.display()), e))?;
     let result = (|| {
         let clip_of = |source: Source| match source {
             Source::Speech { segment } => Some(speech[segment].clip.clone()),
@@ -175,16 +324,16 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         let wav_name = format!("{episode}.wav");
         let stats = master::write_wav(&timeline, &clip_of, &staging.path(&wav_name))
             .map_err(|e| io("cannot write the episode audio", e))?;
-        let chapters = publish::chapters_file(&s.show.value, &s.title.value, &plan, &timeline);
+        let chapters = publish::chapters_file(&s.show.value, &s.title.value, plan, &timeline);
         staging
             .write_json("chapters.json", &chapters)
             .map_err(|e| io("cannot write chapters.json", e))?;
         let manifest = manifest(
             opts,
-            &loaded,
+            loaded,
             &episode,
-            &plan,
-            &cast_list,
+            plan,
+            cast_list,
             &speech,
             &timeline,
             &pauses,
@@ -211,7 +360,7 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         eprintln!(
             "podgen: wrote {} ({} of audio, {} chapters, {}/{} segments from cache) in {:.1} s",
             dir.display(),
-            clock(timeline.total, SAMPLE_RATE),
+            clock(timeline.total, rate),
             plan.chapters.len(),
             cache_hits,
             total,
@@ -225,7 +374,7 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         dir,
         episode,
         samples: timeline.total,
-        rate: SAMPLE_RATE,
+        rate,
         chapters: plan.chapters.len(),
         segments: total,
         cache_hits,

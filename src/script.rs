@@ -122,7 +122,7 @@ pub fn load(path: &Path) -> Result<LoadedScript> {
 
 /// Turn a YAML parse or shape error into a report with a snippet and, for an
 /// unknown key, the nearest known key.
-fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error) -> Failure {
+pub fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error) -> Failure {
     if let serde_saphyr::Error::SerdeUnknownField {
         field,
         expected,
@@ -446,6 +446,31 @@ pub fn episode_id(s: &Script) -> String {
             format!("episode-{}", &hash[..8])
         }
     }
+}
+
+/// Where the script first names voice `name`, for error messages.
+pub fn voice_span(s: &Script, name: &str) -> Option<SourceSpan> {
+    let is =
+        |v: &Option<Spanned<String>>| v.as_ref().filter(|v| v.value.trim() == name).and_then(span);
+    if let Some(sp) = is(&s.voice) {
+        return Some(sp);
+    }
+    for b in [&s.intro, &s.outro].into_iter().flatten() {
+        if let Some(sp) = is(&b.value.voice) {
+            return Some(sp);
+        }
+    }
+    for item in &s.items.value {
+        if let Some(sp) = is(&item.value.voice) {
+            return Some(sp);
+        }
+        for line in item.value.lines.iter().flat_map(|l| &l.value) {
+            if let Some(sp) = is(&line.value.voice) {
+                return Some(sp);
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -1,25 +1,34 @@
 //! The synthesis stage: Plan → clips on disk.
 //!
 //! For every segment: look up the clip store; on a miss, ask the voice's
-//! backend, bring the audio to the episode's rate and mono, trim its leading
-//! and trailing silence, and store it. Stings are decoded and resampled the
-//! same way (but not trimmed: the producer made them as they want them).
+//! backend (within its concurrency and rate limits, retrying what is worth
+//! retrying), bring the audio to the episode's rate and mono, trim its
+//! leading and trailing silence, and store it. Each clip is stored the moment
+//! it is done, so a crash loses nothing finished. Stings are decoded and
+//! resampled the same way, but not trimmed: the producer made them as they
+//! want them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::Path;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use crate::audio::{decode, dsp, resample};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+use tokio::sync::{Mutex, Semaphore};
+
+use crate::audio::{Pcm, decode, dsp, resample};
 use crate::cache::{Clip, ClipStore};
 use crate::error::{Failure, Result};
 use crate::plan::Plan;
-use crate::tts::Backend;
+use crate::tts::{Backend, Request, SynthError};
 use crate::voices::VoiceProfile;
 
 /// Bump when the processing after the backend changes (trim, resampler), so
 /// that old clips are not reused for a different result.
 const PROCESSING_VERSION: &str = "clip-v2";
+
+/// Requests per segment before giving up on a transient failure.
+pub const MAX_ATTEMPTS: u32 = 5;
 
 /// One synthesized segment.
 #[derive(Debug, Clone)]
@@ -32,20 +41,85 @@ pub struct SpeechClip {
     pub attempts: u32,
 }
 
-/// The voices of a render and the backends that speak them.
-pub struct Cast<'a> {
-    pub voices: HashMap<String, VoiceProfile>,
-    pub backends: HashMap<String, &'a dyn Backend>,
+/// A backend with the limits podgen keeps around it.
+pub struct Slot {
+    pub name: String,
+    pub backend: Arc<dyn Backend>,
+    permits: Arc<Semaphore>,
+    /// Start times of the requests of the last minute, for requests_per_minute.
+    window: Mutex<VecDeque<Instant>>,
+    requests_per_minute: Option<u32>,
 }
 
-impl Cast<'_> {
+impl Slot {
+    pub fn new(name: &str, backend: Arc<dyn Backend>, requests_per_minute: Option<u32>) -> Self {
+        let n = backend.concurrency().max(1);
+        Slot {
+            name: name.to_string(),
+            backend,
+            permits: Arc::new(Semaphore::new(n)),
+            window: Mutex::new(VecDeque::new()),
+            requests_per_minute,
+        }
+    }
+
+    /// Wait until one more request fits in the last minute's budget.
+    async fn pace(&self) {
+        let Some(limit) = self.requests_per_minute else {
+            return;
+        };
+        let minute = Duration::from_secs(60);
+        loop {
+            let wait = {
+                let mut w = self.window.lock().await;
+                let now = Instant::now();
+                while w.front().is_some_and(|t| now.duration_since(*t) >= minute) {
+                    w.pop_front();
+                }
+                if w.len() < limit as usize {
+                    w.push_back(now);
+                    return;
+                }
+                minute - now.duration_since(*w.front().expect("full window"))
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+/// The voices of a render and the backends that speak them.
+pub struct Cast {
+    pub voices: HashMap<String, VoiceProfile>,
+    pub slots: HashMap<String, Slot>,
+}
+
+impl Cast {
     pub fn voice(&self, name: &str) -> &VoiceProfile {
         &self.voices[name]
     }
 
-    pub fn backend_of(&self, name: &str) -> &dyn Backend {
-        self.backends[&self.voices[name].backend]
+    pub fn slot_of(&self, voice: &str) -> &Slot {
+        &self.slots[&self.voices[voice].backend]
     }
+}
+
+/// The neighbouring text in the same chapter (the end of the previous
+/// segment, the start of the next), for backends that use it for continuity.
+fn context(plan: &Plan, i: usize, chars: usize) -> (Option<String>, Option<String>) {
+    if chars == 0 {
+        return (None, None);
+    }
+    let seg = &plan.segments[i];
+    let same_chapter = |j: usize| plan.segments.get(j).filter(|s| s.chapter == seg.chapter);
+    let prev = i.checked_sub(1).and_then(same_chapter).map(|s| {
+        let n = s.text.chars().count();
+        s.text
+            .chars()
+            .skip(n.saturating_sub(chars))
+            .collect::<String>()
+    });
+    let next = same_chapter(i + 1).map(|s| s.text.chars().take(chars).collect::<String>());
+    (prev, next)
 }
 
 /// The cache key of a segment: everything that changes its audio.
@@ -54,81 +128,99 @@ pub fn speech_key(
     voice: &VoiceProfile,
     language: &str,
     text: &str,
+    context: &str,
     rate: u32,
 ) -> String {
-    let voice_json =
-        serde_json::to_string(&(&voice.variant, voice.pitch, voice.speed)).expect("plain data");
+    let voice_json = serde_json::to_string(&(
+        &voice.voice,
+        &voice.model,
+        voice.speed,
+        &voice.instructions,
+        &voice.language,
+        &voice.variant,
+        voice.pitch,
+        &voice.extra,
+    ))
+    .expect("plain data");
     crate::hash::fields(&[
         PROCESSING_VERSION.as_bytes(),
         backend.identity().as_bytes(),
         voice_json.as_bytes(),
         language.as_bytes(),
         text.as_bytes(),
+        context.as_bytes(),
         &rate.to_le_bytes(),
     ])
 }
 
-/// Synthesize every segment of `plan`, in parallel on `workers` threads,
-/// and return the clips in plan order. `progress` is told of each finished one.
-pub fn speech(
+/// Synthesize every segment of `plan` and return the clips in plan order.
+/// `progress` hears of each finished segment and each retry.
+pub async fn speech(
     plan: &Plan,
     cast: &Cast,
-    store: &ClipStore,
+    store: &Arc<ClipStore>,
     rate: u32,
-    workers: usize,
-    progress: &(dyn Fn(usize, &SpeechClip) + Sync),
+    progress: &(dyn Fn(Event) + Sync),
 ) -> Result<Vec<SpeechClip>> {
-    let n = plan.segments.len();
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<SpeechClip>>> = Mutex::new(vec![None; n]);
-    let failure: Mutex<Option<Failure>> = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..workers.max(1) {
-            scope.spawn(|| {
-                loop {
-                    if failure.lock().expect("lock").is_some() {
-                        return;
-                    }
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= n {
-                        return;
-                    }
-                    match one_segment(plan, i, cast, store, rate) {
-                        Ok(clip) => {
-                            progress(i, &clip);
-                            results.lock().expect("lock")[i] = Some(clip);
-                        }
-                        Err(f) => {
-                            failure.lock().expect("lock").get_or_insert(f);
-                            return;
-                        }
-                    }
-                }
+    let in_flight: usize = cast
+        .slots
+        .values()
+        .map(|s| s.backend.concurrency().max(1))
+        .sum();
+    let mut done: Vec<(usize, SpeechClip)> = stream::iter(0..plan.segments.len())
+        .map(|i| async move {
+            let clip = one_segment(plan, i, cast, store, rate, progress).await?;
+            progress(Event::Done {
+                cached: clip.cached,
             });
-        }
-    });
-    if let Some(f) = failure.into_inner().expect("lock") {
-        return Err(f);
-    }
-    Ok(results
-        .into_inner()
-        .expect("lock")
-        .into_iter()
-        .map(|c| c.expect("every segment done"))
-        .collect())
+            Ok::<_, Failure>((i, clip))
+        })
+        .buffer_unordered(in_flight.max(1))
+        .try_collect()
+        .await?;
+    done.sort_by_key(|(i, _)| *i);
+    Ok(done.into_iter().map(|(_, c)| c).collect())
 }
 
-fn one_segment(
+/// What the synthesis stage reports as it goes.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Done {
+        cached: bool,
+    },
+    Retry {
+        segment: String,
+        attempt: u32,
+        message: String,
+    },
+}
+
+async fn one_segment(
     plan: &Plan,
     i: usize,
     cast: &Cast,
-    store: &ClipStore,
+    store: &Arc<ClipStore>,
     rate: u32,
+    progress: &(dyn Fn(Event) + Sync),
 ) -> Result<SpeechClip> {
     let seg = &plan.segments[i];
     let voice = cast.voice(&seg.voice);
-    let backend = cast.backend_of(&seg.voice);
-    let key = speech_key(backend, voice, seg.language.tag(), &seg.text, rate);
+    let slot = cast.slot_of(&seg.voice);
+    let backend = slot.backend.as_ref();
+    let (prev, next) = context(plan, i, backend.context_chars());
+    let context_key = format!(
+        "{}\u{0}{}",
+        prev.as_deref().unwrap_or(""),
+        next.as_deref().unwrap_or("")
+    );
+    let key = speech_key(
+        backend,
+        voice,
+        seg.language.tag(),
+        &seg.text,
+        &context_key,
+        rate,
+    );
     if let Some(clip) = store.get(&key) {
         return Ok(SpeechClip {
             clip,
@@ -139,35 +231,106 @@ fn one_segment(
     }
     let where_ = || {
         format!(
-            "{} (voice {:?}, backend {})",
+            "{} (voice {:?}, backend {:?})",
             plan.describe(i),
             seg.voice,
             voice.backend
         )
     };
-    let pcm = backend
-        .synthesize(&seg.text, seg.language, voice)
-        .map_err(|e| Failure::runtime(format!("{}: synthesis failed: {e}", where_())))?;
-    let pcm = resample::to_rate(dsp::to_mono(pcm), rate)
-        .map_err(|e| Failure::runtime(format!("{}: {e}", where_())))?;
-    let mut samples = pcm.samples;
-    dsp::trim_silence(&mut samples, rate);
-    if samples.is_empty() {
-        return Err(Failure::runtime(format!(
-            "{}: the backend returned only silence for {:?}",
-            where_(),
-            seg.text
-        )));
+    let request = Request {
+        text: &seg.text,
+        language: seg.language,
+        voice,
+        previous_text: prev.as_deref(),
+        next_text: next.as_deref(),
+    };
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let result = {
+            let _permit = slot
+                .permits
+                .acquire()
+                .await
+                .expect("semaphores are never closed");
+            slot.pace().await;
+            backend.synthesize(&request).await
+        };
+        let outcome = match result {
+            Ok(pcm) => finish(pcm, rate, seg.text.clone(), store.clone(), key.clone()).await,
+            Err(e) => Err(e),
+        };
+        match outcome {
+            Ok(clip) => {
+                return Ok(SpeechClip {
+                    clip,
+                    cache_key: key,
+                    cached: false,
+                    attempts: attempt,
+                });
+            }
+            Err(e) if e.transient && attempt < MAX_ATTEMPTS => {
+                progress(Event::Retry {
+                    segment: where_(),
+                    attempt,
+                    message: e.message.clone(),
+                });
+                tokio::time::sleep(backoff(attempt, e.retry_after, &key)).await;
+            }
+            Err(e) => {
+                let tries = if attempt > 1 {
+                    format!(" after {attempt} attempts")
+                } else {
+                    String::new()
+                };
+                return Err(Failure::runtime(format!(
+                    "{}: synthesis failed{tries}: {}",
+                    where_(),
+                    e.message
+                )));
+            }
+        }
     }
-    let clip = store
-        .put(&key, &samples)
-        .map_err(|e| Failure::runtime(format!("{}: cannot store the clip: {e}", where_())))?;
-    Ok(SpeechClip {
-        clip,
-        cache_key: key,
-        cached: false,
-        attempts: 1,
+}
+
+/// How long to wait before attempt `attempt + 1`: what the server asked for,
+/// else exponential from 250 ms (capped at 20 s), with jitter so that
+/// parallel requests do not return in lockstep. The jitter is derived from
+/// the segment's key, so runs are reproducible.
+fn backoff(attempt: u32, retry_after: Option<Duration>, key: &str) -> Duration {
+    if let Some(d) = retry_after {
+        return d.min(Duration::from_secs(120));
+    }
+    let base = 250u64 << (attempt - 1).min(7);
+    let jitter_seed = u64::from_str_radix(&key[..8], 16).unwrap_or(0) ^ u64::from(attempt);
+    let jitter = jitter_seed % (base / 2 + 1);
+    Duration::from_millis((base + jitter).min(20_000))
+}
+
+/// Resample, trim and store a backend's audio (off the async workers).
+async fn finish(
+    pcm: Pcm,
+    rate: u32,
+    text: String,
+    store: Arc<ClipStore>,
+    key: String,
+) -> Result<Clip, SynthError> {
+    tokio::task::spawn_blocking(move || {
+        let pcm = resample::to_rate(dsp::to_mono(pcm), rate).map_err(SynthError::fatal)?;
+        let mut samples = pcm.samples;
+        dsp::trim_silence(&mut samples, rate);
+        if samples.is_empty() {
+            return Err(SynthError::transient(
+                format!("the backend returned only silence for {text:?}"),
+                None,
+            ));
+        }
+        store
+            .put(&key, &samples)
+            .map_err(|e| SynthError::fatal(format!("cannot store the clip: {e}")))
     })
+    .await
+    .map_err(|e| SynthError::fatal(format!("clip processing stopped: {e}")))?
 }
 
 /// Decode a sting file, mix it to mono at `rate` and store it.
@@ -188,4 +351,29 @@ pub fn sting(path: &Path, store: &ClipStore, rate: u32) -> Result<Clip> {
     store
         .put(&key, &pcm.samples)
         .map_err(|e| fail(format!("cannot store: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_honours_retry_after_and_is_reproducible() {
+        let key = "0123456789abcdef";
+        assert_eq!(
+            backoff(1, Some(Duration::from_millis(1500)), key),
+            Duration::from_millis(1500)
+        );
+        let (a, b) = (backoff(1, None, key), backoff(3, None, key));
+        assert!(
+            a >= Duration::from_millis(250) && a < Duration::from_millis(400),
+            "{a:?}"
+        );
+        assert!(
+            b >= Duration::from_millis(1000) && b < Duration::from_millis(1600),
+            "{b:?}"
+        );
+        assert_eq!(backoff(3, None, key), b);
+        assert!(backoff(30, None, key) <= Duration::from_secs(20));
+    }
 }

@@ -2,9 +2,14 @@
 //!
 //! Without a config file every name maps to the built-in voice, and distinct
 //! names get audibly distinct built-in voices in order of first appearance
-//! (DESIGN.md section 1).
+//! (DESIGN.md section 1). With a config, every name must be defined there (or
+//! in `voices/*.yaml`), unless `--backend` points every voice at one backend.
 
 use serde::Serialize;
+
+use crate::config::{Config, VoiceConfig};
+use crate::error::{Failure, Result, nearest};
+use crate::script::LoadedScript;
 
 /// What one voice name in the script resolves to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -13,12 +18,53 @@ pub struct VoiceProfile {
     pub name: String,
     /// The backend that speaks it.
     pub backend: String,
-    /// The built-in engine's acoustic variant (`f3`, `m3`, ...), if any.
-    pub variant: Option<String>,
-    /// Built-in base pitch, 0 to 100 (50 is the engine's default).
-    pub pitch: u32,
+    /// The backend's voice id (`alloy`, `zf_xiaobei`, ...).
+    pub voice: Option<String>,
+    pub model: Option<String>,
     /// Speaking-rate factor, 1.0 is the voice's normal rate.
     pub speed: f32,
+    pub instructions: Option<String>,
+    /// BCP-47 tag for backends that take one; default: the text's language.
+    pub language: Option<String>,
+    /// Built-in voice: acoustic variant (`f3`, `m3`, ...) and base pitch 0-100.
+    pub variant: Option<String>,
+    pub pitch: Option<u32>,
+    /// Extra request fields passed into the body.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl VoiceProfile {
+    fn builtin(name: &str, preset_index: usize) -> Self {
+        let (variant, pitch) = BUILTIN_PRESETS[preset_index % BUILTIN_PRESETS.len()];
+        let round = (preset_index / BUILTIN_PRESETS.len()) as u32;
+        VoiceProfile {
+            name: name.to_string(),
+            backend: "builtin".into(),
+            voice: None,
+            model: None,
+            speed: 1.0,
+            instructions: None,
+            language: None,
+            variant: variant.map(str::to_string),
+            pitch: Some((pitch + 7 * round) % 101),
+            extra: Default::default(),
+        }
+    }
+
+    fn from_config(name: &str, c: &VoiceConfig) -> Self {
+        VoiceProfile {
+            name: name.to_string(),
+            backend: c.backend.clone().unwrap_or_else(|| "builtin".into()),
+            voice: c.voice.clone(),
+            model: c.model.clone(),
+            speed: c.speed.unwrap_or(1.0),
+            instructions: c.instructions.clone(),
+            language: c.language.clone(),
+            variant: c.variant.clone(),
+            pitch: c.pitch,
+            extra: c.extra.clone(),
+        }
+    }
 }
 
 /// Built-in voice presets, in the order voice names are given them: a male
@@ -41,18 +87,119 @@ pub fn builtin_cast(names: &[String], speed: f32) -> Vec<VoiceProfile> {
     names
         .iter()
         .enumerate()
-        .map(|(i, name)| {
-            let (variant, pitch) = BUILTIN_PRESETS[i % BUILTIN_PRESETS.len()];
-            let round = (i / BUILTIN_PRESETS.len()) as u32;
-            VoiceProfile {
-                name: name.clone(),
-                backend: "builtin".into(),
-                variant: variant.map(str::to_string),
-                pitch: (pitch + 7 * round) % 101,
-                speed,
-            }
+        .map(|(i, name)| VoiceProfile {
+            speed,
+            ..VoiceProfile::builtin(name, i)
         })
         .collect()
+}
+
+/// Resolve every voice name of a script (in order of first appearance)
+/// against the config. `backend_override` is `--backend`; `speed` scales
+/// every voice's speed.
+pub fn resolve(
+    config: &Config,
+    loaded: &LoadedScript,
+    names: &[String],
+    backend_override: Option<&str>,
+    speed: f32,
+) -> Result<Vec<VoiceProfile>> {
+    let defined = config.voices();
+    let mut cast = Vec::with_capacity(names.len());
+    let mut builtin_seen = 0;
+    for name in names {
+        let mut profile = match defined.get(name) {
+            Some(c) => VoiceProfile::from_config(name, c),
+            None if !config.is_user_config() || backend_override.is_some() => {
+                VoiceProfile::builtin(name, builtin_seen)
+            }
+            None => {
+                let known: Vec<&str> = defined.keys().map(String::as_str).collect();
+                let hint = match nearest(name, &known) {
+                    Some(k) => format!(
+                        "did you mean `{k}`? Or define `{name}` under `voices:` in the config"
+                    ),
+                    None if known.is_empty() => format!(
+                        "define `{name}` under `voices:` in the config, e.g. `{name}: {{backend: openai, voice: alloy}}`"
+                    ),
+                    None => format!(
+                        "define `{name}` under `voices:` in the config; defined: {}",
+                        known.join(", ")
+                    ),
+                };
+                let span = crate::script::voice_span(&loaded.script, name);
+                return Err(loaded.source.error(
+                    span,
+                    format!(
+                        "voice {name:?} is not defined in {}",
+                        config
+                            .path
+                            .as_ref()
+                            .map_or("the config".into(), |p| p.display().to_string())
+                    ),
+                    "this voice",
+                    Some(hint),
+                ));
+            }
+        };
+        if let Some(b) = backend_override {
+            profile.backend = b.to_string();
+        }
+        if profile.backend == "builtin" || is_builtin_preset(config, &profile.backend) {
+            // Built-in voices without a variant of their own get the next preset.
+            if profile.variant.is_none() && profile.pitch.is_none() {
+                let preset = VoiceProfile::builtin(name, builtin_seen);
+                profile.variant = preset.variant;
+                profile.pitch = preset.pitch;
+            }
+            builtin_seen += 1;
+        } else if profile.voice.is_none() && !defined.contains_key(name) {
+            // Pointed at another backend for one run: the name is the voice id.
+            profile.voice = Some(name.clone());
+        }
+        profile.speed *= speed;
+        cast.push(profile);
+    }
+    Ok(cast)
+}
+
+fn is_builtin_preset(config: &Config, backend: &str) -> bool {
+    config
+        .file
+        .backends
+        .get(backend)
+        .and_then(|b| b.value.preset.as_ref())
+        .is_some_and(|p| p.value == "builtin")
+}
+
+/// Fail with a hint when a voice names a backend that does not exist.
+pub fn check_backends(cast: &[VoiceProfile], config: &Config) -> Result<()> {
+    let known: Vec<&str> = config
+        .file
+        .backends
+        .keys()
+        .map(String::as_str)
+        .chain(["builtin"])
+        .collect();
+    for v in cast {
+        if !known.contains(&v.backend.as_str()) {
+            let hint = match nearest(&v.backend, &known) {
+                Some(k) => format!("did you mean `{k}`? Backends: {}", known.join(", ")),
+                None => format!(
+                    "backends: {} (define more under `backends:` in podgen.yaml)",
+                    known.join(", ")
+                ),
+            };
+            return Err(Failure::input(
+                format!(
+                    "backend {:?} (for voice {:?}) is not defined",
+                    v.backend, v.name
+                ),
+                hint,
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

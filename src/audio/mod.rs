@@ -6,6 +6,7 @@
 pub mod decode;
 pub mod dsp;
 pub mod resample;
+pub mod response;
 
 /// Interleaved float samples at a known rate.
 #[derive(Debug, Clone, PartialEq)]

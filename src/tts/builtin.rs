@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 
 use espeak_ng::EspeakNg;
+use futures_util::future::BoxFuture;
 
-use super::Backend;
+use super::{Backend, Request, SynthError};
 use crate::audio::Pcm;
 use crate::lang::Language;
 use crate::plan::Limit;
-use crate::voices::VoiceProfile;
 
 /// The engine's default speaking rate in words per minute.
 const BASE_RATE_WPM: f32 = 165.0;
@@ -72,27 +72,36 @@ impl Backend for Builtin {
         Limit::chars(MAX_CHARS)
     }
 
-    fn synthesize(
-        &self,
-        text: &str,
-        language: Language,
-        voice: &VoiceProfile,
-    ) -> Result<Pcm, String> {
-        let mut name = engine_language(language).to_string();
-        if let Some(v) = &voice.variant {
+    fn concurrency(&self) -> usize {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+
+    fn synthesize<'a>(&'a self, req: &'a Request<'a>) -> BoxFuture<'a, Result<Pcm, SynthError>> {
+        let mut name = engine_language(req.language).to_string();
+        if let Some(v) = &req.voice.variant {
             name = format!("{name}+{v}");
         }
-        let rate = (BASE_RATE_WPM * voice.speed).round().clamp(80.0, 450.0) as u32;
-        let engine = EspeakNg::builder()
-            .voice(&name)
-            .rate(rate)
-            .pitch(voice.pitch)
-            .data_dir(&self.data_dir)
-            .build()
-            .map_err(|e| format!("built-in voice {name}: {e}"))?;
-        let (samples, rate) = engine
-            .synth(text)
-            .map_err(|e| format!("built-in voice {name}: {e}"))?;
-        Ok(Pcm::from_i16_mono(&samples, rate))
+        let rate = (BASE_RATE_WPM * req.voice.speed).round().clamp(80.0, 450.0) as u32;
+        let pitch = req.voice.pitch.unwrap_or(50);
+        let data_dir = self.data_dir.clone();
+        let text = req.text.to_string();
+        // The engine is CPU-bound: run it off the async workers.
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let engine = EspeakNg::builder()
+                    .voice(&name)
+                    .rate(rate)
+                    .pitch(pitch)
+                    .data_dir(&data_dir)
+                    .build()
+                    .map_err(|e| SynthError::fatal(format!("built-in voice {name}: {e}")))?;
+                let (samples, rate) = engine
+                    .synth(&text)
+                    .map_err(|e| SynthError::fatal(format!("built-in voice {name}: {e}")))?;
+                Ok(Pcm::from_i16_mono(&samples, rate))
+            })
+            .await
+            .map_err(|e| SynthError::fatal(format!("the built-in voice stopped: {e}")))?
+        })
     }
 }

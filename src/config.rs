@@ -1,0 +1,487 @@
+//! podgen.yaml: backends, voices and settings (DESIGN.md section 3).
+//!
+//! Discovery: `-c FILE`, else `podgen.yaml` beside the issue file, else the
+//! current directory's, else built-in defaults. Voice profiles may also live
+//! in `voices/*.yaml` beside the config, one voice per file, named by the
+//! file's stem. `${ENV}` and `${ENV:-default}` in strings are read from the
+//! environment when a backend is built; the values are secrets and never
+//! printed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::error::{Failure, Result, SourceFile, nearest};
+use crate::script::span;
+
+/// The whole config file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub output: Option<Spanned<String>>,
+    pub audio: Option<AudioConfig>,
+    pub pauses: Option<PausesConfig>,
+    #[serde(default)]
+    pub backends: BTreeMap<String, Spanned<BackendConfig>>,
+    #[serde(default)]
+    pub voices: BTreeMap<String, Spanned<VoiceConfig>>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AudioConfig {
+    pub sample_rate: Option<u32>,
+    pub channels: Option<u16>,
+    pub loudness_lufs: Option<f64>,
+    pub true_peak_dbtp: Option<f64>,
+    pub formats: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PausesConfig {
+    pub chunk: Option<Spanned<String>>,
+    pub sentence: Option<Spanned<String>>,
+    pub paragraph: Option<Spanned<String>>,
+    pub turn: Option<Spanned<String>>,
+    pub item: Option<Spanned<String>>,
+    pub sting: Option<Spanned<String>>,
+}
+
+/// One backend: a preset with overrides, or a full generic template.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackendConfig {
+    /// openai, elevenlabs, azure, google, piper, builtin; none = generic template.
+    pub preset: Option<Spanned<String>>,
+    pub base_url: Option<String>,
+    pub api_key: Option<String>,
+    pub model: Option<String>,
+    pub method: Option<String>,
+    pub url: Option<String>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    pub body: Option<BodyConfig>,
+    pub response: Option<ResponseConfig>,
+    pub max_chars: Option<usize>,
+    pub max_bytes: Option<usize>,
+    pub concurrency: Option<usize>,
+    pub requests_per_minute: Option<u32>,
+    /// Per-request timeout, like `60s`.
+    pub timeout: Option<String>,
+    /// Price per million characters, for `podgen plan`.
+    pub price_per_million_chars: Option<f64>,
+}
+
+/// The request body of a generic backend: exactly one of these.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BodyConfig {
+    /// A JSON document whose string leaves are templates.
+    pub json: Option<serde_json::Value>,
+    /// Form fields (x-www-form-urlencoded), values are templates.
+    pub form: Option<BTreeMap<String, String>>,
+    /// A text template (SSML, plain text), sent with `content_type`.
+    pub text: Option<String>,
+    pub content_type: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseConfig {
+    /// `raw` (the body is audio) or `json` (base64 audio inside JSON).
+    pub audio: Option<String>,
+    /// JSON pointer to the base64 audio, for `audio: json`.
+    pub pointer: Option<String>,
+    /// `sniff` (default), `wav`, `mp3`, `flac`, `ogg`, or `pcm`.
+    pub format: Option<String>,
+    /// What raw PCM is: needed when `format: pcm`.
+    pub pcm: Option<PcmConfig>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PcmConfig {
+    pub sample_rate: u32,
+    #[serde(default = "one")]
+    pub channels: u16,
+    /// `s16le` (default), `s24le`, `s32le`, `f32le`.
+    #[serde(default)]
+    pub sample_format: SampleFormat,
+}
+
+fn one() -> u16 {
+    1
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SampleFormat {
+    #[default]
+    S16le,
+    S24le,
+    S32le,
+    F32le,
+}
+
+/// One voice: which backend speaks it and how.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoiceConfig {
+    pub backend: Option<String>,
+    /// The backend's voice id (`alloy`, `zf_xiaobei`, `zh-CN-XiaoxiaoNeural`).
+    pub voice: Option<String>,
+    pub model: Option<String>,
+    pub speed: Option<f32>,
+    pub instructions: Option<String>,
+    /// BCP-47 tag sent to backends that take one (default: the text's).
+    pub language: Option<String>,
+    /// Built-in voice only: acoustic variant (`f3`, `m3`, ...) and pitch 0-100.
+    pub variant: Option<String>,
+    pub pitch: Option<u32>,
+    /// Extra request fields, passed into the body as they are.
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A loaded config, with its source for error messages.
+pub struct Config {
+    pub file: ConfigFile,
+    /// The config's source (None for built-in defaults).
+    pub source: Option<SourceFile>,
+    /// Voices from `voices/*.yaml`, with their sources.
+    pub voice_files: Vec<(String, VoiceConfig, SourceFile)>,
+    pub path: Option<PathBuf>,
+}
+
+impl Config {
+    pub fn defaults() -> Self {
+        Config {
+            file: ConfigFile::default(),
+            source: None,
+            voice_files: Vec::new(),
+            path: None,
+        }
+    }
+
+    /// Whether the user wrote a config (then voice names must be defined).
+    pub fn is_user_config(&self) -> bool {
+        self.path.is_some()
+    }
+
+    /// Every voice, from the config and from `voices/*.yaml` (the config wins).
+    pub fn voices(&self) -> BTreeMap<String, VoiceConfig> {
+        let mut out: BTreeMap<String, VoiceConfig> = self
+            .voice_files
+            .iter()
+            .map(|(n, v, _)| (n.clone(), v.clone()))
+            .collect();
+        for (name, v) in &self.file.voices {
+            out.insert(name.clone(), v.value.clone());
+        }
+        out
+    }
+
+    /// Where this config's file-relative paths start.
+    pub fn dir(&self) -> PathBuf {
+        self.path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    /// An input error about this config, pointing at `span` when known.
+    pub fn error(
+        &self,
+        span: Option<miette::SourceSpan>,
+        message: String,
+        help: String,
+    ) -> Failure {
+        match &self.source {
+            Some(src) => src.error(span, message, "here", Some(help)),
+            None => Failure::input(message, help),
+        }
+    }
+}
+
+/// Find the config for `script`: `explicit`, else `podgen.yaml` beside the
+/// script, else in the current directory, else built-in defaults.
+pub fn discover(explicit: Option<&Path>, script: &Path) -> Result<Config> {
+    if let Some(path) = explicit {
+        if !path.is_file() {
+            return Err(Failure::input(
+                format!("config file not found: {}", path.display()),
+                "give the path of a podgen.yaml, or leave out -c to use the defaults",
+            ));
+        }
+        return load(path);
+    }
+    let beside = script.parent().map(|d| d.join("podgen.yaml"));
+    for candidate in beside.into_iter().chain([PathBuf::from("podgen.yaml")]) {
+        if candidate.is_file() {
+            return load(&candidate);
+        }
+    }
+    Ok(Config::defaults())
+}
+
+pub fn load(path: &Path) -> Result<Config> {
+    let (file, source) = parse_yaml::<ConfigFile>(path)?;
+    let mut config = Config {
+        file,
+        source: Some(source),
+        voice_files: Vec::new(),
+        path: Some(path.to_path_buf()),
+    };
+    let voices_dir = config.dir().join("voices");
+    if voices_dir.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&voices_dir)
+            .map_err(|e| {
+                Failure::input(
+                    format!("cannot read {}: {e}", voices_dir.display()),
+                    "check permissions",
+                )
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+            .collect();
+        entries.sort();
+        for p in entries {
+            let (voice, src) = parse_yaml::<VoiceConfig>(&p)?;
+            let name = p
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
+            config.voice_files.push((name, voice, src));
+        }
+    }
+    check(&config)?;
+    Ok(config)
+}
+
+/// Parse a YAML file into `T`, with errors that point into it.
+fn parse_yaml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<(T, SourceFile)> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::input(
+            format!("cannot read {}: {e}", path.display()),
+            "check the path and that it is UTF-8 text",
+        )
+    })?;
+    let source = SourceFile::new(path, text);
+    let value =
+        serde_saphyr::from_str(&source.text).map_err(|e| crate::script::yaml_error(&source, &e))?;
+    Ok((value, source))
+}
+
+pub const PRESETS: &[&str] = &[
+    "openai",
+    "elevenlabs",
+    "azure",
+    "google",
+    "piper",
+    "builtin",
+];
+
+fn check(config: &Config) -> Result<()> {
+    let f = &config.file;
+    for (name, b) in &f.backends {
+        if let Some(p) = &b.value.preset
+            && !PRESETS.contains(&p.value.as_str())
+        {
+            let hint = match nearest(&p.value, PRESETS) {
+                Some(k) => format!("did you mean `{k}`? Presets: {}", PRESETS.join(", ")),
+                None => format!(
+                    "presets: {}; or leave out `preset` and write `url`, `body` and `response`",
+                    PRESETS.join(", ")
+                ),
+            };
+            return Err(config.error(
+                span(p),
+                format!("backend {name:?}: unknown preset {:?}", p.value),
+                hint,
+            ));
+        }
+        if b.value.preset.is_none() && b.value.url.is_none() {
+            return Err(config.error(
+                span(b),
+                format!("backend {name:?} has neither `preset` nor `url`"),
+                format!("set `preset:` to one of {}, or describe the API with `url`, `body` and `response`", PRESETS.join(", ")),
+            ));
+        }
+        if b.value.concurrency == Some(0) {
+            return Err(config.error(
+                span(b),
+                format!("backend {name:?}: concurrency must be at least 1"),
+                "use 1 for servers that take one request at a time".into(),
+            ));
+        }
+    }
+    let known_backends: Vec<&str> = f
+        .backends
+        .keys()
+        .map(String::as_str)
+        .chain(["builtin"])
+        .collect();
+    for (name, v) in &f.voices {
+        let backend = v.value.backend.as_deref().unwrap_or("builtin");
+        if !known_backends.contains(&backend) {
+            let hint = match nearest(backend, &known_backends) {
+                Some(k) => format!(
+                    "did you mean `{k}`? Backends: {}",
+                    known_backends.join(", ")
+                ),
+                None => format!(
+                    "define it under `backends:`; known: {}",
+                    known_backends.join(", ")
+                ),
+            };
+            return Err(config.error(
+                span(v),
+                format!("voice {name:?} uses backend {backend:?}, which is not defined"),
+                hint,
+            ));
+        }
+        if let Some(speed) = v.value.speed
+            && !(0.25..=4.0).contains(&speed)
+        {
+            return Err(config.error(
+                span(v),
+                format!("voice {name:?}: speed {speed} is out of range"),
+                "use a factor between 0.25 and 4.0".into(),
+            ));
+        }
+    }
+    for (name, v, src) in &config.voice_files {
+        let backend = v.backend.as_deref().unwrap_or("builtin");
+        if !known_backends.contains(&backend) {
+            return Err(Failure::input(
+                format!(
+                    "{}: voice {name:?} uses backend {backend:?}, which is not defined",
+                    src.name
+                ),
+                format!(
+                    "define it under `backends:` in the config; known: {}",
+                    known_backends.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(p) = &f.pauses {
+        for d in [
+            &p.chunk,
+            &p.sentence,
+            &p.paragraph,
+            &p.turn,
+            &p.item,
+            &p.sting,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if parse_duration_ms(&d.value).is_none() {
+                return Err(config.error(
+                    span(d),
+                    format!("{:?} is not a duration", d.value),
+                    "write it like 250ms or 1.5s".into(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Milliseconds of `250ms`, `1s`, `1.5s` or a bare number of milliseconds.
+pub fn parse_duration_ms(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 1.0)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1000.0)
+    } else {
+        (s, 1.0)
+    };
+    let v: f64 = num.trim().parse().ok()?;
+    (v.is_finite() && (0.0..3.6e6).contains(&v)).then(|| (v * scale).round() as u64)
+}
+
+/// Expand `${VAR}` and `${VAR:-default}` from the environment. Returns the
+/// expanded string and the values that came from variables (secrets to mask).
+pub fn expand_env(
+    s: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> std::result::Result<(String, Vec<String>), String> {
+    let mut out = String::new();
+    let mut secrets = Vec::new();
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after
+            .find('}')
+            .ok_or_else(|| format!("unclosed `${{` in {s:?}"))?;
+        let inner = &after[..end];
+        let (name, default) = match inner.split_once(":-") {
+            Some((n, d)) => (n, Some(d)),
+            None => (inner, None),
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!(
+                "`${{{inner}}}` is not an environment variable reference"
+            ));
+        }
+        match lookup(name).filter(|v| !v.is_empty()) {
+            Some(v) => {
+                out.push_str(&v);
+                secrets.push(v);
+            }
+            None => match default {
+                Some(d) => out.push_str(d),
+                None => return Err(format!("environment variable {name} is not set")),
+            },
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok((out, secrets))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_expansion() {
+        let env = |k: &str| (k == "KEY").then(|| "s3cret".to_string());
+        assert_eq!(
+            expand_env("Bearer ${KEY}", &env).unwrap(),
+            ("Bearer s3cret".into(), vec!["s3cret".into()])
+        );
+        assert_eq!(
+            expand_env("${NOPE:-x}y", &env).unwrap(),
+            ("xy".into(), vec![])
+        );
+        assert!(
+            expand_env("${NOPE}", &env)
+                .unwrap_err()
+                .contains("NOPE is not set")
+        );
+        assert!(expand_env("${bad name}", &env).is_err());
+        assert_eq!(expand_env("plain", &env).unwrap(), ("plain".into(), vec![]));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ms("250ms"), Some(250));
+        assert_eq!(parse_duration_ms("1.5s"), Some(1500));
+        assert_eq!(parse_duration_ms("600"), Some(600));
+        assert_eq!(parse_duration_ms("soon"), None);
+        assert_eq!(parse_duration_ms("-1s"), None);
+    }
+}

@@ -1,0 +1,732 @@
+//! HTTP backends: the presets (openai, elevenlabs, azure, google, piper) and
+//! the generic templated backend are one implementation. A preset is only a
+//! set of defaults for method, URL, headers, body and response handling; the
+//! user's config overrides any of them.
+
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::template::{self, Escape, Vars};
+use super::{Backend, Request, SynthError};
+use crate::audio::Pcm;
+use crate::audio::response::{self, BodyError, Declared};
+use crate::config::{BackendConfig, PcmConfig, SampleFormat, expand_env, parse_duration_ms};
+use crate::plan::Limit;
+
+/// What a request body is.
+#[derive(Debug, Clone)]
+pub enum BodySpec {
+    None,
+    Json(Value),
+    Form(Vec<(String, String)>),
+    Text {
+        template: String,
+        content_type: String,
+    },
+}
+
+/// A fully resolved HTTP backend.
+#[derive(Debug, Clone)]
+pub struct HttpSpec {
+    pub name: String,
+    pub preset: Option<String>,
+    pub method: Method,
+    /// URL template; placeholders are percent-encoded.
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub query: Vec<(String, String)>,
+    pub body: BodySpec,
+    /// JSON pointer to base64 audio, when the audio comes inside JSON.
+    pub audio_pointer: Option<String>,
+    pub declared: Declared,
+    pub limit: Limit,
+    pub concurrency: usize,
+    pub requests_per_minute: Option<u32>,
+    pub timeout: Duration,
+    pub default_model: Option<String>,
+    /// Characters of the neighbouring segments sent as previous/next text.
+    pub context_chars: usize,
+    /// Whether a voice on this backend must name the backend's voice id.
+    pub needs_voice: bool,
+    pub price_per_million_chars: Option<f64>,
+    /// The API key, from the environment (None when the backend has none).
+    api_key: Option<String>,
+    /// Every value that came from the environment: masked in all messages.
+    secrets: Vec<String>,
+}
+
+struct Preset {
+    base_url: Option<&'static str>,
+    method: Method,
+    path: &'static str,
+    headers: &'static [(&'static str, &'static str)],
+    /// Headers sent only when an API key is configured.
+    auth_headers: &'static [(&'static str, &'static str)],
+    query: &'static [(&'static str, &'static str)],
+    body: fn() -> BodySpec,
+    audio_pointer: Option<&'static str>,
+    declared: Declared,
+    limit: Limit,
+    concurrency: usize,
+    default_model: Option<&'static str>,
+    context_chars: usize,
+    needs_voice: bool,
+}
+
+const PCM_24K: Declared = Declared::Pcm(PcmConfig {
+    sample_rate: 24_000,
+    channels: 1,
+    sample_format: SampleFormat::S16le,
+});
+
+const AZURE_SSML: &str = "<speak version='1.0' xmlns='http://www.w3.org/2001/10/synthesis' xml:lang='{{language}}'><voice name='{{voice}}'><prosody rate='{{speed_percent}}'>{{text}}</prosody></voice></speak>";
+
+/// The request and response shapes of each preset, as reference/tts-apis.md gives them.
+fn preset(name: &str) -> Option<Preset> {
+    Some(match name {
+        // OpenAI POST /v1/audio/speech, and every OpenAI-compatible server
+        // (Kokoro-FastAPI, kokoro-cli, Speaches, LocalAI, openedai-speech).
+        // WAV is asked for: it states its rate, unlike `pcm`.
+        "openai" => Preset {
+            base_url: Some("https://api.openai.com/v1"),
+            method: Method::POST,
+            path: "/audio/speech",
+            headers: &[],
+            auth_headers: &[("Authorization", "Bearer {{api_key}}")],
+            query: &[],
+            body: || {
+                BodySpec::Json(
+                    json!({"model": "{{model}}", "input": "{{text}}", "voice": "{{voice}}",
+                    "speed": "{{speed}}", "response_format": "wav", "instructions": "{{instructions?}}"}),
+                )
+            },
+            audio_pointer: None,
+            declared: Declared::Sniff,
+            limit: Limit::chars(4096),
+            concurrency: 4,
+            default_model: Some("gpt-4o-mini-tts"),
+            context_chars: 0,
+            needs_voice: true,
+        },
+        // ElevenLabs /with-timestamps: JSON with base64 PCM, continuity
+        // through previous_text/next_text.
+        "elevenlabs" => Preset {
+            base_url: Some("https://api.elevenlabs.io"),
+            method: Method::POST,
+            path: "/v1/text-to-speech/{{voice}}/with-timestamps",
+            headers: &[],
+            auth_headers: &[("xi-api-key", "{{api_key}}")],
+            query: &[("output_format", "pcm_24000")],
+            body: || {
+                BodySpec::Json(json!({"text": "{{text}}", "model_id": "{{model}}",
+                    "previous_text": "{{previous_text?}}", "next_text": "{{next_text?}}",
+                    "voice_settings": {"speed": "{{speed}}"}}))
+            },
+            audio_pointer: Some("/audio_base64"),
+            declared: PCM_24K,
+            limit: Limit::chars(5000),
+            concurrency: 2,
+            default_model: Some("eleven_multilingual_v2"),
+            context_chars: 300,
+            needs_voice: true,
+        },
+        // Azure Speech REST: an SSML body (XML-escaped), WAV back.
+        "azure" => Preset {
+            base_url: None,
+            method: Method::POST,
+            path: "/cognitiveservices/v1",
+            headers: &[
+                ("X-Microsoft-OutputFormat", "riff-24khz-16bit-mono-pcm"),
+                ("User-Agent", "podgen"),
+            ],
+            auth_headers: &[("Ocp-Apim-Subscription-Key", "{{api_key}}")],
+            query: &[],
+            body: || BodySpec::Text {
+                template: AZURE_SSML.into(),
+                content_type: "application/ssml+xml".into(),
+            },
+            audio_pointer: None,
+            declared: Declared::Sniff,
+            limit: Limit::chars(3000),
+            concurrency: 4,
+            default_model: None,
+            context_chars: 0,
+            needs_voice: true,
+        },
+        // Google Cloud text:synthesize: JSON with base64 LINEAR16 (a WAV), 5000 bytes per request.
+        "google" => Preset {
+            base_url: Some("https://texttospeech.googleapis.com"),
+            method: Method::POST,
+            path: "/v1/text:synthesize",
+            headers: &[],
+            auth_headers: &[("X-Goog-Api-Key", "{{api_key}}")],
+            query: &[],
+            body: || {
+                BodySpec::Json(json!({"input": {"text": "{{text}}"},
+                    "voice": {"languageCode": "{{language}}", "name": "{{voice}}"},
+                    "audioConfig": {"audioEncoding": "LINEAR16", "speakingRate": "{{speed}}", "sampleRateHertz": 24000}}))
+            },
+            audio_pointer: Some("/audioContent"),
+            declared: Declared::Sniff,
+            limit: Limit {
+                max_chars: 5000,
+                max_bytes: Some(5000),
+            },
+            concurrency: 4,
+            default_model: None,
+            context_chars: 0,
+            needs_voice: true,
+        },
+        // piper's HTTP server (piper1-gpl >= 1.5): POST /synthesize; WAV labelled text/html.
+        "piper" => Preset {
+            base_url: Some("http://127.0.0.1:5000"),
+            method: Method::POST,
+            path: "/synthesize",
+            headers: &[],
+            auth_headers: &[],
+            query: &[],
+            body: || {
+                BodySpec::Json(
+                    json!({"text": "{{text}}", "voice": "{{voice?}}", "length_scale": "{{speed_inverse}}"}),
+                )
+            },
+            audio_pointer: None,
+            declared: Declared::Sniff,
+            limit: Limit::chars(1000),
+            concurrency: 1,
+            default_model: None,
+            context_chars: 0,
+            needs_voice: false,
+        },
+        _ => return None,
+    })
+}
+
+impl HttpSpec {
+    /// Resolve a backend from its config: preset defaults, then the user's
+    /// fields. `env` looks up environment variables.
+    pub fn build(
+        name: &str,
+        c: &BackendConfig,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, String> {
+        let mut secrets = Vec::new();
+        let mut expand = |s: &str| -> Result<String, String> {
+            let (v, mut found) =
+                expand_env(s, env).map_err(|e| format!("backend {name:?}: {e}"))?;
+            secrets.append(&mut found);
+            Ok(v)
+        };
+        let preset_name = c.preset.as_ref().map(|p| p.value.clone());
+        let p = preset_name.as_deref().and_then(preset);
+        let api_key = c
+            .api_key
+            .as_deref()
+            .map(&mut expand)
+            .transpose()?
+            .filter(|k| !k.is_empty());
+        let base_url = match (&c.base_url, p.as_ref().and_then(|p| p.base_url)) {
+            (Some(b), _) => Some(expand(b)?),
+            (None, Some(b)) => Some(b.to_string()),
+            (None, None) => None,
+        };
+        let url = match (&c.url, &p) {
+            (Some(u), _) => expand(u)?,
+            (None, Some(p)) => {
+                let base = base_url.clone().ok_or_else(|| {
+                    format!("backend {name:?}: set `base_url` (for azure: https://<region>.tts.speech.microsoft.com)")
+                })?;
+                format!("{}{}", base.trim_end_matches('/'), p.path)
+            }
+            (None, None) => return Err(format!("backend {name:?}: set `url` (or a `preset`)")),
+        };
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(format!(
+                "backend {name:?}: url {url:?} must start with http:// or https://"
+            ));
+        }
+        let method = match &c.method {
+            Some(m) => Method::from_bytes(m.trim().to_ascii_uppercase().as_bytes())
+                .map_err(|_| format!("backend {name:?}: {m:?} is not an HTTP method"))?,
+            None => p.as_ref().map_or(Method::POST, |p| p.method.clone()),
+        };
+        let mut headers: Vec<(String, String)> = Vec::new();
+        if let Some(p) = &p {
+            headers.extend(
+                p.headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string())),
+            );
+            if api_key.is_some() {
+                headers.extend(
+                    p.auth_headers
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string())),
+                );
+            }
+        }
+        for (k, v) in &c.headers {
+            let v = expand(v)?;
+            headers.retain(|(hk, _)| !hk.eq_ignore_ascii_case(k));
+            headers.push((k.clone(), v));
+        }
+        let mut query: Vec<(String, String)> = p
+            .as_ref()
+            .map(|p| {
+                p.query
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (k, v) in &c.query {
+            let v = expand(v)?;
+            query.retain(|(qk, _)| qk != k);
+            query.push((k.clone(), v));
+        }
+        let body = match &c.body {
+            Some(b) => {
+                let kinds = [b.json.is_some(), b.form.is_some(), b.text.is_some()]
+                    .iter()
+                    .filter(|x| **x)
+                    .count();
+                if kinds > 1 {
+                    return Err(format!(
+                        "backend {name:?}: the body has more than one of json, form and text"
+                    ));
+                }
+                if let Some(j) = &b.json {
+                    BodySpec::Json(j.clone())
+                } else if let Some(f) = &b.form {
+                    BodySpec::Form(f.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                } else if let Some(t) = &b.text {
+                    BodySpec::Text {
+                        template: t.clone(),
+                        content_type: b
+                            .content_type
+                            .clone()
+                            .unwrap_or_else(|| "text/plain; charset=utf-8".into()),
+                    }
+                } else {
+                    BodySpec::None
+                }
+            }
+            None => p.as_ref().map_or(BodySpec::None, |p| (p.body)()),
+        };
+        let (mut audio_pointer, mut declared) = p.as_ref().map_or((None, Declared::Sniff), |p| {
+            (p.audio_pointer.map(str::to_string), p.declared)
+        });
+        if let Some(r) = &c.response {
+            match r.audio.as_deref() {
+                None => {}
+                Some("raw") => audio_pointer = None,
+                Some("json") => {
+                    audio_pointer = Some(r.pointer.clone().unwrap_or_else(|| "/audio".into()));
+                }
+                Some(other) => {
+                    return Err(format!(
+                        "backend {name:?}: response.audio {other:?} must be raw or json"
+                    ));
+                }
+            }
+            if let Some(ptr) = &r.pointer {
+                if !ptr.starts_with('/') {
+                    return Err(format!(
+                        "backend {name:?}: response.pointer {ptr:?} must be a JSON pointer like /audio"
+                    ));
+                }
+                audio_pointer = Some(ptr.clone());
+            }
+            match r.format.as_deref() {
+                None if r.pcm.is_some() => declared = Declared::Pcm(r.pcm.expect("checked")),
+                None | Some("sniff" | "wav" | "mp3" | "flac" | "ogg") => {
+                    if r.format.is_some() {
+                        declared = Declared::Sniff;
+                    }
+                }
+                Some("pcm") => {
+                    let pcm = r.pcm.ok_or_else(|| {
+                        format!("backend {name:?}: raw PCM needs `response.pcm: {{sample_rate: 24000, channels: 1, sample_format: s16le}}`")
+                    })?;
+                    declared = Declared::Pcm(pcm);
+                }
+                Some(other) => {
+                    return Err(format!(
+                        "backend {name:?}: unknown response.format {other:?} (sniff, wav, mp3, flac, ogg, pcm)"
+                    ));
+                }
+            }
+        }
+        let mut limit = p.as_ref().map_or(Limit::chars(1000), |p| p.limit);
+        if let Some(m) = c.max_chars {
+            limit.max_chars = m.max(1);
+        }
+        if let Some(m) = c.max_bytes {
+            limit.max_bytes = Some(m.max(4));
+        }
+        let timeout = match &c.timeout {
+            Some(t) => Duration::from_millis(parse_duration_ms(t).ok_or_else(|| {
+                format!("backend {name:?}: timeout {t:?} is not a duration like 60s")
+            })?),
+            None => Duration::from_secs(120),
+        };
+        // Check every template now, so a typo fails before any request.
+        let spec = HttpSpec {
+            name: name.to_string(),
+            preset: preset_name,
+            method,
+            url,
+            headers,
+            query,
+            body,
+            audio_pointer,
+            declared,
+            limit,
+            concurrency: c
+                .concurrency
+                .or(p.as_ref().map(|p| p.concurrency))
+                .unwrap_or(2)
+                .max(1),
+            requests_per_minute: c.requests_per_minute.filter(|r| *r > 0),
+            timeout,
+            default_model: c
+                .model
+                .clone()
+                .or(p.as_ref().and_then(|p| p.default_model.map(str::to_string))),
+            context_chars: p.as_ref().map_or(0, |p| p.context_chars),
+            needs_voice: p.as_ref().is_some_and(|p| p.needs_voice),
+            price_per_million_chars: c.price_per_million_chars,
+            api_key,
+            secrets,
+        };
+        spec.check_templates()?;
+        Ok(spec)
+    }
+
+    fn check_templates(&self) -> Result<(), String> {
+        let mut all: Vec<String> = vec![self.url.clone()];
+        all.extend(self.headers.iter().map(|(_, v)| v.clone()));
+        all.extend(self.query.iter().map(|(_, v)| v.clone()));
+        match &self.body {
+            BodySpec::Json(v) => collect_strings(v, &mut all),
+            BodySpec::Form(f) => all.extend(f.iter().map(|(_, v)| v.clone())),
+            BodySpec::Text { template, .. } => all.push(template.clone()),
+            BodySpec::None => {}
+        }
+        for t in &all {
+            for n in template::names(t) {
+                if !template::KNOWN.contains(&n.as_str()) {
+                    return Err(format!(
+                        "backend {:?}: unknown template variable `{n}` in {t:?}; known: {}",
+                        self.name,
+                        template::KNOWN.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Mask every secret in `s`.
+    pub fn redact(&self, s: &str) -> String {
+        let mut out = s.to_string();
+        for secret in &self.secrets {
+            if secret.len() >= 4 {
+                out = out.replace(secret.as_str(), "***");
+            }
+        }
+        out
+    }
+
+    /// A description for listings: secrets masked.
+    pub fn describe(&self) -> String {
+        let mut d = format!("{} {}", self.method, self.redact(&self.url));
+        if let Some(p) = &self.preset {
+            d = format!("preset {p}: {d}");
+        }
+        if self.api_key.is_some() {
+            d.push_str(" (API key set)");
+        }
+        d
+    }
+}
+
+fn collect_strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|v| collect_strings(v, out)),
+        Value::Object(m) => m.values().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
+}
+
+pub struct HttpBackend {
+    spec: HttpSpec,
+    client: reqwest::Client,
+}
+
+impl HttpBackend {
+    pub fn new(spec: HttpSpec) -> Result<Self, String> {
+        let client = reqwest::Client::builder()
+            .timeout(spec.timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| format!("backend {:?}: cannot build an HTTP client: {e}", spec.name))?;
+        Ok(HttpBackend { spec, client })
+    }
+
+    pub fn spec(&self) -> &HttpSpec {
+        &self.spec
+    }
+
+    fn vars(&self, req: &Request) -> Vars {
+        let v = req.voice;
+        let speed = f64::from(v.speed);
+        let mut vars = Vars::new();
+        vars.insert("text", json!(req.text));
+        vars.insert("voice", v.voice.clone().map_or(Value::Null, Value::String));
+        vars.insert(
+            "model",
+            v.model
+                .clone()
+                .or_else(|| self.spec.default_model.clone())
+                .map_or(Value::Null, Value::String),
+        );
+        vars.insert("speed", json!((speed * 1000.0).round() / 1000.0));
+        vars.insert("speed_inverse", json!((1000.0 / speed).round() / 1000.0));
+        let pct = ((speed - 1.0) * 100.0).round() as i64;
+        vars.insert("speed_percent", json!(format!("{pct:+}%")));
+        vars.insert(
+            "language",
+            json!(
+                v.language
+                    .clone()
+                    .unwrap_or_else(|| req.language.tag().to_string())
+            ),
+        );
+        vars.insert(
+            "instructions",
+            v.instructions.clone().map_or(Value::Null, Value::String),
+        );
+        vars.insert(
+            "previous_text",
+            req.previous_text.map_or(Value::Null, |t| json!(t)),
+        );
+        vars.insert("next_text", req.next_text.map_or(Value::Null, |t| json!(t)));
+        vars.insert(
+            "api_key",
+            self.spec.api_key.clone().map_or(Value::Null, Value::String),
+        );
+        vars
+    }
+
+    fn build_request(&self, req: &Request) -> Result<reqwest::RequestBuilder, String> {
+        let s = &self.spec;
+        let vars = self.vars(req);
+        let url = template::fill(&s.url, &vars, Escape::Url)?;
+        let mut rb = self.client.request(s.method.clone(), &url);
+        for (k, v) in &s.headers {
+            let value = template::fill(v, &vars, Escape::Raw)?;
+            if value.contains(['\r', '\n']) {
+                return Err(format!("header {k} would contain a line break"));
+            }
+            rb = rb.header(k.as_str(), value);
+        }
+        if !s.query.is_empty() {
+            let q: Vec<(String, String)> = s
+                .query
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), template::fill(v, &vars, Escape::Raw)?)))
+                .collect::<Result<_, String>>()?;
+            rb = rb.query(&q);
+        }
+        let extra = &req.voice.extra;
+        rb = match &s.body {
+            BodySpec::None => rb,
+            BodySpec::Json(t) => {
+                let mut body = template::fill_json(t, &vars)?.unwrap_or(Value::Null);
+                if let Value::Object(map) = &mut body {
+                    for (k, v) in extra {
+                        map.insert(k.clone(), v.clone());
+                    }
+                }
+                rb.json(&body)
+            }
+            BodySpec::Form(fields) => {
+                let mut f: Vec<(String, String)> = fields
+                    .iter()
+                    .map(|(k, v)| Ok((k.clone(), template::fill(v, &vars, Escape::Raw)?)))
+                    .collect::<Result<_, String>>()?;
+                for (k, v) in extra {
+                    f.retain(|(fk, _)| fk != k);
+                    f.push((
+                        k.clone(),
+                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                    ));
+                }
+                rb.form(&f)
+            }
+            BodySpec::Text {
+                template: t,
+                content_type,
+            } => {
+                let body = template::fill(t, &vars, Escape::for_content_type(content_type))?;
+                rb.header(reqwest::header::CONTENT_TYPE, content_type.as_str())
+                    .body(body)
+            }
+        };
+        Ok(rb)
+    }
+
+    async fn call(&self, req: &Request<'_>) -> Result<Pcm, SynthError> {
+        let s = &self.spec;
+        if s.needs_voice && req.voice.voice.is_none() {
+            return Err(SynthError::fatal(format!(
+                "voice {:?} on backend {:?} names no `voice:` id for the {} API",
+                req.voice.name,
+                s.name,
+                s.preset.as_deref().unwrap_or("backend's")
+            )));
+        }
+        let rb = self.build_request(req).map_err(SynthError::fatal)?;
+        let resp = rb.send().await.map_err(|e| {
+            let what = if e.is_timeout() {
+                "timed out"
+            } else if e.is_connect() {
+                "could not connect"
+            } else {
+                "the connection failed"
+            };
+            SynthError::transient(
+                self.spec.redact(&format!("{what}: {}", error_chain(&e))),
+                None,
+            )
+        })?;
+        let status = resp.status();
+        let retry_after = retry_after(resp.headers());
+        let body = resp.bytes().await.map_err(|e| {
+            SynthError::transient(
+                format!("the response was cut off: {}", error_chain(&e)),
+                None,
+            )
+        })?;
+        if !status.is_success() {
+            let message = response::text_message(&body).unwrap_or_else(|| "(no message)".into());
+            let message = self
+                .spec
+                .redact(&format!("HTTP {}: {message}", status.as_u16()));
+            let transient =
+                status.as_u16() == 429 || status.as_u16() == 408 || status.is_server_error();
+            return Err(if transient {
+                let mut e = SynthError::transient(message.clone(), retry_after);
+                e.too_many_concurrent = status.as_u16() == 429 && message.contains("concurren");
+                e
+            } else {
+                SynthError::fatal(message)
+            });
+        }
+        let audio = match &s.audio_pointer {
+            None => body.to_vec(),
+            Some(ptr) => {
+                let json: Value = serde_json::from_slice(&body).map_err(|_| {
+                    let m = response::text_message(&body).unwrap_or_else(|| "not JSON".into());
+                    SynthError::transient(format!("expected JSON with audio at {ptr}: {m}"), None)
+                })?;
+                let b64 = json.pointer(ptr).and_then(Value::as_str).ok_or_else(|| {
+                    let m = response::json_message(&json)
+                        .unwrap_or_else(|| format!("no string at {ptr}"));
+                    SynthError::transient(format!("no audio in the JSON response: {m}"), None)
+                })?;
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64.trim())
+                    .map_err(|e| {
+                        SynthError::transient(
+                            format!("the audio at {ptr} is not base64: {e}"),
+                            None,
+                        )
+                    })?
+            }
+        };
+        response::decode_body(&audio, s.declared).map_err(|e| match e {
+            BodyError::Message(m) => SynthError::transient(
+                self.spec
+                    .redact(&format!("HTTP 200 but {}", BodyError::Message(m))),
+                None,
+            ),
+            other => SynthError::transient(other.to_string(), None),
+        })
+    }
+}
+
+/// An error with its causes, which reqwest keeps apart.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        s.push_str(": ");
+        s.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    s
+}
+
+/// `retry-after-ms` (OpenAI) first, then `Retry-After` in seconds.
+pub fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let get = |k: &str| {
+        h.get(k)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<f64>().ok())
+    };
+    if let Some(ms) = get("retry-after-ms").filter(|v| v.is_finite() && *v >= 0.0) {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
+    get("retry-after")
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .map(|s| Duration::from_secs_f64(s.min(3600.0)))
+}
+
+impl Backend for HttpBackend {
+    fn identity(&self) -> String {
+        // Everything that shapes the audio; never the headers (they hold keys).
+        let s = &self.spec;
+        let body = match &s.body {
+            BodySpec::None => String::new(),
+            BodySpec::Json(v) => v.to_string(),
+            BodySpec::Form(f) => format!("{f:?}"),
+            BodySpec::Text {
+                template,
+                content_type,
+            } => format!("{content_type}|{template}"),
+        };
+        format!(
+            "http:{}|{}|{:?}|{}|{:?}|{:?}|{:?}",
+            s.method,
+            s.redact(&s.url),
+            s.query,
+            body,
+            s.audio_pointer,
+            s.declared,
+            s.default_model
+        )
+    }
+
+    fn limit(&self) -> Limit {
+        self.spec.limit
+    }
+
+    fn concurrency(&self) -> usize {
+        self.spec.concurrency
+    }
+
+    fn context_chars(&self) -> usize {
+        self.spec.context_chars
+    }
+
+    fn synthesize<'a>(&'a self, req: &'a Request<'a>) -> BoxFuture<'a, Result<Pcm, SynthError>> {
+        Box::pin(self.call(req))
+    }
+}
