@@ -337,9 +337,9 @@ pub fn paragraphs(text: &str) -> Vec<String> {
     if !current.is_empty() {
         out.push(current);
     }
-    // Runs of spaces and tabs inside a paragraph are one space.
+    // Spaces and tabs inside a line stay as written: the text reaches the
+    // backend as the producer wrote it, but for line breaks.
     out.into_iter()
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|p| p.chars().any(char::is_alphanumeric))
         .collect()
 }

@@ -104,6 +104,7 @@ fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, String> {
             }
             // A corrupt packet is skipped, as players do.
             Err(SymError::DecodeError(_)) => continue,
+            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
             Err(e) => return Err(e.to_string()),
         }
     }

@@ -47,8 +47,14 @@ impl Scratch {
 
     /// Run podgen with the scratch cache; the output folder is up to `args`.
     pub fn podgen(&self, args: &[&str]) -> Output {
+        self.podgen_env(args, &[])
+    }
+
+    /// Run podgen with extra environment variables.
+    pub fn podgen_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_podgen"))
             .args(args)
+            .envs(env.iter().copied())
             .env("PODGEN_CACHE_DIR", self.cache())
             .env("NO_COLOR", "1")
             .current_dir(self.dir.path())
