@@ -448,7 +448,10 @@ fn a_secret_reaches_the_auth_header_and_nothing_else() {
         "{err}"
     );
     // Requests run in parallel: whichever failed first is named, with its item.
-    assert!(err.contains("item 1 (\"One\")") || err.contains("item 2 (\"Two\")"), "{err}");
+    assert!(
+        err.contains("item 1 (\"One\")") || err.contains("item 2 (\"Two\")"),
+        "{err}"
+    );
     assert!(
         !err.contains("sk-wrong-key-123456") && !err.contains(SECRET),
         "{err}"
@@ -532,4 +535,79 @@ fn config_mistakes_are_input_errors_with_hints() {
         stderr(&out)
     );
     assert!(stderr(&out).contains("issue.yaml:4:8"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_sample_configs_in_the_repository_resolve() {
+    let s = Scratch::new();
+    let example = root().join("examples/ai-weekly-2024-06-2.yaml");
+    let env = [
+        ("OPENAI_API_KEY", "sk-sample-openai-0001"),
+        ("ELEVENLABS_API_KEY", "sample-eleven-0002"),
+        ("AZURE_SPEECH_KEY", "sample-azure-0003"),
+        ("AZURE_SPEECH_REGION", "eastasia"),
+        ("GOOGLE_TTS_API_KEY", "sample-google-0004"),
+    ];
+    let dir = root().join("examples/configs");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 7);
+    for cfg in names {
+        let out = s.podgen_env(
+            &[
+                "voices",
+                example.to_str().unwrap(),
+                "-c",
+                cfg.to_str().unwrap(),
+            ],
+            &env,
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{}: {}", cfg.display(), stderr(&out));
+        assert!(!text.contains("not usable"), "{}: {text}", cfg.display());
+        assert!(text.contains("host -> "), "{}: {text}", cfg.display());
+        for (_, secret) in env {
+            assert!(
+                !text.contains(secret),
+                "{}: a secret is listed",
+                cfg.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn voice_profiles_may_live_in_a_voices_folder_beside_the_config() {
+    let server = mock();
+    let s = Scratch::new();
+    s.write(
+        "cfg/podgen.yaml",
+        &format!(
+            "backends:\n  m: {{preset: openai, base_url: '{}/v1'}}\n",
+            server.url()
+        ),
+    );
+    s.write(
+        "cfg/voices/host.yaml",
+        "backend: m\nvoice: nova\nspeed: 1.25\n",
+    );
+    let script = s.write("issue.yaml", DIGEST);
+    let out = s.podgen(&[
+        "render",
+        script.to_str().unwrap(),
+        "-c",
+        s.path("cfg/podgen.yaml").to_str().unwrap(),
+        "-o",
+        "out",
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let body: serde_json::Value = serde_json::from_str(&server.requests()[0].body).unwrap();
+    assert_eq!(
+        (body["voice"].as_str(), body["speed"].as_f64()),
+        (Some("nova"), Some(1.25))
+    );
 }
