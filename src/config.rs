@@ -71,6 +71,10 @@ pub struct BackendConfig {
     pub max_bytes: Option<usize>,
     pub concurrency: Option<usize>,
     pub requests_per_minute: Option<u32>,
+    /// The window `requests_per_minute` counts over (default 60s; shorter for tests).
+    pub rate_window: Option<String>,
+    /// Requests per segment before a transient failure is final (default 6).
+    pub max_attempts: Option<u32>,
     /// Per-request timeout, like `60s`.
     pub timeout: Option<String>,
     /// Price per million characters, for `podgen plan`.

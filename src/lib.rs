@@ -11,6 +11,7 @@ pub mod audio;
 pub mod cache;
 pub mod config;
 pub mod error;
+pub mod estimate;
 pub mod hash;
 pub mod lang;
 pub mod listing;

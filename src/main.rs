@@ -63,6 +63,16 @@ enum Command {
         #[command(flatten)]
         config: ConfigArgs,
     },
+    /// What a render would send: segments, characters, cache hits, cost. Sends nothing.
+    Plan {
+        /// The issue script (issue.yaml).
+        script: PathBuf,
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Clip cache folder to look for hits in [default: as for render].
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+    },
     /// List the configured backends and voices and what each resolves to (secrets masked).
     Voices {
         /// Also resolve the voices this script uses.
@@ -155,6 +165,18 @@ fn main() -> ExitCode {
                     .sum::<usize>()
             );
         }),
+        Command::Plan {
+            script,
+            config,
+            cache_dir,
+        } => plan(RenderOptions {
+            script,
+            config: config.config,
+            backend: config.backend,
+            speed: 1.0,
+            cache_root: Some(cache_dir.unwrap_or_else(podgen::cache::default_root)),
+            ..Default::default()
+        }),
         Command::Voices { script, config } => podgen::listing::voices(
             script.as_deref(),
             config.config.as_deref(),
@@ -197,6 +219,19 @@ fn main() -> ExitCode {
             ExitCode::from(failure.exit_code())
         }
     }
+}
+
+fn plan(opts: RenderOptions) -> Result<(), Failure> {
+    let root = opts
+        .cache_root
+        .clone()
+        .expect("plan always has a cache root");
+    let prepared = render::prepare(&opts, &root)?;
+    let store = podgen::cache::ClipStore::open(&root, prepared.rate).map_err(|e| {
+        Failure::runtime(format!("cannot open the cache at {}: {e}", root.display()))
+    })?;
+    print!("{}", podgen::estimate::report(&prepared, &store));
+    Ok(())
 }
 
 fn mock_tts(port: u16, options: MockOptions) -> Result<(), Failure> {

@@ -144,6 +144,7 @@ struct MockState {
     options: MockOptions,
     requests: Mutex<Vec<Recorded>>,
     counter: AtomicU64,
+    faults_injected: AtomicU64,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
     started: Instant,
@@ -284,6 +285,7 @@ impl MockServer {
             options,
             requests: Mutex::new(Vec::new()),
             counter: AtomicU64::new(0),
+            faults_injected: AtomicU64::new(0),
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
             started: Instant::now(),
@@ -444,8 +446,9 @@ async fn respond(
                 json!({"detail": {"status": "too_many_concurrent_requests", "message": "too many concurrent requests"}}),
             );
         } else if !o.faults.is_empty() && (draw(0) as f64 / (1u64 << 48) as f64) < o.fail_rate {
-            let f = o.faults[(draw(1) % o.faults.len() as u64) as usize];
-            fault = Some(f);
+            // The kinds take turns, so every kind shows up once a few requests failed.
+            let k = state.faults_injected.fetch_add(1, Ordering::SeqCst);
+            fault = Some(o.faults[(k % o.faults.len() as u64) as usize]);
         }
     }
     let text = answer.text.clone();

@@ -19,7 +19,7 @@ use crate::master::{self, MasterStats};
 use crate::plan::{self, ChapterKind, Pause, Plan};
 use crate::publish::{self, Staging};
 use crate::script::{self, LoadedScript};
-use crate::synthesize::{self, Cast, Event, Slot, SpeechClip};
+use crate::synthesize::{self, Cast, Event, Slot, SlotLimits, SpeechClip};
 use crate::timeline::{self, Lengths, Pauses, Piece, Source, Timeline};
 use crate::tts::builtin::Builtin;
 use crate::tts::http::{HttpBackend, HttpSpec};
@@ -179,7 +179,7 @@ fn build_slots(
                 .is_some_and(|p| p.value == "builtin");
         let slot = if is_builtin {
             let b = Builtin::new(cache_root).map_err(Failure::runtime)?;
-            Slot::new(&v.backend, Arc::new(b), None)
+            Slot::new(&v.backend, Arc::new(b), SlotLimits::default())
         } else {
             let entry = entry.expect("backends were checked");
             let spec = HttpSpec::build(&v.backend, &entry.value, &env).map_err(|e| {
@@ -190,9 +190,13 @@ fn build_slots(
                         .into(),
                 )
             })?;
-            let rpm = spec.requests_per_minute;
+            let limits = SlotLimits {
+                requests_per_window: spec.requests_per_minute,
+                rate_window: spec.rate_window,
+                max_attempts: spec.max_attempts,
+            };
             let b = HttpBackend::new(spec).map_err(Failure::runtime)?;
-            Slot::new(&v.backend, Arc::new(b), rpm)
+            Slot::new(&v.backend, Arc::new(b), limits)
         };
         slots.insert(v.backend.clone(), slot);
     }

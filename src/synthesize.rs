@@ -27,8 +27,9 @@ use crate::voices::VoiceProfile;
 /// that old clips are not reused for a different result.
 const PROCESSING_VERSION: &str = "clip-v2";
 
-/// Requests per segment before giving up on a transient failure.
-pub const MAX_ATTEMPTS: u32 = 5;
+/// Requests per segment before giving up on a transient failure, unless the
+/// backend's config says otherwise.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 6;
 
 /// One synthesized segment.
 #[derive(Debug, Clone)]
@@ -48,27 +49,47 @@ pub struct Slot {
     permits: Arc<Semaphore>,
     /// Start times of the requests of the last minute, for requests_per_minute.
     window: Mutex<VecDeque<Instant>>,
-    requests_per_minute: Option<u32>,
+    limits: SlotLimits,
+}
+
+/// The limits kept around one backend.
+#[derive(Debug, Clone, Copy)]
+pub struct SlotLimits {
+    /// Requests allowed per `rate_window` (None: no limit).
+    pub requests_per_window: Option<u32>,
+    pub rate_window: Duration,
+    pub max_attempts: u32,
+}
+
+impl Default for SlotLimits {
+    fn default() -> Self {
+        SlotLimits {
+            requests_per_window: None,
+            rate_window: Duration::from_secs(60),
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+        }
+    }
 }
 
 impl Slot {
-    pub fn new(name: &str, backend: Arc<dyn Backend>, requests_per_minute: Option<u32>) -> Self {
+    pub fn new(name: &str, backend: Arc<dyn Backend>, limits: SlotLimits) -> Self {
         let n = backend.concurrency().max(1);
         Slot {
             name: name.to_string(),
             backend,
             permits: Arc::new(Semaphore::new(n)),
             window: Mutex::new(VecDeque::new()),
-            requests_per_minute,
+            limits,
         }
     }
 
-    /// Wait until one more request fits in the last minute's budget.
+    /// Wait until one more request fits in the window's budget: no window of
+    /// `rate_window` ever holds more request starts than the limit.
     async fn pace(&self) {
-        let Some(limit) = self.requests_per_minute else {
+        let Some(limit) = self.limits.requests_per_window else {
             return;
         };
-        let minute = Duration::from_secs(60);
+        let minute = self.limits.rate_window;
         loop {
             let wait = {
                 let mut w = self.window.lock().await;
@@ -153,6 +174,26 @@ pub fn speech_key(
     ])
 }
 
+/// The cache key of segment `i` of `plan` as `cast` speaks it.
+pub fn segment_key(plan: &Plan, i: usize, cast: &Cast, rate: u32) -> String {
+    let seg = &plan.segments[i];
+    let backend = cast.slot_of(&seg.voice).backend.as_ref();
+    let (prev, next) = context(plan, i, backend.context_chars());
+    let context_key = format!(
+        "{}\u{0}{}",
+        prev.as_deref().unwrap_or(""),
+        next.as_deref().unwrap_or("")
+    );
+    speech_key(
+        backend,
+        cast.voice(&seg.voice),
+        seg.language.tag(),
+        &seg.text,
+        &context_key,
+        rate,
+    )
+}
+
 /// Synthesize every segment of `plan` and return the clips in plan order.
 /// `progress` hears of each finished segment and each retry.
 pub async fn speech(
@@ -208,19 +249,7 @@ async fn one_segment(
     let slot = cast.slot_of(&seg.voice);
     let backend = slot.backend.as_ref();
     let (prev, next) = context(plan, i, backend.context_chars());
-    let context_key = format!(
-        "{}\u{0}{}",
-        prev.as_deref().unwrap_or(""),
-        next.as_deref().unwrap_or("")
-    );
-    let key = speech_key(
-        backend,
-        voice,
-        seg.language.tag(),
-        &seg.text,
-        &context_key,
-        rate,
-    );
+    let key = segment_key(plan, i, cast, rate);
     if let Some(clip) = store.get(&key) {
         return Ok(SpeechClip {
             clip,
@@ -269,7 +298,7 @@ async fn one_segment(
                     attempts: attempt,
                 });
             }
-            Err(e) if e.transient && attempt < MAX_ATTEMPTS => {
+            Err(e) if e.transient && attempt < slot.limits.max_attempts => {
                 progress(Event::Retry {
                     segment: where_(),
                     attempt,

@@ -188,7 +188,7 @@ voices:
     let json_req = server
         .requests()
         .into_iter()
-        .find(|r| r.route == "custom/json")
+        .find(|r| r.route == "custom/json" && r.body.contains("\"format\":\"wav\""))
         .unwrap();
     let body: serde_json::Value = serde_json::from_str(&json_req.body).unwrap();
     assert_eq!(body["speed"], 1.0);

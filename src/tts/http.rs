@@ -45,6 +45,9 @@ pub struct HttpSpec {
     pub limit: Limit,
     pub concurrency: usize,
     pub requests_per_minute: Option<u32>,
+    /// The window requests_per_minute counts over (a minute, unless set).
+    pub rate_window: Duration,
+    pub max_attempts: u32,
     pub timeout: Duration,
     pub default_model: Option<String>,
     /// Characters of the neighbouring segments sent as previous/next text.
@@ -391,6 +394,18 @@ impl HttpSpec {
                 .unwrap_or(2)
                 .max(1),
             requests_per_minute: c.requests_per_minute.filter(|r| *r > 0),
+            rate_window: match &c.rate_window {
+                Some(w) => Duration::from_millis(
+                    parse_duration_ms(w).filter(|ms| *ms > 0).ok_or_else(|| {
+                        format!("backend {name:?}: rate_window {w:?} is not a duration like 60s")
+                    })?,
+                ),
+                None => Duration::from_secs(60),
+            },
+            max_attempts: c
+                .max_attempts
+                .unwrap_or(crate::synthesize::DEFAULT_MAX_ATTEMPTS)
+                .clamp(1, 50),
             timeout,
             default_model: c
                 .model
