@@ -67,7 +67,14 @@ impl ClipStore {
             && spec.sample_rate == self.rate
             && spec.sample_format == hound::SampleFormat::Float
             && size >= data_start + frames * 4;
-        complete.then_some(Clip { path, frames })
+        if !complete {
+            return None;
+        }
+        // A hit counts as a use: `podgen cache prune` removes the least recently used.
+        if let Ok(f) = std::fs::File::options().append(true).open(&path) {
+            let _ = f.set_modified(std::time::SystemTime::now());
+        }
+        Some(Clip { path, frames })
     }
 
     /// Store `samples` (mono, at the store's rate) under `key`.
@@ -98,6 +105,48 @@ impl ClipStore {
             path,
             frames: samples.len() as u64,
         })
+    }
+}
+
+/// What the cache holds: clip count and bytes.
+pub fn usage(root: &Path) -> (u64, u64) {
+    let mut files = Vec::new();
+    walk(&root.join("clips"), &mut files);
+    files
+        .iter()
+        .fold((0, 0), |(n, b), (_, len, _)| (n + 1, b + len))
+}
+
+/// Remove clips not used for `max_age` (all of them with `Duration::ZERO`).
+/// Returns the clips removed and the bytes freed.
+pub fn prune(root: &Path, max_age: std::time::Duration) -> std::io::Result<(u64, u64)> {
+    let mut files = Vec::new();
+    walk(&root.join("clips"), &mut files);
+    let now = std::time::SystemTime::now();
+    let (mut n, mut bytes) = (0, 0);
+    for (path, len, modified) in files {
+        let age = now.duration_since(modified).unwrap_or_default();
+        if age >= max_age {
+            std::fs::remove_file(&path)?;
+            n += 1;
+            bytes += len;
+        }
+    }
+    Ok((n, bytes))
+}
+
+fn walk(dir: &Path, out: &mut Vec<(PathBuf, u64, std::time::SystemTime)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        let Ok(meta) = e.metadata() else { continue };
+        if meta.is_dir() {
+            walk(&path, out);
+        } else if let Ok(m) = meta.modified() {
+            out.push((path, meta.len(), m));
+        }
     }
 }
 
@@ -132,6 +181,15 @@ mod tests {
         let bytes = std::fs::read(&clip.path).unwrap();
         std::fs::write(&clip.path, &bytes[..bytes.len() - 4]).unwrap();
         assert!(store.get(&key).is_none());
+        // Pruning by age keeps recent clips; pruning everything empties the store.
+        assert_eq!(
+            prune(dir.path(), std::time::Duration::from_secs(3600)).unwrap(),
+            (0, 0)
+        );
+        assert_eq!(usage(dir.path()).0, 1);
+        assert_eq!(prune(dir.path(), std::time::Duration::ZERO).unwrap().0, 1);
+        assert_eq!(usage(dir.path()), (0, 0));
+        std::fs::create_dir_all(clip.path.parent().unwrap()).unwrap();
         // Another rate is another store.
         let other = ClipStore::open(dir.path(), 48_000).unwrap();
         std::fs::write(&clip.path, &bytes).unwrap();

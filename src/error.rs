@@ -17,6 +17,8 @@ pub enum Failure {
     Input(Report),
     /// Something went wrong while rendering: exit code 1.
     Runtime(Report),
+    /// Stopped by Ctrl-C: exit code 130, as shells report SIGINT.
+    Interrupted(Report),
 }
 
 impl Failure {
@@ -24,12 +26,13 @@ impl Failure {
         match self {
             Failure::Input(_) => 2,
             Failure::Runtime(_) => 1,
+            Failure::Interrupted(_) => 130,
         }
     }
 
     pub fn report(&self) -> &Report {
         match self {
-            Failure::Input(r) | Failure::Runtime(r) => r,
+            Failure::Input(r) | Failure::Runtime(r) | Failure::Interrupted(r) => r,
         }
     }
 

@@ -18,6 +18,7 @@ pub mod listing;
 pub mod master;
 pub mod mock;
 pub mod plan;
+pub mod progress;
 pub mod publish;
 pub mod render;
 pub mod script;

@@ -55,6 +55,9 @@ enum Command {
         /// Print nothing but errors.
         #[arg(short, long)]
         quiet: bool,
+        /// Print a JSON summary on stdout (on failure too), for scripts.
+        #[arg(long)]
+        json: bool,
     },
     /// Check a script and its config and print precise errors; exit 2 on error.
     Validate {
@@ -79,6 +82,14 @@ enum Command {
         script: Option<PathBuf>,
         #[command(flatten)]
         config: ConfigArgs,
+    },
+    /// Show or prune the clip cache.
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+        /// Cache folder [default: $PODGEN_CACHE_DIR, else $XDG_CACHE_HOME/podgen, else ~/.cache/podgen].
+        #[arg(long, value_name = "DIR", global = true)]
+        cache_dir: Option<PathBuf>,
     },
     /// Run the mock TTS server the tests use (on 127.0.0.1).
     MockTts {
@@ -111,6 +122,18 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum CacheAction {
+    /// Where the cache is and how much it holds.
+    Info,
+    /// Remove clips not used for a while.
+    Prune {
+        /// Remove clips unused for this long, like 30d, 12h or 90m [default: 30d]; 0 removes all.
+        #[arg(long, default_value = "30d")]
+        older_than: String,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Wrap error text only on a terminal: in logs and pipes, one message is one line.
@@ -131,6 +154,7 @@ fn main() -> ExitCode {
             cache_dir,
             no_cache,
             quiet,
+            json,
         } => render::render(&RenderOptions {
             script,
             config: config.config,
@@ -142,9 +166,25 @@ fn main() -> ExitCode {
                 Some(cache_dir.unwrap_or_else(podgen::cache::default_root))
             },
             speed,
-            quiet,
+            quiet: quiet || json,
         })
-        .map(|_| ()),
+        .map(|rendered| {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rendered).unwrap_or_default()
+                );
+            }
+        })
+        .inspect_err(|failure| {
+            if json {
+                let summary = serde_json::json!({
+                    "error": failure.report().to_string(),
+                    "exit_code": failure.exit_code(),
+                });
+                println!("{summary}");
+            }
+        }),
         Command::Validate { script, config } => render::check(&RenderOptions {
             script,
             config: config.config,
@@ -177,6 +217,10 @@ fn main() -> ExitCode {
             cache_root: Some(cache_dir.unwrap_or_else(podgen::cache::default_root)),
             ..Default::default()
         }),
+        Command::Cache { action, cache_dir } => cache(
+            action,
+            cache_dir.unwrap_or_else(podgen::cache::default_root),
+        ),
         Command::Voices { script, config } => podgen::listing::voices(
             script.as_deref(),
             config.config.as_deref(),
@@ -219,6 +263,53 @@ fn main() -> ExitCode {
             ExitCode::from(failure.exit_code())
         }
     }
+}
+
+fn cache(action: CacheAction, root: PathBuf) -> Result<(), Failure> {
+    match action {
+        CacheAction::Info => {
+            let (n, bytes) = podgen::cache::usage(&root);
+            println!(
+                "cache: {}\nclips: {n}, {:.1} MB",
+                root.display(),
+                bytes as f64 / 1e6
+            );
+        }
+        CacheAction::Prune { older_than } => {
+            let age = parse_age(&older_than).ok_or_else(|| {
+                Failure::input(
+                    format!("{older_than:?} is not an age"),
+                    "write it like 30d, 12h, 90m or 0",
+                )
+            })?;
+            let (n, bytes) = podgen::cache::prune(&root, age)
+                .map_err(|e| Failure::runtime(format!("cannot prune {}: {e}", root.display())))?;
+            println!(
+                "removed {n} clips ({:.1} MB) from {}",
+                bytes as f64 / 1e6,
+                root.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `30d`, `12h`, `90m`, `45s` or `0`.
+fn parse_age(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    if s == "0" {
+        return Some(Duration::ZERO);
+    }
+    let (num, unit) = s.split_at(s.len().checked_sub(1)?);
+    let n: u64 = num.parse().ok()?;
+    let secs = match unit {
+        "d" => n * 86_400,
+        "h" => n * 3_600,
+        "m" => n * 60,
+        "s" => n,
+        _ => return None,
+    };
+    Some(Duration::from_secs(secs))
 }
 
 fn plan(opts: RenderOptions) -> Result<(), Failure> {

@@ -24,11 +24,13 @@ pub struct MasterStats {
 const BLOCK: usize = 8192;
 
 /// Write `timeline` as a 16-bit PCM mono WAV at `dest`. `clip_of` gives the
-/// clip for every non-silent source.
+/// clip for every non-silent source. `on_progress` hears the samples written
+/// so far after every piece; an error from it (an interrupt) stops the write.
 pub fn write_wav(
     timeline: &Timeline,
     clip_of: &dyn Fn(Source) -> Option<Clip>,
     dest: &Path,
+    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
 ) -> std::io::Result<MasterStats> {
     let spec = hound::WavSpec {
         channels: 1,
@@ -53,6 +55,7 @@ pub fn write_wav(
         Ok(())
     };
     for piece in &timeline.pieces {
+        on_progress(piece.start)?;
         match piece.source {
             Source::Silence => {
                 for _ in 0..piece.len {

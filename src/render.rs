@@ -4,10 +4,10 @@
 //! stage taking the previous stage's value.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -17,6 +17,7 @@ use crate::config::{self, Config};
 use crate::error::{Failure, Result};
 use crate::master::{self, MasterStats};
 use crate::plan::{self, ChapterKind, Pause, Plan};
+use crate::progress::Reporter;
 use crate::publish::{self, Staging};
 use crate::script::{self, LoadedScript};
 use crate::synthesize::{self, Cast, Event, Slot, SlotLimits, SpeechClip};
@@ -44,16 +45,23 @@ pub struct RenderOptions {
     pub quiet: bool,
 }
 
-/// What a finished render reports.
-#[derive(Debug)]
+/// What a finished render reports (and `--json` prints).
+#[derive(Debug, Serialize)]
 pub struct Rendered {
     pub dir: PathBuf,
     pub episode: String,
+    /// The files in the episode folder.
+    pub files: Vec<String>,
     pub samples: u64,
     pub rate: u32,
+    pub seconds: f64,
     pub chapters: usize,
     pub segments: usize,
     pub cache_hits: usize,
+    /// Requests sent this run, retries included.
+    pub requests: u32,
+    pub retries: u64,
+    pub elapsed_seconds: f64,
 }
 
 /// Everything decided before any audio is made: the script, the config, the
@@ -243,47 +251,58 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         ))
     })?);
 
-    // Synthesize.
+    // Synthesize. Ctrl-C stops it: finished clips are already in the cache.
     let total = plan.segments.len();
-    let done = AtomicUsize::new(0);
-    let show_progress = !opts.quiet && std::io::stderr().is_terminal();
+    let reporter = Reporter::new(opts.quiet);
     let voice_names = plan.voice_names();
-    if !opts.quiet {
-        eprintln!(
-            "podgen: {} chapters, {} segments, {} voice(s): {}",
-            plan.chapters.len(),
-            total,
-            voice_names.len(),
-            voice_names.join(", ")
-        );
-    }
-    let quiet = opts.quiet;
-    let progress = |event: Event| match event {
-        Event::Done { .. } => {
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if show_progress {
-                eprint!("\rpodgen: synthesizing {n}/{total}");
-                let _ = std::io::stderr().flush();
-            }
-        }
-        Event::Retry {
-            segment,
-            attempt,
-            message,
-        } => {
-            if !quiet {
-                eprintln!("\npodgen: {segment}: attempt {attempt} failed ({message}); retrying");
-            }
-        }
-    };
+    reporter.say(&format!(
+        "{} chapters, {} segments, {} voice(s): {}",
+        plan.chapters.len(),
+        total,
+        voice_names.len(),
+        voice_names.join(", ")
+    ));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
-    let speech = runtime.block_on(synthesize::speech(plan, cast, &store, rate, &progress))?;
-    if show_progress {
-        eprintln!();
-    }
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = interrupted.clone();
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            flag.store(true, Ordering::SeqCst);
+        }
+    });
+    let done = AtomicUsize::new(0);
+    let progress = |event: Event| {
+        if matches!(event, Event::Done { .. }) {
+            done.fetch_add(1, Ordering::Relaxed);
+        }
+        reporter.event(event);
+    };
+    reporter.start_synthesis(total as u64);
+    let speech = runtime.block_on(async {
+        tokio::select! {
+            result = synthesize::speech(plan, cast, &store, rate, &progress) => result.map(Some),
+            _ = wait_for(&interrupted) => Ok(None),
+        }
+    });
+    let speech = match speech {
+        Ok(Some(speech)) => speech,
+        Ok(None) => {
+            reporter.finish();
+            return Err(interrupted_failure(
+                done.load(Ordering::Relaxed),
+                total,
+                &cache_root,
+                opts.cache_root.is_some(),
+            ));
+        }
+        Err(f) => {
+            reporter.finish();
+            return Err(f);
+        }
+    };
     let mut lead = vec![None; plan.chapters.len()];
     let mut tail = vec![None; plan.chapters.len()];
     for (ci, c) in plan.chapters.iter().enumerate() {
@@ -326,8 +345,25 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
             Source::Silence => None,
         };
         let wav_name = format!("{episode}.wav");
-        let stats = master::write_wav(&timeline, &clip_of, &staging.path(&wav_name))
-            .map_err(|e| io("cannot write the episode audio", e))?;
+        reporter.start_master(timeline.total);
+        let on_progress = |samples: u64| {
+            if interrupted.load(Ordering::SeqCst) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::Interrupted,
+                    "interrupted",
+                ));
+            }
+            reporter.master_progress(samples);
+            Ok(())
+        };
+        let stats = master::write_wav(&timeline, &clip_of, &staging.path(&wav_name), &on_progress)
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::Interrupted {
+                    interrupted_failure(total, total, &cache_root, opts.cache_root.is_some())
+                } else {
+                    io("cannot write the episode audio", e)
+                }
+            })?;
         let chapters = publish::chapters_file(&s.show.value, &s.title.value, plan, &timeline);
         staging
             .write_json("chapters.json", &chapters)
@@ -343,6 +379,7 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
             &pauses,
             &stats,
             &cache_root,
+            backend_records(cast),
         );
         staging
             .write_json("render.json", &manifest)
@@ -359,30 +396,81 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     let dir = staging
         .commit()
         .map_err(|e| io("cannot move the finished episode into place", e))?;
+    reporter.finish();
     let cache_hits = speech.iter().filter(|c| c.cached).count();
-    if !opts.quiet {
-        eprintln!(
-            "podgen: wrote {} ({} of audio, {} chapters, {}/{} segments from cache) in {:.1} s",
-            dir.display(),
-            clock(timeline.total, rate),
-            plan.chapters.len(),
-            cache_hits,
-            total,
-            started.elapsed().as_secs_f64()
-        );
-        if stats.clipped_samples > 0 {
-            eprintln!("podgen: warning: {} samples clipped", stats.clipped_samples);
-        }
+    let requests: u32 = speech.iter().map(|c| c.attempts).sum();
+    let elapsed = started.elapsed().as_secs_f64();
+    reporter.say(&format!(
+        "wrote {} ({} of audio, {} chapters, {}/{} segments from cache, {} requests) in {:.1} s",
+        dir.display(),
+        clock(timeline.total, rate),
+        plan.chapters.len(),
+        cache_hits,
+        total,
+        requests,
+        elapsed
+    ));
+    if stats.clipped_samples > 0 {
+        reporter.say(&format!(
+            "warning: {} samples clipped",
+            stats.clipped_samples
+        ));
     }
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
     Ok(Rendered {
         dir,
         episode,
+        files,
         samples: timeline.total,
         rate,
+        seconds: timeline::seconds(timeline.total, rate),
         chapters: plan.chapters.len(),
         segments: total,
         cache_hits,
+        requests,
+        retries: reporter.retries(),
+        elapsed_seconds: (elapsed * 1000.0).round() / 1000.0,
     })
+}
+
+fn backend_records(cast: &Cast) -> Vec<BackendRecord> {
+    let mut out: Vec<BackendRecord> = cast
+        .slots
+        .values()
+        .map(|slot| BackendRecord {
+            name: slot.name.clone(),
+            concurrency_configured: slot.backend.concurrency().max(1),
+            concurrency_final: slot.concurrency(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// Resolves once Ctrl-C was pressed.
+async fn wait_for(flag: &AtomicBool) {
+    while !flag.load(Ordering::SeqCst) {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+fn interrupted_failure(done: usize, total: usize, cache_root: &Path, kept: bool) -> Failure {
+    let kept = if kept {
+        format!(
+            "{done} of {total} segments are finished and kept in the cache ({}); run the same command again to go on from there",
+            cache_root.display()
+        )
+    } else {
+        format!("{done} of {total} segments were finished (--no-cache: not kept)")
+    };
+    Failure::Interrupted(miette::Report::msg(format!("interrupted: {kept}")))
 }
 
 /// `h:mm:ss` of a sample count.
@@ -401,12 +489,22 @@ struct Manifest<'a> {
     date: Option<&'a str>,
     settings: Settings,
     voices: &'a [VoiceProfile],
+    backends: Vec<BackendRecord>,
     chapters: Vec<ChapterRecord>,
     segments: Vec<SegmentRecord<'a>>,
     stings: Vec<StingRecord>,
     timeline: &'a [Piece],
     totals: Totals,
     master: MasterStats,
+}
+
+/// A backend as this run used it.
+#[derive(Serialize)]
+struct BackendRecord {
+    name: String,
+    concurrency_configured: usize,
+    /// Lower than configured when the server said "too many concurrent requests".
+    concurrency_final: usize,
 }
 
 #[derive(Serialize)]
@@ -487,6 +585,7 @@ fn manifest<'a>(
     pauses: &Pauses,
     stats: &MasterStats,
     cache_root: &Path,
+    backends: Vec<BackendRecord>,
 ) -> Manifest<'a> {
     let s = &loaded.script;
     let by_name: HashMap<&str, &VoiceProfile> = cast.iter().map(|v| (v.name.as_str(), v)).collect();
@@ -577,6 +676,7 @@ fn manifest<'a>(
             },
         },
         voices: cast,
+        backends,
         chapters,
         totals: Totals {
             samples: timeline.total,

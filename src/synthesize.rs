@@ -11,10 +11,11 @@
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, StreamExt, TryStreamExt};
-use tokio::sync::{Mutex, Semaphore};
+use tokio::sync::{Mutex, Semaphore, SemaphorePermit};
 
 use crate::audio::{Pcm, decode, dsp, resample};
 use crate::cache::{Clip, ClipStore};
@@ -47,7 +48,10 @@ pub struct Slot {
     pub name: String,
     pub backend: Arc<dyn Backend>,
     permits: Arc<Semaphore>,
-    /// Start times of the requests of the last minute, for requests_per_minute.
+    /// Requests allowed in flight now: the configured concurrency, lowered
+    /// when the server says there are too many.
+    concurrency: AtomicUsize,
+    /// Start times of the requests of the last window, for requests_per_minute.
     window: Mutex<VecDeque<Instant>>,
     limits: SlotLimits,
 }
@@ -78,8 +82,32 @@ impl Slot {
             name: name.to_string(),
             backend,
             permits: Arc::new(Semaphore::new(n)),
+            concurrency: AtomicUsize::new(n),
             window: Mutex::new(VecDeque::new()),
             limits,
+        }
+    }
+
+    /// Requests allowed in flight now.
+    pub fn concurrency(&self) -> usize {
+        self.concurrency.load(Ordering::SeqCst)
+    }
+
+    /// The server said "too many concurrent requests": keep one permit out of
+    /// circulation for the rest of the run (never below one). Returns the new
+    /// concurrency when it changed.
+    fn lower_concurrency(&self, permit: SemaphorePermit<'_>) -> Option<usize> {
+        let lowered = self
+            .concurrency
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n > 1).then(|| n - 1)
+            });
+        match lowered {
+            Ok(before) => {
+                permit.forget();
+                Some(before - 1)
+            }
+            Err(_) => None,
         }
     }
 
@@ -234,6 +262,11 @@ pub enum Event {
         attempt: u32,
         message: String,
     },
+    /// The backend answered "too many concurrent requests".
+    ConcurrencyLowered {
+        backend: String,
+        to: usize,
+    },
 }
 
 async fn one_segment(
@@ -277,16 +310,36 @@ async fn one_segment(
     loop {
         attempt += 1;
         let result = {
-            let _permit = slot
+            let permit = slot
                 .permits
                 .acquire()
                 .await
                 .expect("semaphores are never closed");
             slot.pace().await;
-            backend.synthesize(&request).await
+            let result = backend.synthesize(&request).await;
+            if let Err(e) = &result
+                && e.too_many_concurrent
+                && let Some(now) = slot.lower_concurrency(permit)
+            {
+                progress(Event::ConcurrencyLowered {
+                    backend: slot.name.clone(),
+                    to: now,
+                });
+            }
+            result
         };
         let outcome = match result {
-            Ok(pcm) => finish(pcm, rate, seg.text.clone(), store.clone(), key.clone()).await,
+            Ok(pcm) => {
+                finish(
+                    pcm,
+                    rate,
+                    seg.text.clone(),
+                    voice.speed,
+                    store.clone(),
+                    key.clone(),
+                )
+                .await
+            }
             Err(e) => Err(e),
         };
         match outcome {
@@ -341,6 +394,7 @@ async fn finish(
     pcm: Pcm,
     rate: u32,
     text: String,
+    speed: f32,
     store: Arc<ClipStore>,
     key: String,
 ) -> Result<Clip, SynthError> {
@@ -354,12 +408,47 @@ async fn finish(
                 None,
             ));
         }
+        plausible_duration(samples.len() as f64 / f64::from(rate), &text, speed)
+            .map_err(|m| SynthError::transient(m, None))?;
         store
             .put(&key, &samples)
             .map_err(|e| SynthError::fatal(format!("cannot store the clip: {e}")))
     })
     .await
     .map_err(|e| SynthError::fatal(format!("clip processing stopped: {e}")))?
+}
+
+/// Whether `seconds` of speech is believable for `text` at `speed`: a clip
+/// far shorter than the text needs was cut off on the way (a dropped stream,
+/// a truncated body); one far longer is a backend gone wrong (looping,
+/// reading markup). The bounds are loose on purpose: at speed 1, at most 10
+/// Chinese characters or 25 other characters a second, and at least one
+/// character every 1.5 seconds (plus 5 s of slack).
+pub fn plausible_duration(seconds: f64, text: &str, speed: f32) -> Result<(), String> {
+    let speed = f64::from(speed.max(0.1));
+    let (mut han, mut other) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphanumeric()) {
+        if crate::lang::is_han(c) {
+            han += 1;
+        } else {
+            other += 1;
+        }
+    }
+    let shortest = (han as f64 / 10.0 + other as f64 / 25.0) / speed;
+    let longest = 5.0 + 1.5 * (han + other) as f64 / speed;
+    if seconds < shortest {
+        return Err(format!(
+            "the audio is too short for its text ({seconds:.2} s for {} characters, at least {shortest:.2} s expected): cut off?",
+            han + other
+        ));
+    }
+    if seconds > longest {
+        return Err(format!(
+            "the audio is too long for its text ({seconds:.2} s for {} characters, at most {longest:.2} s expected)",
+            han + other
+        ));
+    }
+    Ok(())
 }
 
 /// Decode a sting file, mix it to mono at `rate` and store it.
@@ -385,6 +474,31 @@ pub fn sting(path: &Path, store: &ClipStore, rate: u32) -> Result<Clip> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn implausible_durations_are_caught() {
+        let en = "Researchers released a new model for weather forecasting this week.";
+        let zh = "研究者发布了新的天气预报模型。";
+        assert!(plausible_duration(4.0, en, 1.0).is_ok());
+        assert!(plausible_duration(3.0, zh, 1.0).is_ok());
+        assert!(
+            plausible_duration(0.8, en, 1.0)
+                .unwrap_err()
+                .contains("too short")
+        );
+        assert!(
+            plausible_duration(0.9, zh, 1.0)
+                .unwrap_err()
+                .contains("too short")
+        );
+        // Faster speech is allowed to be shorter.
+        assert!(plausible_duration(1.5, en, 2.0).is_ok());
+        assert!(
+            plausible_duration(120.0, en, 1.0)
+                .unwrap_err()
+                .contains("too long")
+        );
+    }
 
     #[test]
     fn backoff_grows_honours_retry_after_and_is_reproducible() {

@@ -354,3 +354,216 @@ fn walk_count(dir: &std::path::Path) -> usize {
     }
     n
 }
+
+#[test]
+fn truncated_raw_audio_is_caught_by_its_duration_and_retried() {
+    // Raw PCM states no length: a third of it decodes fine, and only the
+    // duration check can tell it was cut off.
+    let clean = MockServer::start(0, MockOptions::default()).unwrap();
+    let flaky = MockServer::start(
+        0,
+        MockOptions {
+            fail_rate: 0.4,
+            faults: vec![Fault::Truncate],
+            ..MockOptions::default()
+        },
+    )
+    .unwrap();
+    let cfg = |url: &str| {
+        format!(
+            "backends:\n  raw:\n    url: '{url}/custom/json'\n    body: {{json: {{text: '{{{{text}}}}', format: pcm_24000}}}}\n    response: {{format: pcm, pcm: {{sample_rate: 24000}}}}\n    max_attempts: 12\nvoices:\n  host: {{backend: raw}}\n"
+        )
+    };
+    let s = Scratch::new();
+    let script = digest(6, "trunc");
+    assert!(
+        render(&s, &cfg(&clean.url()), &script, "clean", "c1")
+            .status
+            .success()
+    );
+    let out = render(&s, &cfg(&flaky.url()), &script, "flaky", "c2");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        flaky
+            .requests()
+            .iter()
+            .filter(|r| r.fault == Some(Fault::Truncate))
+            .count()
+            >= 2
+    );
+    let m = read_json(&s.path("flaky/trunc/render.json"));
+    assert!(
+        m["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["attempts"].as_u64().unwrap() > 1)
+    );
+    assert_eq!(
+        std::fs::read(s.path("clean/trunc/trunc.wav")).unwrap(),
+        std::fs::read(s.path("flaky/trunc/trunc.wav")).unwrap()
+    );
+}
+
+#[test]
+fn too_many_concurrent_requests_lowers_the_concurrency_for_the_run() {
+    let server = MockServer::start(
+        0,
+        MockOptions {
+            latency: Duration::from_millis(80),
+            max_concurrent: Some(2),
+            ..MockOptions::default()
+        },
+    )
+    .unwrap();
+    let s = Scratch::new();
+    let cfg = s.write(
+        "c.podgen.yaml",
+        &config(&server.url(), "    concurrency: 4\n    max_attempts: 10\n"),
+    );
+    let sc = s.write("c.yaml", &digest(8, "lower"));
+    let out = s.podgen(&[
+        "render",
+        sc.to_str().unwrap(),
+        "-c",
+        cfg.to_str().unwrap(),
+        "-o",
+        "out",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("concurrency lowered to"),
+        "{}",
+        stderr(&out)
+    );
+    let m = read_json(&s.path("out/lower/render.json"));
+    let b = &m["backends"][0];
+    assert_eq!(b["concurrency_configured"], 4);
+    let last = b["concurrency_final"].as_u64().unwrap();
+    assert!((1..=2).contains(&last), "{b}");
+    // Once lowered, the last requests were never refused.
+    let reqs = server.requests();
+    assert!(
+        reqs.iter().rev().take(4).all(|r| r.status == 200),
+        "{:?}",
+        reqs.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_keeps_finished_segments_and_a_rerun_resumes() {
+    let server = MockServer::start(
+        0,
+        MockOptions {
+            latency: Duration::from_millis(150),
+            ..MockOptions::default()
+        },
+    )
+    .unwrap();
+    let s = Scratch::new();
+    let cfg = s.write(
+        "i.podgen.yaml",
+        &config(&server.url(), "    concurrency: 2\n"),
+    );
+    let sc = s.write("i.yaml", &digest(10, "intr"));
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_podgen"))
+        .args([
+            "render",
+            sc.to_str().unwrap(),
+            "-c",
+            cfg.to_str().unwrap(),
+            "-o",
+            s.path("out").to_str().unwrap(),
+        ])
+        .env("PODGEN_CACHE_DIR", s.path("cache"))
+        .env("NO_COLOR", "1")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while server.requests().len() < 6 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("interrupted:") && err.contains("run the same command again"),
+        "{err}"
+    );
+    // No episode, no staging folder.
+    let leftovers: Vec<_> = std::fs::read_dir(s.path("out"))
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    std::thread::sleep(Duration::from_millis(400));
+    let first = server.requests().len();
+    let cached = walk_count(&s.path("cache/clips"));
+    assert!(cached >= 4, "{cached}");
+    let out = render(
+        &s,
+        &config(&server.url(), "    concurrency: 2\n"),
+        &digest(10, "intr"),
+        "out",
+        "cache",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(server.requests().len() - first, 20 - cached);
+}
+
+#[test]
+fn json_summary_and_cache_commands() {
+    let server = MockServer::start(0, MockOptions::default()).unwrap();
+    let s = Scratch::new();
+    let cfg = s.write("j.podgen.yaml", &config(&server.url(), ""));
+    let sc = s.write("j.yaml", &digest(2, "json"));
+    let out = s.podgen(&[
+        "render",
+        sc.to_str().unwrap(),
+        "-c",
+        cfg.to_str().unwrap(),
+        "-o",
+        "out",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["segments"], 4);
+    assert_eq!(summary["requests"], 4);
+    assert_eq!(
+        summary["files"],
+        serde_json::json!(["chapters.json", "json.wav", "render.json"])
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "--json keeps stderr for errors: {}",
+        stderr(&out)
+    );
+
+    let info = s.podgen(&["cache", "info"]);
+    assert!(
+        String::from_utf8_lossy(&info.stdout).contains("clips: 4"),
+        "{}",
+        String::from_utf8_lossy(&info.stdout)
+    );
+    let kept = s.podgen(&["cache", "prune", "--older-than", "30d"]);
+    assert!(String::from_utf8_lossy(&kept.stdout).contains("removed 0 clips"));
+    let all = s.podgen(&["cache", "prune", "--older-than", "0"]);
+    assert!(
+        String::from_utf8_lossy(&all.stdout).contains("removed 4 clips"),
+        "{}",
+        String::from_utf8_lossy(&all.stdout)
+    );
+
+    // A failure is JSON too.
+    let bad = s.write("bad.yaml", "show: S\n");
+    let out = s.podgen(&["render", bad.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["exit_code"], 2);
+}
