@@ -611,3 +611,27 @@ fn voice_profiles_may_live_in_a_voices_folder_beside_the_config() {
         (Some("nova"), Some(1.25))
     );
 }
+
+#[test]
+fn a_config_beside_the_script_is_found_and_voice_settings_reach_the_body() {
+    let server = mock();
+    let s = Scratch::new();
+    s.write(
+        "show/podgen.yaml",
+        &format!(
+            "backends:\n  kokoro: {{preset: openai, base_url: '{}/v1', model: kokoro}}\nvoices:\n  host: {{backend: kokoro, voice: zf_xiaobei, model: kokoro-v1, speed: 1.1, instructions: Calm and warm., extra: {{lang: cmn, normalization_options: {{normalize: false}}}}}}\n",
+            server.url()
+        ),
+    );
+    let script = s.write("show/issue.yaml", DIGEST);
+    // No -c: podgen.yaml beside the script is the config.
+    let out = s.podgen(&["render", script.to_str().unwrap(), "-o", "out", "--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let body: serde_json::Value = serde_json::from_str(&server.requests()[0].body).unwrap();
+    assert_eq!(body["voice"], "zf_xiaobei");
+    assert_eq!(body["model"], "kokoro-v1");
+    assert_eq!(body["speed"], 1.1);
+    assert_eq!(body["instructions"], "Calm and warm.");
+    assert_eq!(body["lang"], "cmn");
+    assert_eq!(body["normalization_options"]["normalize"], false);
+}
