@@ -591,43 +591,29 @@ fn formatted(text: &str, format: &str, style: WavHeader) -> Result<Answer, Strin
         return Ok(Answer::audio(pcm, "audio/pcm", text_owned, false));
     }
     let s = speech(text, MOCK_RATE);
+    let wav_header = match format {
+        "wav" | "wav_html" => Some(style),
+        "wav_zero" => Some(WavHeader::Zero),
+        "wav_ffff" => Some(WavHeader::Ffff),
+        "wav_7fff" => Some(WavHeader::SevenFff),
+        "wav_list" => Some(WavHeader::List),
+        _ => None,
+    };
+    if let Some(header) = wav_header {
+        // piper-style servers label WAV as HTML.
+        let content_type = if format == "wav_html" {
+            "text/html; charset=utf-8"
+        } else {
+            "audio/wav"
+        };
+        return Ok(Answer::audio(
+            wav_bytes(&s, MOCK_RATE, header),
+            content_type,
+            text_owned,
+            true,
+        ));
+    }
     Ok(match format {
-        "wav" => Answer::audio(
-            wav_bytes(&s, MOCK_RATE, style),
-            "audio/wav",
-            text_owned,
-            true,
-        ),
-        "wav_zero" => Answer::audio(
-            wav_bytes(&s, MOCK_RATE, WavHeader::Zero),
-            "audio/wav",
-            text_owned,
-            true,
-        ),
-        "wav_ffff" => Answer::audio(
-            wav_bytes(&s, MOCK_RATE, WavHeader::Ffff),
-            "audio/wav",
-            text_owned,
-            true,
-        ),
-        "wav_7fff" => Answer::audio(
-            wav_bytes(&s, MOCK_RATE, WavHeader::SevenFff),
-            "audio/wav",
-            text_owned,
-            true,
-        ),
-        "wav_list" => Answer::audio(
-            wav_bytes(&s, MOCK_RATE, WavHeader::List),
-            "audio/wav",
-            text_owned,
-            true,
-        ),
-        "wav_html" => Answer::audio(
-            wav_bytes(&s, MOCK_RATE, style),
-            "text/html; charset=utf-8",
-            text_owned,
-            true,
-        ),
         "mp3" => Answer::audio(mp3_bytes(&s, MOCK_RATE)?, "audio/mpeg", text_owned, false),
         "flac" => Answer::audio(flac_bytes(&s, MOCK_RATE)?, "audio/flac", text_owned, false),
         "json" => {

@@ -225,7 +225,7 @@ fn killed_halfway_a_rerun_sends_only_what_is_missing_and_matches_an_uninterrupte
     let first_run = server.requests().len();
     assert!(first_run < 20, "the render finished before it was killed");
 
-    let cached = walk_count(&s.path("cache/clips"));
+    let cached = clip_count(&s.path("cache"));
     assert!(cached >= 6, "finished clips were not kept: {cached}");
     let out = render(
         &s,
@@ -338,21 +338,6 @@ fn plan_shows_cost_and_cache_hits_without_sending_anything() {
     assert!(text.contains("6 cached, 0 to synthesize"), "{text}");
     assert!(text.contains("$0.0000"), "{text}");
     assert_eq!(server.requests().len(), sent);
-}
-
-fn walk_count(dir: &std::path::Path) -> usize {
-    let mut n = 0;
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                n += walk_count(&p);
-            } else if p.extension().is_some_and(|x| x == "wav") {
-                n += 1;
-            }
-        }
-    }
-    n
 }
 
 #[test]
@@ -503,7 +488,7 @@ fn ctrl_c_stops_cleanly_keeps_finished_segments_and_a_rerun_resumes() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
     std::thread::sleep(Duration::from_millis(400));
     let first = server.requests().len();
-    let cached = walk_count(&s.path("cache/clips"));
+    let cached = clip_count(&s.path("cache"));
     assert!(cached >= 4, "{cached}");
     let out = render(
         &s,

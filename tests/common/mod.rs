@@ -110,3 +110,27 @@ pub fn rms(s: &[f32]) -> f32 {
 pub fn dbfs(x: f32) -> f32 {
     20.0 * x.max(1e-10).log10()
 }
+
+/// Every file below `dir`.
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Clips in a clip store (finished `.wav` files, not temporary ones).
+pub fn clip_count(cache: &Path) -> usize {
+    walk(&cache.join("clips"))
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "wav"))
+        .count()
+}
