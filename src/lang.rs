@@ -54,6 +54,22 @@ impl Language {
     }
 }
 
+/// A tag in the shape BCP-47 gives (`zh`, `zh-CN`, `cmn-Hans-CN`, `en-GB`),
+/// with `_` accepted for `-`. Only the shape is checked, not the registry.
+pub fn is_valid_tag(tag: &str) -> bool {
+    let tag = tag.trim().replace('_', "-");
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=8).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// A tag as podgen passes it on: trimmed, `_` written `-`.
+pub fn normalize_tag(tag: &str) -> String {
+    tag.trim().replace('_', "-")
+}
+
 /// A CJK ideograph (Han character), the script of Chinese text.
 pub fn is_han(c: char) -> bool {
     matches!(c as u32,
@@ -79,6 +95,16 @@ mod tests {
         assert_eq!(Language::from_tag("en"), Some(Language::EnglishUs));
         assert_eq!(Language::from_tag("en_GB"), Some(Language::EnglishGb));
         assert_eq!(Language::from_tag("fr"), None);
+    }
+
+    #[test]
+    fn tag_shapes() {
+        for ok in ["zh", "zh-CN", "cmn-Hans-CN", "en_GB", "fr", "yue-HK"] {
+            assert!(is_valid_tag(ok), "{ok}");
+        }
+        for bad in ["", "x", "zh--CN", "中文", "en-US-toolongsubtag", "en us"] {
+            assert!(!is_valid_tag(bad), "{bad}");
+        }
     }
 
     #[test]

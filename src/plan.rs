@@ -96,7 +96,10 @@ pub struct Segment {
     pub chunk: usize,
     /// The voice name as the script gives it.
     pub voice: String,
+    /// What the built-in voice reads it as (guessed when the tag is not one it speaks).
     pub language: Language,
+    /// The BCP-47 tag sent to backends: the script's, or the guessed language's.
+    pub tag: String,
     pub text: String,
     pub pause_after: Pause,
 }
@@ -146,11 +149,11 @@ pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit) -> Plan {
     let script_lang = s
         .language
         .as_ref()
-        .and_then(|l| Language::from_tag(&l.value));
-    let chinese_show = script_lang.map_or_else(
-        || Language::guess(&s.title.value).is_chinese(),
-        Language::is_chinese,
-    );
+        .map(|l| crate::lang::normalize_tag(&l.value));
+    let chinese_show = match &script_lang {
+        Some(tag) => Language::from_tag(tag).is_some_and(Language::is_chinese),
+        None => Language::guess(&s.title.value).is_chinese(),
+    };
     let mut plan = Plan {
         chapters: Vec::new(),
         segments: Vec::new(),
@@ -167,19 +170,19 @@ pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit) -> Plan {
         let title =
             str_of(&b.title).unwrap_or_else(|| if chinese_show { "开场" } else { "Intro" }.into());
         let voice = str_of(&b.voice).unwrap_or_else(|| default_voice.into());
-        let lang = pick_language(&b.language, script_lang);
+        let lang = pick_language(&b.language, &script_lang);
         builder.chapter(ChapterKind::Intro, title, vec![], |c| {
             c.lead_sting = b.sting.as_ref().map(|p| loaded.base_dir.join(&p.value));
         });
         if let Some(t) = &b.text {
-            builder.text(&t.value, &voice, lang);
+            builder.text(&t.value, &voice, lang.as_deref());
         }
         builder.close_chapter();
     }
     for (i, item) in s.items.value.iter().enumerate() {
         let it = &item.value;
         let voice = str_of(&it.voice).unwrap_or_else(|| default_voice.into());
-        let lang = pick_language(&it.language, script_lang);
+        let lang = pick_language(&it.language, &script_lang);
         let links = it
             .links
             .iter()
@@ -192,12 +195,12 @@ pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit) -> Plan {
             |_| {},
         );
         if let Some(t) = &it.text {
-            builder.text(&t.value, &voice, lang);
+            builder.text(&t.value, &voice, lang.as_deref());
         }
         if let Some(lines) = &it.lines {
             for line in &lines.value {
                 let line_voice = str_of(&line.value.voice).unwrap_or_else(|| voice.clone());
-                builder.dialogue_line(&line.value.text.value, &line_voice, lang);
+                builder.dialogue_line(&line.value.text.value, &line_voice, lang.as_deref());
             }
         }
         builder.close_chapter();
@@ -207,25 +210,26 @@ pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit) -> Plan {
         let title =
             str_of(&b.title).unwrap_or_else(|| if chinese_show { "结束" } else { "Outro" }.into());
         let voice = str_of(&b.voice).unwrap_or_else(|| default_voice.into());
-        let lang = pick_language(&b.language, script_lang);
+        let lang = pick_language(&b.language, &script_lang);
         builder.chapter(ChapterKind::Outro, title, vec![], |c| {
             c.tail_sting = b.sting.as_ref().map(|p| loaded.base_dir.join(&p.value));
         });
         if let Some(t) = &b.text {
-            builder.text(&t.value, &voice, lang);
+            builder.text(&t.value, &voice, lang.as_deref());
         }
         builder.close_chapter();
     }
     plan
 }
 
+/// The language tag an entry is read in: its own, else the script's.
 fn pick_language(
     own: &Option<serde_saphyr::Spanned<String>>,
-    script: Option<Language>,
-) -> Option<Language> {
+    script: &Option<String>,
+) -> Option<String> {
     own.as_ref()
-        .and_then(|l| Language::from_tag(&l.value))
-        .or(script)
+        .map(|l| crate::lang::normalize_tag(&l.value))
+        .or_else(|| script.clone())
 }
 
 struct Builder<'a> {
@@ -263,13 +267,13 @@ impl Builder<'_> {
         }
     }
 
-    fn text(&mut self, text: &str, voice: &str, lang: Option<Language>) {
+    fn text(&mut self, text: &str, voice: &str, lang: Option<&str>) {
         for paragraph in paragraphs(text) {
             self.paragraph(&paragraph, voice, lang, Pause::Paragraph);
         }
     }
 
-    fn dialogue_line(&mut self, text: &str, voice: &str, lang: Option<Language>) {
+    fn dialogue_line(&mut self, text: &str, voice: &str, lang: Option<&str>) {
         for paragraph in paragraphs(text) {
             self.paragraph(&paragraph, voice, lang, Pause::Paragraph);
         }
@@ -278,13 +282,15 @@ impl Builder<'_> {
         }
     }
 
-    fn paragraph(&mut self, paragraph: &str, voice: &str, lang: Option<Language>, pause: Pause) {
+    fn paragraph(&mut self, paragraph: &str, voice: &str, lang: Option<&str>, pause: Pause) {
         let chapter = self.plan.chapters.len() - 1;
         let start = self.plan.chapters[chapter].segments.start;
         let paragraph_no = self.plan.segments[start..]
             .last()
             .map_or(1, |s| s.paragraph + 1);
-        let language = lang.unwrap_or_else(|| Language::guess(paragraph));
+        let guessed = Language::guess(paragraph);
+        let tag = lang.map_or_else(|| guessed.tag().to_string(), str::to_string);
+        let language = Language::from_tag(&tag).unwrap_or(guessed);
         let limit = (self.limit_for)(voice);
         for (si, sentence) in sentences(paragraph).iter().enumerate() {
             let parts = chunks(sentence, limit);
@@ -297,6 +303,7 @@ impl Builder<'_> {
                     chunk: ci + 1,
                     voice: voice.to_string(),
                     language,
+                    tag: tag.clone(),
                     text: part,
                     pause_after: if ci + 1 < n {
                         Pause::Chunk

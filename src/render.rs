@@ -123,6 +123,7 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path) -> Result<Prepared> {
         .map(|v| (v.name.as_str(), slots[&v.backend].backend.limit()))
         .collect();
     let plan = plan::build(&loaded, &|voice| limits[voice]);
+    check_builtin_languages(&plan, &cast_list, &config)?;
     let output_root = opts
         .output_root
         .clone()
@@ -145,6 +146,36 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path) -> Result<Prepared> {
         rate,
         output_root,
     })
+}
+
+/// The built-in voice speaks Mandarin and English only: a segment in another
+/// language on it is an input error, before anything is synthesized.
+fn check_builtin_languages(plan: &Plan, cast: &[VoiceProfile], config: &Config) -> Result<()> {
+    for (i, seg) in plan.segments.iter().enumerate() {
+        let voice = cast
+            .iter()
+            .find(|v| v.name == seg.voice)
+            .expect("every voice is cast");
+        let builtin = voice.backend == "builtin"
+            || config
+                .file
+                .backends
+                .get(&voice.backend)
+                .and_then(|b| b.value.preset.as_ref())
+                .is_some_and(|p| p.value == "builtin");
+        if builtin && crate::lang::Language::from_tag(&seg.tag).is_none() {
+            return Err(Failure::input(
+                format!(
+                    "{}: language {:?} is read by voice {:?} on the built-in voice, which speaks only Mandarin and English",
+                    plan.describe(i),
+                    seg.tag,
+                    seg.voice
+                ),
+                "give this voice a backend that speaks the language in podgen.yaml, or use zh/en",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn pauses_from(config: &Config, rate: u32) -> Pauses {
@@ -536,7 +567,7 @@ struct SegmentRecord<'a> {
     location: String,
     voice: &'a str,
     backend: &'a str,
-    language: &'static str,
+    language: &'a str,
     text: &'a str,
     text_hash: String,
     characters: usize,
@@ -601,7 +632,7 @@ fn manifest<'a>(
                 location: plan.describe(i),
                 voice: &seg.voice,
                 backend: &by_name[seg.voice.as_str()].backend,
-                language: seg.language.tag(),
+                language: &seg.tag,
                 text: &seg.text,
                 text_hash: crate::hash::hex(seg.text.as_bytes()),
                 characters: seg.text.chars().count(),

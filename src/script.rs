@@ -392,15 +392,12 @@ pub fn parse_iso_date(s: &str) -> Option<(u32, u32, u32)> {
 }
 
 fn check_language(src: &SourceFile, lang: &Spanned<String>) -> Result<()> {
-    if crate::lang::Language::from_tag(&lang.value).is_none() {
+    if !crate::lang::is_valid_tag(&lang.value) {
         return Err(src.error(
             span(lang),
-            format!("language {:?} is not one podgen can speak yet", lang.value),
-            "unsupported language",
-            Some(
-                "use a BCP-47 tag for Chinese (zh, zh-CN, cmn) or English (en, en-US, en-GB)"
-                    .into(),
-            ),
+            format!("language {:?} is not a BCP-47 language tag", lang.value),
+            "not a language tag",
+            Some("write a tag like zh-CN, cmn, en, en-GB or fr".into()),
         ));
     }
     Ok(())

@@ -215,7 +215,7 @@ pub fn segment_key(plan: &Plan, i: usize, cast: &Cast, rate: u32) -> String {
     speech_key(
         backend,
         cast.voice(&seg.voice),
-        seg.language.tag(),
+        &seg.tag,
         &seg.text,
         &context_key,
         rate,
@@ -302,6 +302,7 @@ async fn one_segment(
     let request = Request {
         text: &seg.text,
         language: seg.language,
+        tag: &seg.tag,
         voice,
         previous_text: prev.as_deref(),
         next_text: next.as_deref(),

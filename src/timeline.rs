@@ -191,6 +191,7 @@ mod tests {
             chunk: 1,
             voice: "v".into(),
             language: Language::EnglishUs,
+            tag: "en-US".into(),
             text: "x".into(),
             pause_after,
         }

@@ -620,3 +620,34 @@ fn a_config_beside_the_script_is_found_and_voice_settings_reach_the_body() {
     assert_eq!(body["lang"], "cmn");
     assert_eq!(body["normalization_options"]["normalize"], false);
 }
+
+#[test]
+fn other_languages_go_to_backends_that_speak_them_but_not_to_the_builtin_voice() {
+    let server = mock();
+    let s = Scratch::new();
+    let script = "show: S\ntitle: T\nepisode: fr\nvoice: host\nitems:\n  - title: Bonjour\n    language: fr-FR\n    text: Bonjour et bienvenue dans notre émission.\n";
+    let m = render_with(
+        &s,
+        &preset_config(&server.url(), "preset: google", "voice: fr-FR-Wavenet-A"),
+        script,
+        &[],
+    );
+    assert_eq!(m["segments"][0]["language"], "fr-FR");
+    let body: serde_json::Value = serde_json::from_str(&server.requests()[0].body).unwrap();
+    assert_eq!(body["voice"]["languageCode"], "fr-FR");
+
+    let out = s.podgen(&[
+        "validate",
+        s.path("issue.yaml").to_str().unwrap(),
+        "-c",
+        s.path("podgen.yaml").to_str().unwrap(),
+        "--backend",
+        "builtin",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("only Mandarin and English"),
+        "{}",
+        stderr(&out)
+    );
+}

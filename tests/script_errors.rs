@@ -89,9 +89,14 @@ fn cases() -> Vec<(&'static str, String, Vec<&'static str>)> {
             vec!["syntax.yaml:3:10", "not a safe file name"],
         ),
         (
-            "unsupported language",
+            "malformed language tag",
+            format!("show: S\ntitle: T\nlanguage: français\n{GOOD_ITEM}"),
+            vec!["syntax.yaml:3:11", "\"français\" is not a BCP-47 language tag"],
+        ),
+        (
+            "a language the built-in voice does not speak",
             format!("show: S\ntitle: T\nlanguage: fr\n{GOOD_ITEM}"),
-            vec!["syntax.yaml:3:11", "\"fr\" is not one podgen can speak"],
+            vec!["item 1 (\"One\")", "language \"fr\"", "only Mandarin and English"],
         ),
         (
             "nothing speakable",

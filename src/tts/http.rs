@@ -516,11 +516,7 @@ impl HttpBackend {
         vars.insert("speed_percent", json!(format!("{pct:+}%")));
         vars.insert(
             "language",
-            json!(
-                v.language
-                    .clone()
-                    .unwrap_or_else(|| req.language.tag().to_string())
-            ),
+            json!(v.language.clone().unwrap_or_else(|| req.tag.to_string())),
         );
         vars.insert(
             "instructions",

@@ -21,7 +21,10 @@ use crate::voices::VoiceProfile;
 /// One request: a segment's text and how to speak it.
 pub struct Request<'a> {
     pub text: &'a str,
+    /// The language the built-in voice reads it in.
     pub language: Language,
+    /// The BCP-47 tag HTTP backends get as `{{language}}`.
+    pub tag: &'a str,
     pub voice: &'a VoiceProfile,
     /// The neighbouring text, for backends that use it for continuity.
     pub previous_text: Option<&'a str>,
