@@ -193,6 +193,9 @@ fn main() -> ExitCode {
             ..Default::default()
         })
         .map(|p| {
+            for w in &p.warnings {
+                eprintln!("podgen: warning: {w}");
+            }
             println!(
                 "{}: ok: {} chapters, {} segments, {} characters",
                 p.loaded.source.name,

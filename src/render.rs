@@ -75,6 +75,8 @@ pub struct Prepared {
     pub pauses: Pauses,
     pub rate: u32,
     pub output_root: PathBuf,
+    /// Settings accepted but not acted on yet.
+    pub warnings: Vec<String>,
 }
 
 /// Load, validate and plan: the whole of `podgen validate`, and the first
@@ -106,6 +108,25 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path) -> Result<Prepared> {
         ));
     }
     let pauses = pauses_from(&config, rate);
+    // Settings of DESIGN.md section 3 that later stages will honour: say so
+    // rather than ignore them silently.
+    let mut warnings = Vec::new();
+    if audio.loudness_lufs.is_some() || audio.true_peak_dbtp.is_some() {
+        warnings.push("audio.loudness_lufs / true_peak_dbtp are not applied yet: the episode is not loudness-normalized".to_string());
+    }
+    if let Some(formats) = &audio.formats {
+        let other: Vec<&str> = formats
+            .iter()
+            .map(String::as_str)
+            .filter(|f| *f != "wav")
+            .collect();
+        if !other.is_empty() {
+            warnings.push(format!(
+                "audio.formats: only wav is written so far; {} not yet",
+                other.join(", ")
+            ));
+        }
+    }
 
     // Voice names come from a first plan; limits depend on the voices' backends.
     let names = plan::build(&loaded, &|_| plan::Limit::chars(usize::MAX)).voice_names();
@@ -145,6 +166,7 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path) -> Result<Prepared> {
         pauses,
         rate,
         output_root,
+        warnings,
     })
 }
 
@@ -285,6 +307,9 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     // Synthesize. Ctrl-C stops it: finished clips are already in the cache.
     let total = plan.segments.len();
     let reporter = Reporter::new(opts.quiet);
+    for w in &prepared.warnings {
+        reporter.say(&format!("warning: {w}"));
+    }
     let voice_names = plan.voice_names();
     reporter.say(&format!(
         "{} chapters, {} segments, {} voice(s): {}",

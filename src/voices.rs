@@ -2,8 +2,10 @@
 //!
 //! Without a config file every name maps to the built-in voice, and distinct
 //! names get audibly distinct built-in voices in order of first appearance
-//! (DESIGN.md section 1). With a config, every name must be defined there (or
-//! in `voices/*.yaml`), unless `--backend` points every voice at one backend.
+//! (DESIGN.md section 1). With a config that defines voices, every name must
+//! be defined there (or in `voices/*.yaml`), unless `--backend` points every
+//! voice at one backend; a config that defines none (only settings) keeps the
+//! built-in voices.
 
 use serde::Serialize;
 
@@ -110,7 +112,10 @@ pub fn resolve(
     for name in names {
         let mut profile = match defined.get(name) {
             Some(c) => VoiceProfile::from_config(name, c),
-            None if !config.is_user_config() || backend_override.is_some() => {
+            None if !config.is_user_config()
+                || defined.is_empty()
+                || backend_override.is_some() =>
+            {
                 VoiceProfile::builtin(name, builtin_seen)
             }
             None => {

@@ -651,3 +651,37 @@ fn other_languages_go_to_backends_that_speak_them_but_not_to_the_builtin_voice()
         stderr(&out)
     );
 }
+
+#[test]
+fn a_settings_only_config_keeps_builtin_voices_honours_pauses_and_warns_about_the_rest() {
+    let s = Scratch::new();
+    let cfg = s.write("podgen.yaml", "output: episodes\npauses: {sentence: 0.5s, item: 2s}\naudio: {sample_rate: 48000, loudness_lufs: -16, formats: [mp3, wav]}\n");
+    let script = s.write("issue.yaml", DIGEST);
+    let out = s.podgen(&[
+        "render",
+        script.to_str().unwrap(),
+        "-c",
+        cfg.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("warning: audio.loudness_lufs"), "{err}");
+    assert!(
+        err.contains("only wav is written so far; mp3 not yet"),
+        "{err}"
+    );
+    // `output:` is relative to the current directory.
+    let m = read_json(&s.path("episodes/backends/render.json"));
+    assert_eq!(m["settings"]["sample_rate"], 48_000);
+    assert_eq!(m["settings"]["pauses_samples"]["item"], 96_000);
+    assert_eq!(m["settings"]["pauses_samples"]["sentence"], 24_000);
+    assert!(
+        m["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["backend"] == "builtin")
+    );
+    let (_, spec) = read_wav(&s.path("episodes/backends/backends.wav"));
+    assert_eq!(spec.sample_rate, 48_000);
+}
