@@ -324,6 +324,14 @@ fn check_speakable(src: &SourceFile, text: &Spanned<String>, what: &str) -> Resu
 
 fn check_file(loaded: &LoadedScript, value: &Spanned<String>, what: &str) -> Result<()> {
     let path = loaded.base_dir.join(&value.value);
+    if path.is_dir() {
+        return Err(loaded.source.error(
+            span(value),
+            format!("{what} {} is a folder, not a file", path.display()),
+            "a folder",
+            Some("name the file itself".into()),
+        ));
+    }
     if !path.is_file() {
         return Err(loaded.source.error(
             span(value),
