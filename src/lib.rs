@@ -24,5 +24,6 @@ pub mod render;
 pub mod script;
 pub mod synthesize;
 pub mod timeline;
+pub mod transcript;
 pub mod tts;
 pub mod voices;

@@ -45,6 +45,10 @@ impl Staging {
         std::fs::write(self.path(name), text)
     }
 
+    pub fn write_text(&self, name: &str, text: &str) -> std::io::Result<()> {
+        std::fs::write(self.path(name), text)
+    }
+
     /// Move every staged file into the episode folder. When the folder is new
     /// it is renamed into place whole; otherwise file by file, each rename atomic.
     pub fn commit(self) -> std::io::Result<PathBuf> {

@@ -22,6 +22,7 @@ use crate::publish::{self, Staging};
 use crate::script::{self, LoadedScript};
 use crate::synthesize::{self, Cast, Event, Slot, SlotLimits, SpeechClip};
 use crate::timeline::{self, Lengths, Pauses, Piece, Source, Timeline};
+use crate::transcript;
 use crate::tts::builtin::Builtin;
 use crate::tts::http::{HttpBackend, HttpSpec};
 use crate::voices::{self, VoiceProfile};
@@ -424,6 +425,25 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         staging
             .write_json("chapters.json", &chapters)
             .map_err(|e| io("cannot write chapters.json", e))?;
+        let texts = [
+            (format!("{episode}.vtt"), transcript::vtt(plan, &timeline)),
+            (format!("{episode}.srt"), transcript::srt(plan, &timeline)),
+            (
+                "notes.md".to_string(),
+                transcript::notes(
+                    &s.show.value,
+                    &s.title.value,
+                    s.date.as_ref().map(|d| d.value.as_str()),
+                    plan,
+                    &timeline,
+                ),
+            ),
+        ];
+        for (name, text) in texts {
+            staging
+                .write_text(&name, &text)
+                .map_err(|e| io(&format!("cannot write {name}"), e))?;
+        }
         let manifest = manifest(
             opts,
             loaded,

@@ -20,7 +20,17 @@ fn example_episode_is_complete_and_consistent() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["2024-06-2.wav", "chapters.json", "render.json"]);
+    assert_eq!(
+        names,
+        [
+            "2024-06-2.srt",
+            "2024-06-2.vtt",
+            "2024-06-2.wav",
+            "chapters.json",
+            "notes.md",
+            "render.json"
+        ]
+    );
     // No staging folder left behind.
     let leftovers: Vec<_> = std::fs::read_dir(dir.parent().unwrap())
         .unwrap()
@@ -153,4 +163,79 @@ fn rerender_is_served_from_cache_and_sample_identical() {
     assert_eq!(m["totals"]["cache_hits"], m["totals"]["segments"]);
     assert_eq!(m["totals"]["requests"], 0);
     assert_eq!(std::fs::read(&wav).unwrap(), first);
+}
+
+/// "hh:mm:ss.mmm" or "hh:mm:ss,mmm" in milliseconds.
+fn ms(stamp: &str) -> u64 {
+    let s = stamp.replace(',', ".");
+    let (hms, frac) = s.split_once('.').unwrap();
+    let p: Vec<u64> = hms.split(':').map(|x| x.parse().unwrap()).collect();
+    ((p[0] * 60 + p[1]) * 60 + p[2]) * 1000 + frac.parse::<u64>().unwrap()
+}
+
+#[test]
+fn transcripts_and_notes_follow_the_sample_timeline() {
+    let (_s, dir) = render_example();
+    let m = read_json(&dir.join("render.json"));
+    let segs = m["segments"].as_array().unwrap();
+    let to_ms = |samples: u64| (samples * 1000 + RATE as u64 / 2) / RATE as u64;
+
+    // WebVTT: a cue per segment at its sample span, with the speaker.
+    let vtt = std::fs::read_to_string(dir.join("2024-06-2.vtt")).unwrap();
+    assert!(vtt.starts_with("WEBVTT\n\n"));
+    let cues: Vec<&str> = vtt.split("\n\n").filter(|b| b.contains(" --> ")).collect();
+    assert_eq!(cues.len(), segs.len());
+    for (cue, seg) in cues.iter().zip(segs) {
+        let timing = cue.lines().find(|l| l.contains(" --> ")).unwrap();
+        let (a, b) = timing.split_once(" --> ").unwrap();
+        assert_eq!(ms(a), to_ms(seg["start_sample"].as_u64().unwrap()), "{cue}");
+        assert_eq!(ms(b), to_ms(seg["end_sample"].as_u64().unwrap()), "{cue}");
+        assert!(cue.contains("<v host>"), "{cue}");
+        let text: Vec<&str> = cue
+            .lines()
+            .skip_while(|l| !l.contains(" --> "))
+            .skip(1)
+            .collect();
+        assert!(
+            text.iter()
+                .all(|l| l.chars().count() <= 65 + "<v host>".len()),
+            "{cue}"
+        );
+    }
+    assert_eq!(vtt.matches("\nNOTE chapter ").count(), 20);
+
+    // SRT: numbered cards of at most 2 lines of 32 characters, in order, inside the episode.
+    let srt = std::fs::read_to_string(dir.join("2024-06-2.srt")).unwrap();
+    let mut last_end = 0;
+    let cards: Vec<&str> = srt.split("\n\n").filter(|c| !c.trim().is_empty()).collect();
+    assert!(cards.len() >= segs.len());
+    for (i, card) in cards.iter().enumerate() {
+        let lines: Vec<&str> = card.lines().collect();
+        assert_eq!(lines[0], (i + 1).to_string());
+        let (a, b) = lines[1].split_once(" --> ").unwrap();
+        let (a, b) = (ms(a), ms(b));
+        assert!(a >= last_end && b > a, "card {card}");
+        last_end = b;
+        assert!((1..=2).contains(&(lines.len() - 2)), "{card}");
+        assert!(lines[2..].iter().all(|l| l.chars().count() <= 32), "{card}");
+    }
+    assert!(cards[0].contains("host: "));
+    assert!(last_end <= to_ms(m["totals"]["samples"].as_u64().unwrap()));
+
+    // Show notes: every chapter with its time and title, links written out.
+    let notes = std::fs::read_to_string(dir.join("notes.md")).unwrap();
+    assert!(notes.starts_with("# 2024年6月第二期\n"));
+    assert!(
+        notes.contains(
+            "- 0:09 [Stable Audio Open](<https://stability.ai/news/introducing-stable-audio-open>)"
+        ),
+        "{notes}"
+    );
+    assert_eq!(
+        notes
+            .lines()
+            .filter(|l| l.starts_with("- ") && l.contains(':'))
+            .count(),
+        20 + 1
+    );
 }

@@ -522,7 +522,14 @@ fn json_summary_and_cache_commands() {
     assert_eq!(summary["requests"], 4);
     assert_eq!(
         summary["files"],
-        serde_json::json!(["chapters.json", "json.wav", "render.json"])
+        serde_json::json!([
+            "chapters.json",
+            "json.srt",
+            "json.vtt",
+            "json.wav",
+            "notes.md",
+            "render.json"
+        ])
     );
     assert!(
         out.stderr.is_empty(),

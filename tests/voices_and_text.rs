@@ -151,6 +151,14 @@ fn hostile_text_renders_and_reaches_the_manifest_intact() {
     let chapters = read_json(&dir.join("chapters.json"));
     assert_eq!(chapters["chapters"][0]["title"], "<Title> & 'quotes' 🎉");
     assert_eq!(chapters["podcastName"], "S & <Co>");
+    // Markup in the text stays text in the transcript and the notes.
+    let vtt = std::fs::read_to_string(dir.join("hostile.vtt")).unwrap();
+    assert!(
+        vtt.contains("&lt;tags&gt; &amp;amp;") && !vtt.contains("<tags>"),
+        "{vtt}"
+    );
+    let notes = std::fs::read_to_string(dir.join("notes.md")).unwrap();
+    assert!(notes.contains("\\<Title\\> & 'quotes' 🎉"), "{notes}");
     let (samples, _) = read_wav(&dir.join("hostile.wav"));
     assert!(dbfs(rms(&samples)) > -35.0);
 }

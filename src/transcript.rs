@@ -1,0 +1,186 @@
+//! Transcripts and show notes, written from the plan and the timeline: every
+//! time is a sample position divided by the rate, rounded once.
+//!
+//! - WebVTT: one cue per segment (a sentence, or part of a long one), the
+//!   speaker as a `<v Name>` voice span, a NOTE with the chapter title where a
+//!   chapter starts, lines of at most 65 characters (the Podcastindex
+//!   recommendation).
+//! - SRT, the Podcastindex profile: cards of at most 2 lines of 32
+//!   characters, "Name: " where the speaker changes. A segment longer than a
+//!   card is spread over several cards, their times shared out by characters
+//!   within the segment's span.
+//! - notes.md: chapters with timestamps, titles and links.
+
+use std::fmt::Write as _;
+
+use crate::plan::{Limit, Plan, chunks};
+use crate::timeline::{Span, Timeline};
+
+/// `hh:mm:ss.mmm` (`sep` '.') or `hh:mm:ss,mmm` (`sep` ',') of a sample position.
+fn stamp(sample: u64, rate: u32, sep: char) -> String {
+    let ms = (u128::from(sample) * 1000 + u128::from(rate) / 2) / u128::from(rate);
+    let (h, m, s, f) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+    format!("{h:02}:{m:02}:{s:02}{sep}{f:03}")
+}
+
+/// Text for a cue: `&`, `<` and `>` escaped as WebVTT requires.
+fn vtt_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Lines of at most `width` characters, broken where the planner breaks
+/// (clause punctuation, spaces, between Chinese characters).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    chunks(text, Limit::chars(width))
+}
+
+pub fn vtt(plan: &Plan, t: &Timeline) -> String {
+    let mut out = String::from("WEBVTT\n");
+    for (i, seg) in plan.segments.iter().enumerate() {
+        let span = t.segments[i];
+        let chapter = &plan.chapters[seg.chapter];
+        if chapter.segments.start == i {
+            // NOTE blocks may not contain "-->".
+            let _ = write!(
+                out,
+                "\nNOTE chapter {}: {}\n",
+                seg.chapter + 1,
+                chapter.title.replace("-->", "->")
+            );
+        }
+        let _ = write!(
+            out,
+            "\n{}\n{} --> {}\n<v {}>",
+            i + 1,
+            stamp(span.start, t.rate, '.'),
+            stamp(span.end, t.rate, '.'),
+            vtt_escape(&seg.voice)
+        );
+        let lines: Vec<String> = wrap(&seg.text, 65).iter().map(|l| vtt_escape(l)).collect();
+        out.push_str(&lines.join("\n"));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn srt(plan: &Plan, t: &Timeline) -> String {
+    let mut out = String::new();
+    let mut card = 0;
+    let mut last_voice: Option<&str> = None;
+    for (i, seg) in plan.segments.iter().enumerate() {
+        let Span { start, end } = t.segments[i];
+        let speaker_changed = last_voice != Some(seg.voice.as_str());
+        last_voice = Some(&seg.voice);
+        let prefix = if speaker_changed {
+            format!("{}: ", seg.voice)
+        } else {
+            String::new()
+        };
+        let lines = wrap(&format!("{prefix}{}", seg.text), 32);
+        let cards: Vec<&[String]> = lines.chunks(2).collect();
+        // Share the segment's span out by characters, in whole samples.
+        let weight = |c: &[String]| {
+            c.iter()
+                .map(|l| l.chars().count() as u64)
+                .sum::<u64>()
+                .max(1)
+        };
+        let total: u64 = cards.iter().map(|c| weight(c)).sum();
+        let mut done = 0;
+        for c in cards {
+            let a = start + (end - start) * done / total;
+            done += weight(c);
+            let b = start + (end - start) * done / total;
+            card += 1;
+            let _ = write!(
+                out,
+                "{card}\n{} --> {}\n{}\n\n",
+                stamp(a, t.rate, ','),
+                stamp(b, t.rate, ','),
+                c.join("\n")
+            );
+        }
+    }
+    out
+}
+
+/// `m:ss`, or `h:mm:ss` past an hour, as podcast apps link timestamps.
+fn short_stamp(sample: u64, rate: u32) -> String {
+    let s = sample / u64::from(rate);
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// Markdown text that shows as written: characters Markdown reads as
+/// emphasis, code, links or HTML inside a line are escaped.
+fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\`*_[]<>|".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn notes(show: &str, title: &str, date: Option<&str>, plan: &Plan, t: &Timeline) -> String {
+    let mut out = format!("# {}\n\n{}", md_escape(title), md_escape(show));
+    if let Some(d) = date {
+        let _ = write!(out, " · {d}");
+    }
+    let _ = write!(
+        out,
+        " · {}\n\n## Chapters\n\n",
+        short_stamp(t.total, t.rate)
+    );
+    for (c, span) in plan.chapters.iter().zip(&t.chapters) {
+        let when = short_stamp(span.start, t.rate);
+        match c.links.first() {
+            Some(url) => {
+                let _ = writeln!(out, "- {when} [{}](<{url}>)", md_escape(&c.title));
+            }
+            None => {
+                let _ = writeln!(out, "- {when} {}", md_escape(&c.title));
+            }
+        }
+    }
+    if plan.chapters.iter().any(|c| !c.links.is_empty()) {
+        out.push_str("\n## Links\n");
+        for c in plan.chapters.iter().filter(|c| !c.links.is_empty()) {
+            let _ = write!(out, "\n### {}\n\n", md_escape(&c.title));
+            for l in &c.links {
+                let _ = writeln!(out, "- <{l}>");
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_round_once_from_samples() {
+        assert_eq!(stamp(0, 44_100, '.'), "00:00:00.000");
+        assert_eq!(stamp(44_100 * 3661 + 22, 44_100, '.'), "01:01:01.000");
+        assert_eq!(stamp(44_100 * 3661 + 23, 44_100, ','), "01:01:01,001");
+        assert_eq!(short_stamp(44_100 * 65, 44_100), "1:05");
+        assert_eq!(short_stamp(44_100 * 3725, 44_100), "1:02:05");
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(vtt_escape("a <b> & c"), "a &lt;b&gt; &amp; c");
+        assert_eq!(
+            md_escape("[x](y) *z* LLM-Modulo"),
+            "\\[x\\](y) \\*z\\* LLM-Modulo"
+        );
+    }
+}
