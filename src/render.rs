@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::cache::{self, Clip, ClipStore};
 use crate::config::{self, Config};
 use crate::error::{Failure, Result};
-use crate::master::{self, MasterStats};
+use crate::master::{self, MasterStats, Targets};
 use crate::plan::{self, ChapterKind, Pause, Plan};
 use crate::progress::Reporter;
 use crate::publish::{self, Staging};
@@ -75,6 +75,7 @@ pub struct Prepared {
     pub cast: Cast,
     pub pauses: Pauses,
     pub rate: u32,
+    pub targets: Targets,
     pub output_root: PathBuf,
     /// Settings accepted but not acted on yet.
     pub warnings: Vec<String>,
@@ -109,12 +110,26 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path) -> Result<Prepared> {
         ));
     }
     let pauses = pauses_from(&config, rate);
+    let defaults = Targets::default();
+    let targets = Targets {
+        loudness_lufs: audio.loudness_lufs.unwrap_or(defaults.loudness_lufs),
+        true_peak_dbtp: audio.true_peak_dbtp.unwrap_or(defaults.true_peak_dbtp),
+    };
+    if !(-40.0..=-5.0).contains(&targets.loudness_lufs)
+        || !(-12.0..=0.0).contains(&targets.true_peak_dbtp)
+    {
+        return Err(config.error(
+            None,
+            format!(
+                "audio: loudness {} LUFS / true peak {} dBTP are out of range",
+                targets.loudness_lufs, targets.true_peak_dbtp
+            ),
+            "podcasts use loudness_lufs -16 (Apple) to -19 and true_peak_dbtp -1 or -2".into(),
+        ));
+    }
     // Settings of DESIGN.md section 3 that later stages will honour: say so
     // rather than ignore them silently.
     let mut warnings = Vec::new();
-    if audio.loudness_lufs.is_some() || audio.true_peak_dbtp.is_some() {
-        warnings.push("audio.loudness_lufs / true_peak_dbtp are not applied yet: the episode is not loudness-normalized".to_string());
-    }
     if let Some(formats) = &audio.formats {
         let other: Vec<&str> = formats
             .iter()
@@ -166,6 +181,7 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path) -> Result<Prepared> {
         cast,
         pauses,
         rate,
+        targets,
         output_root,
         warnings,
     })
@@ -413,14 +429,20 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
             reporter.master_progress(samples);
             Ok(())
         };
-        let stats = master::write_wav(&timeline, &clip_of, &staging.path(&wav_name), &on_progress)
-            .map_err(|e| {
-                if e.kind() == std::io::ErrorKind::Interrupted {
-                    interrupted_failure(total, total, &cache_root, opts.cache_root.is_some())
-                } else {
-                    io("cannot write the episode audio", e)
-                }
-            })?;
+        let stats = master::write_wav(
+            &timeline,
+            &clip_of,
+            &staging.path(&wav_name),
+            prepared.targets,
+            &on_progress,
+        )
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                interrupted_failure(total, total, &cache_root, opts.cache_root.is_some())
+            } else {
+                io("cannot write the episode audio", e)
+            }
+        })?;
         let chapters = publish::chapters_file(&s.show.value, &s.title.value, plan, &timeline);
         staging
             .write_json("chapters.json", &chapters)
@@ -486,10 +508,11 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         requests,
         elapsed
     ));
-    if stats.clipped_samples > 0 {
+    if let Some(l) = stats.output_lufs {
         reporter.say(&format!(
-            "warning: {} samples clipped",
-            stats.clipped_samples
+            "loudness {l:.1} LUFS (target {}), true peak {:.1} dBTP",
+            stats.target_lufs,
+            stats.output_true_peak_dbtp.unwrap_or(f64::NEG_INFINITY)
         ));
     }
     let mut files: Vec<String> = std::fs::read_dir(&dir)

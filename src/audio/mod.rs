@@ -5,6 +5,7 @@
 
 pub mod decode;
 pub mod dsp;
+pub mod limiter;
 pub mod resample;
 pub mod response;
 

@@ -1,0 +1,159 @@
+//! Loudness of the delivered episode, measured by a BS.1770 meter written
+//! here in the test (independent of the ebur128 crate podgen uses), itself
+//! checked against the standard's calibration point.
+
+mod common;
+
+use common::*;
+
+/// One biquad section, direct form I.
+struct Biquad {
+    b: [f64; 3],
+    a: [f64; 2],
+    x: [f64; 2],
+    y: [f64; 2],
+}
+
+impl Biquad {
+    fn run(&mut self, x0: f64) -> f64 {
+        let y0 = self.b[0] * x0 + self.b[1] * self.x[0] + self.b[2] * self.x[1]
+            - self.a[0] * self.y[0]
+            - self.a[1] * self.y[1];
+        self.x = [x0, self.x[0]];
+        self.y = [y0, self.y[0]];
+        y0
+    }
+}
+
+/// The K-weighting filters of ITU-R BS.1770 for any rate (the analogue
+/// prototype libebur128 and pyloudnorm use).
+fn k_weighting(rate: f64) -> [Biquad; 2] {
+    let (f0, g, q) = (1681.974450955533, 3.999843853973347, 0.7071752369554196);
+    let k = (std::f64::consts::PI * f0 / rate).tan();
+    let vh = 10f64.powf(g / 20.0);
+    let vb = vh.powf(0.4996667741545416);
+    let a0 = 1.0 + k / q + k * k;
+    let shelf = Biquad {
+        b: [
+            (vh + vb * k / q + k * k) / a0,
+            2.0 * (k * k - vh) / a0,
+            (vh - vb * k / q + k * k) / a0,
+        ],
+        a: [2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0],
+        x: [0.0; 2],
+        y: [0.0; 2],
+    };
+    let (f0, q) = (38.13547087602444, 0.5003270373238773);
+    let k = (std::f64::consts::PI * f0 / rate).tan();
+    let a0 = 1.0 + k / q + k * k;
+    let highpass = Biquad {
+        b: [1.0, -2.0, 1.0],
+        a: [2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0],
+        x: [0.0; 2],
+        y: [0.0; 2],
+    };
+    [shelf, highpass]
+}
+
+/// Integrated loudness (LUFS) of a mono signal: 400 ms blocks with 75%
+/// overlap, absolute gate -70 LUFS, relative gate -10 LU.
+fn integrated_lufs(samples: &[f32], rate: u32) -> f64 {
+    let [mut s1, mut s2] = k_weighting(f64::from(rate));
+    let weighted: Vec<f64> = samples
+        .iter()
+        .map(|&x| s2.run(s1.run(f64::from(x))))
+        .collect();
+    let block = (rate as usize * 4) / 10;
+    let step = block / 4;
+    let mut powers = Vec::new();
+    let mut start = 0;
+    while start + block <= weighted.len() {
+        powers.push(
+            weighted[start..start + block]
+                .iter()
+                .map(|v| v * v)
+                .sum::<f64>()
+                / block as f64,
+        );
+        start += step;
+    }
+    let lufs = |p: f64| -0.691 + 10.0 * p.log10();
+    let above: Vec<f64> = powers
+        .iter()
+        .copied()
+        .filter(|p| lufs(*p) > -70.0)
+        .collect();
+    let relative = lufs(above.iter().sum::<f64>() / above.len() as f64) - 10.0;
+    let gated: Vec<f64> = above.into_iter().filter(|p| lufs(*p) > relative).collect();
+    lufs(gated.iter().sum::<f64>() / gated.len() as f64)
+}
+
+#[test]
+fn the_test_meter_reads_the_calibration_tone_right() {
+    // BS.1770: a 997 Hz sine at 0 dBFS in one channel reads -3.01 LKFS; at -20 dBFS, -23.01.
+    for rate in [44_100u32, 48_000] {
+        let amp = 10f32.powf(-20.0 / 20.0);
+        let tone: Vec<f32> = (0..rate * 20)
+            .map(|i| amp * (2.0 * std::f32::consts::PI * 997.0 * i as f32 / rate as f32).sin())
+            .collect();
+        let l = integrated_lufs(&tone, rate);
+        assert!((l + 23.01).abs() < 0.05, "{rate} Hz: {l}");
+    }
+}
+
+fn render_and_measure(config: Option<&str>) -> (f64, f32, serde_json::Value) {
+    let s = Scratch::new();
+    let mut args = vec![
+        "render".to_string(),
+        root()
+            .join("examples/ai-weekly-2024-06-2.yaml")
+            .display()
+            .to_string(),
+        "-o".into(),
+        "out".into(),
+        "--quiet".into(),
+    ];
+    if let Some(c) = config {
+        let p = s.write("podgen.yaml", c);
+        args.extend(["-c".to_string(), p.display().to_string()]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = s.podgen(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (samples, spec) = read_wav(&s.path("out/2024-06-2/2024-06-2.wav"));
+    let m = read_json(&s.path("out/2024-06-2/render.json"));
+    let peak = samples.iter().fold(0f32, |p, s| p.max(s.abs()));
+    (
+        integrated_lufs(&samples, spec.sample_rate),
+        20.0 * peak.log10(),
+        m,
+    )
+}
+
+#[test]
+fn the_example_is_mastered_to_minus_16_lufs_under_minus_1_dbtp() {
+    let (lufs, peak_db, m) = render_and_measure(None);
+    eprintln!(
+        "example: {lufs:.2} LUFS, sample peak {peak_db:.2} dBFS, manifest {}",
+        m["master"]
+    );
+    assert!((lufs + 16.0).abs() <= 1.0, "{lufs} LUFS");
+    assert!(peak_db <= -1.0, "{peak_db} dBFS");
+    // podgen's own reading agrees with the independent meter.
+    assert!((m["master"]["output_lufs"].as_f64().unwrap() - lufs).abs() < 0.2);
+    assert!(m["master"]["output_true_peak_dbtp"].as_f64().unwrap() <= -1.0);
+}
+
+#[test]
+fn a_louder_target_engages_the_limiter_and_still_holds_the_ceiling() {
+    let (lufs, peak_db, m) =
+        render_and_measure(Some("audio: {loudness_lufs: -12, true_peak_dbtp: -2}\n"));
+    eprintln!(
+        "-12 target: {lufs:.2} LUFS, sample peak {peak_db:.2} dBFS, manifest {}",
+        m["master"]
+    );
+    assert!((lufs + 12.0).abs() <= 1.0, "{lufs} LUFS");
+    assert!(peak_db <= -2.0, "{peak_db} dBFS");
+    assert!(m["master"]["limiter_max_reduction_db"].as_f64().unwrap() > 1.0);
+    assert!(m["master"]["output_true_peak_dbtp"].as_f64().unwrap() <= -2.0);
+}
