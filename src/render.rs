@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::audio::mp3;
 use crate::cache::{self, Clip, ClipStore};
 use crate::config::{self, Config};
 use crate::error::{Failure, Result};
@@ -26,6 +27,7 @@ use crate::transcript;
 use crate::tts::builtin::Builtin;
 use crate::tts::http::{HttpBackend, HttpSpec};
 use crate::voices::{self, VoiceProfile};
+use mp3lame_encoder::Bitrate;
 
 /// The episode sample rate (DESIGN.md section 3 default).
 pub const SAMPLE_RATE: u32 = 44_100;
@@ -65,6 +67,13 @@ pub struct Rendered {
     pub elapsed_seconds: f64,
 }
 
+/// Which audio files an episode gets.
+#[derive(Debug, Clone, Copy)]
+pub struct Formats {
+    pub mp3: bool,
+    pub wav: bool,
+}
+
 /// Everything decided before any audio is made: the script, the config, the
 /// plan, the cast and the backends.
 pub struct Prepared {
@@ -76,6 +85,7 @@ pub struct Prepared {
     pub pauses: Pauses,
     pub rate: u32,
     pub targets: Targets,
+    pub formats: Formats,
     pub output_root: PathBuf,
     /// Settings accepted but not acted on yet.
     pub warnings: Vec<String>,
@@ -130,18 +140,31 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path) -> Result<Prepared> {
     // Settings of DESIGN.md section 3 that later stages will honour: say so
     // rather than ignore them silently.
     let mut warnings = Vec::new();
-    if let Some(formats) = &audio.formats {
-        let other: Vec<&str> = formats
-            .iter()
-            .map(String::as_str)
-            .filter(|f| *f != "wav")
-            .collect();
-        if !other.is_empty() {
-            warnings.push(format!(
-                "audio.formats: only wav is written so far; {} not yet",
-                other.join(", ")
-            ));
-        }
+    let formats: Vec<String> = audio
+        .formats
+        .clone()
+        .unwrap_or_else(|| vec!["mp3".into(), "wav".into()]);
+    let other: Vec<&str> = formats
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !["mp3", "wav"].contains(f))
+        .collect();
+    if !other.is_empty() {
+        warnings.push(format!(
+            "audio.formats: podgen writes mp3 and wav so far; {} not yet",
+            other.join(", ")
+        ));
+    }
+    let formats = Formats {
+        mp3: formats.iter().any(|f| f == "mp3"),
+        wav: formats.iter().any(|f| f == "wav"),
+    };
+    if !formats.mp3 && !formats.wav {
+        return Err(config.error(
+            None,
+            "audio.formats names no format podgen writes".into(),
+            "use [mp3, wav], [mp3] or [wav]".into(),
+        ));
     }
 
     // Voice names come from a first plan; limits depend on the voices' backends.
@@ -182,6 +205,7 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path) -> Result<Prepared> {
         pauses,
         rate,
         targets,
+        formats,
         output_root,
         warnings,
     })
@@ -443,6 +467,46 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
                 io("cannot write the episode audio", e)
             }
         })?;
+        if prepared.formats.mp3 {
+            let mp3_name = format!("{episode}.mp3");
+            let ms = |sample: u64| {
+                ((u128::from(sample) * 1000 + u128::from(rate) / 2) / u128::from(rate)) as u32
+            };
+            let cover = s.cover.as_ref().map(|c| loaded.base_dir.join(&c.value));
+            let info = mp3::TagInfo {
+                title: &s.title.value,
+                show: &s.show.value,
+                year: s
+                    .date
+                    .as_ref()
+                    .and_then(|d| script::parse_iso_date(&d.value))
+                    .map(|(y, _, _)| y as i32),
+                cover: cover.as_deref(),
+                chapters: plan
+                    .chapters
+                    .iter()
+                    .zip(&timeline.chapters)
+                    .map(|(c, span)| mp3::TagChapter {
+                        title: c.title.clone(),
+                        start_ms: ms(span.start),
+                        end_ms: ms(span.end),
+                        url: c.links.first().cloned(),
+                    })
+                    .collect(),
+            };
+            let tag = mp3::id3_tag(&info).map_err(|e| io("cannot build the ID3 tag", e))?;
+            mp3::encode(
+                &staging.path(&wav_name),
+                &staging.path(&mp3_name),
+                &tag,
+                Bitrate::Kbps96,
+            )
+            .map_err(|e| io("cannot write the MP3", e))?;
+        }
+        if !prepared.formats.wav {
+            std::fs::remove_file(staging.path(&wav_name))
+                .map_err(|e| io("cannot remove the WAV", e))?;
+        }
         let chapters = publish::chapters_file(&s.show.value, &s.title.value, plan, &timeline);
         staging
             .write_json("chapters.json", &chapters)

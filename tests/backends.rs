@@ -655,7 +655,7 @@ fn other_languages_go_to_backends_that_speak_them_but_not_to_the_builtin_voice()
 #[test]
 fn a_settings_only_config_keeps_builtin_voices_honours_its_settings_and_warns_about_the_rest() {
     let s = Scratch::new();
-    let cfg = s.write("podgen.yaml", "output: episodes\npauses: {sentence: 0.5s, item: 2s}\naudio: {sample_rate: 48000, loudness_lufs: -16, formats: [mp3, wav]}\n");
+    let cfg = s.write("podgen.yaml", "output: episodes\npauses: {sentence: 0.5s, item: 2s}\naudio: {sample_rate: 48000, loudness_lufs: -16, formats: [mp3, wav, opus]}\n");
     let script = s.write("issue.yaml", DIGEST);
     let out = s.podgen(&[
         "render",

@@ -6,6 +6,7 @@
 pub mod decode;
 pub mod dsp;
 pub mod limiter;
+pub mod mp3;
 pub mod resample;
 pub mod response;
 

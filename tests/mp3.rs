@@ -1,0 +1,139 @@
+//! The MP3: ID3v2.3 tag with chapters that match chapters.json, and a LAME
+//! Info tag whose frame count, delay and padding give back exactly the
+//! mastered samples (gapless).
+
+mod common;
+
+use common::*;
+
+#[test]
+fn the_mp3_carries_chapters_metadata_and_exact_gapless_info() {
+    let s = Scratch::new();
+    s.render(&root().join("examples/ai-weekly-2024-06-2.yaml"));
+    let dir = s.output().join("2024-06-2");
+    let (wav, _) = read_wav(&dir.join("2024-06-2.wav"));
+    let bytes = std::fs::read(dir.join("2024-06-2.mp3")).unwrap();
+
+    // ID3v2.3 in front.
+    assert_eq!(&bytes[..4], b"ID3\x03");
+    let tag = id3::Tag::read_from_path(dir.join("2024-06-2.mp3")).unwrap();
+    use id3::TagLike;
+    assert_eq!(tag.title(), Some("2024年6月第二期"));
+    assert_eq!(tag.artist(), Some("AI大模型周报"));
+    assert_eq!(tag.year(), Some(2024));
+    let tocs: Vec<_> = tag.tables_of_contents().collect();
+    assert_eq!(tocs.len(), 1);
+    assert!(tocs[0].top_level && tocs[0].ordered);
+    let chapters: Vec<_> = tag.chapters().collect();
+    assert_eq!(
+        tocs[0].elements,
+        chapters
+            .iter()
+            .map(|c| c.element_id.clone())
+            .collect::<Vec<_>>()
+    );
+    let json = read_json(&dir.join("chapters.json"));
+    let listed = json["chapters"].as_array().unwrap();
+    assert_eq!(chapters.len(), listed.len());
+    for (c, j) in chapters.iter().zip(listed) {
+        assert_eq!(
+            c.start_time as f64 / 1000.0,
+            j["startTime"].as_f64().unwrap()
+        );
+        assert_eq!(c.end_time as f64 / 1000.0, j["endTime"].as_f64().unwrap());
+        assert_eq!((c.start_offset, c.end_offset), (0xFFFF_FFFF, 0xFFFF_FFFF));
+        let title = c
+            .frames
+            .iter()
+            .find(|f| f.id() == "TIT2")
+            .and_then(|f| f.content().text())
+            .unwrap();
+        assert_eq!(title, j["title"].as_str().unwrap());
+        let url = c
+            .frames
+            .iter()
+            .find(|f| f.id() == "WXXX")
+            .and_then(|f| f.content().extended_link())
+            .map(|l| l.link.clone());
+        assert_eq!(url.as_deref(), j["url"].as_str());
+    }
+
+    // The first MP3 frame is LAME's Info tag: frames x 1152 - delay - padding
+    // is exactly the WAV's sample count.
+    let audio = &bytes[10 + syncsafe(&bytes[6..10])..];
+    assert_eq!(
+        (audio[0], audio[1] & 0xE0),
+        (0xFF, 0xE0),
+        "no MP3 frame after the tag"
+    );
+    let info = find(&audio[..600], b"Info")
+        .or_else(|| find(&audio[..600], b"Xing"))
+        .expect("Info tag");
+    let flags = u32::from_be_bytes(audio[info + 4..info + 8].try_into().unwrap());
+    assert!(flags & 1 == 1, "frame count present");
+    let frames = u32::from_be_bytes(audio[info + 8..info + 12].try_into().unwrap()) as u64;
+    let lame = find(&audio[..600], b"LAME").expect("LAME extension");
+    let ext = &audio[lame..lame + 36];
+    let delay = ((ext[21] as u64) << 4) | (ext[22] as u64 >> 4);
+    let padding = (((ext[22] & 0x0F) as u64) << 8) | ext[23] as u64;
+    assert_eq!(
+        frames * 1152 - delay - padding,
+        wav.len() as u64,
+        "frames {frames}, delay {delay}, padding {padding}"
+    );
+
+    // It decodes, at the episode's rate, to about that length (decoders differ on the delay).
+    let mp3 = podgen::audio::decode::decode_bytes(bytes.clone()).unwrap();
+    assert_eq!((mp3.rate, mp3.channels), (44_100, 1));
+    assert!(
+        mp3.frames().abs_diff(wav.len()) < 1152 * 3,
+        "{} vs {}",
+        mp3.frames(),
+        wav.len()
+    );
+}
+
+#[test]
+fn formats_choose_the_files() {
+    let s = Scratch::new();
+    let script = s.write(
+        "issue.yaml",
+        "show: S\ntitle: T\nepisode: only-mp3\nitems:\n  - title: A\n    text: Hello there.\n",
+    );
+    let cfg = s.write("podgen.yaml", "audio: {formats: [mp3]}\n");
+    let out = s.podgen(&[
+        "render",
+        script.to_str().unwrap(),
+        "-c",
+        cfg.to_str().unwrap(),
+        "-o",
+        "out",
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(s.path("out/only-mp3/only-mp3.mp3").is_file());
+    assert!(!s.path("out/only-mp3/only-mp3.wav").exists());
+    let cfg = s.write("podgen.yaml", "audio: {formats: [flac]}\n");
+    let out = s.podgen(&[
+        "render",
+        script.to_str().unwrap(),
+        "-c",
+        cfg.to_str().unwrap(),
+        "-o",
+        "out2",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("names no format podgen writes"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn syncsafe(b: &[u8]) -> usize {
+    b.iter().fold(0, |n, &x| (n << 7) | (x & 0x7F) as usize)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
