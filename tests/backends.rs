@@ -667,7 +667,7 @@ fn a_settings_only_config_keeps_builtin_voices_honours_its_settings_and_warns_ab
     let err = stderr(&out);
     assert!(err.contains("loudness -16."), "{err}");
     assert!(
-        err.contains("only wav is written so far; mp3 not yet"),
+        err.contains("podgen writes mp3 and wav so far; opus not yet"),
         "{err}"
     );
     // `output:` is relative to the current directory.
