@@ -23,6 +23,7 @@ fn example_episode_is_complete_and_consistent() {
     assert_eq!(
         names,
         [
+            "2024-06-2.mp3",
             "2024-06-2.srt",
             "2024-06-2.vtt",
             "2024-06-2.wav",

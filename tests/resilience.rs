@@ -524,6 +524,7 @@ fn json_summary_and_cache_commands() {
         summary["files"],
         serde_json::json!([
             "chapters.json",
+            "json.mp3",
             "json.srt",
             "json.vtt",
             "json.wav",
