@@ -13,7 +13,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::audio::mp3;
-use crate::cache::{self, Clip, ClipStore};
+use crate::cache::{Clip, ClipStore};
 use crate::config::{self, Config};
 use crate::error::{Failure, Result};
 use crate::master::{self, MasterStats, Targets};
@@ -858,9 +858,4 @@ fn manifest<'a>(
         timeline: &timeline.pieces,
         master: *stats,
     }
-}
-
-/// The default cache root, for the CLI.
-pub fn default_cache_root() -> PathBuf {
-    cache::default_root()
 }
