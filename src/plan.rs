@@ -66,6 +66,8 @@ pub struct Chapter {
     pub kind: ChapterKind,
     pub title: String,
     pub links: Vec<String>,
+    /// The chapter's image (embedded in the MP3's chapter frame).
+    pub image: Option<PathBuf>,
     /// A sting played before the chapter's speech (the intro's).
     pub lead_sting: Option<PathBuf>,
     /// A sting played after the chapter's speech (the outro's).
@@ -192,7 +194,9 @@ pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit) -> Plan {
             ChapterKind::Item(i + 1),
             it.title.value.trim().into(),
             links,
-            |_| {},
+            |c| {
+                c.image = it.image.as_ref().map(|p| loaded.base_dir.join(&p.value));
+            },
         );
         if let Some(t) = &it.text {
             builder.text(&t.value, &voice, lang.as_deref());
@@ -250,6 +254,7 @@ impl Builder<'_> {
             kind,
             title,
             links,
+            image: None,
             lead_sting: None,
             tail_sting: None,
             segments: start..start,

@@ -491,6 +491,7 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
                         start_ms: ms(span.start),
                         end_ms: ms(span.end),
                         url: c.links.first().cloned(),
+                        image: c.image.clone(),
                     })
                     .collect(),
             };

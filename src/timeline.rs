@@ -202,6 +202,7 @@ mod tests {
             kind,
             title: "t".into(),
             links: vec![],
+            image: None,
             lead_sting: None,
             tail_sting: None,
             segments,

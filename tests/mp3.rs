@@ -137,3 +137,35 @@ fn syncsafe(b: &[u8]) -> usize {
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
+
+#[test]
+fn the_cover_and_chapter_images_are_embedded() {
+    // A 1x1 PNG.
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
+    let s = Scratch::new();
+    std::fs::write(s.path("cover.png"), PNG).unwrap();
+    std::fs::create_dir_all(s.path("img")).unwrap();
+    std::fs::write(s.path("img/one.png"), PNG).unwrap();
+    let script = s.write(
+        "issue.yaml",
+        "show: S\ntitle: T\nepisode: pics\ncover: cover.png\nitems:\n  - title: One\n    image: img/one.png\n    text: Hello there.\n  - title: Two\n    text: And again.\n",
+    );
+    s.render(&script);
+    let tag = id3::Tag::read_from_path(s.path("out/pics/pics.mp3")).unwrap();
+    use id3::TagLike;
+    let covers: Vec<_> = tag.pictures().collect();
+    assert_eq!(covers.len(), 1);
+    assert_eq!(
+        (covers[0].mime_type.as_str(), covers[0].data.as_slice()),
+        ("image/png", PNG)
+    );
+    let chapters: Vec<_> = tag.chapters().collect();
+    let pictures = |i: usize| {
+        chapters[i]
+            .frames
+            .iter()
+            .filter(|f| f.id() == "APIC")
+            .count()
+    };
+    assert_eq!((pictures(0), pictures(1)), (1, 0));
+}

@@ -23,6 +23,7 @@ pub struct TagChapter {
     pub start_ms: u32,
     pub end_ms: u32,
     pub url: Option<String>,
+    pub image: Option<std::path::PathBuf>,
 }
 
 /// What the ID3 tag says about the episode.
@@ -32,6 +33,26 @@ pub struct TagInfo<'a> {
     pub year: Option<i32>,
     pub cover: Option<&'a Path>,
     pub chapters: Vec<TagChapter>,
+}
+
+/// An attached picture from an image file (JPEG unless it is named .png).
+fn picture(path: &Path, kind: PictureType) -> std::io::Result<Picture> {
+    let data = std::fs::read(path)?;
+    let mime = match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("png") => "image/png",
+        _ => "image/jpeg",
+    };
+    Ok(Picture {
+        mime_type: mime.into(),
+        picture_type: kind,
+        description: String::new(),
+        data,
+    })
 }
 
 /// The ID3v2.3 tag, as bytes.
@@ -45,22 +66,7 @@ pub fn id3_tag(info: &TagInfo) -> std::io::Result<Vec<u8>> {
         tag.set_year(y);
     }
     if let Some(cover) = info.cover {
-        let data = std::fs::read(cover)?;
-        let mime = match cover
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("png") => "image/png",
-            _ => "image/jpeg",
-        };
-        tag.add_frame(Picture {
-            mime_type: mime.into(),
-            picture_type: PictureType::CoverFront,
-            description: String::new(),
-            data,
-        });
+        tag.add_frame(picture(cover, PictureType::CoverFront)?);
     }
     let ids: Vec<String> = (0..info.chapters.len()).map(|i| format!("ch{i}")).collect();
     tag.add_frame(TableOfContents {
@@ -72,6 +78,9 @@ pub fn id3_tag(info: &TagInfo) -> std::io::Result<Vec<u8>> {
     });
     for (c, id) in info.chapters.iter().zip(ids) {
         let mut frames = vec![Frame::text("TIT2", c.title.clone())];
+        if let Some(image) = &c.image {
+            frames.push(picture(image, PictureType::Other)?.into());
+        }
         if let Some(url) = &c.url {
             frames.push(Frame::with_content(
                 "WXXX",
