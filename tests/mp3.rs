@@ -152,7 +152,6 @@ fn the_cover_and_chapter_images_are_embedded() {
     );
     s.render(&script);
     let tag = id3::Tag::read_from_path(s.path("out/pics/pics.mp3")).unwrap();
-    use id3::TagLike;
     let covers: Vec<_> = tag.pictures().collect();
     assert_eq!(covers.len(), 1);
     assert_eq!(
