@@ -580,15 +580,7 @@ fn voice_profiles_may_live_in_a_voices_folder_beside_the_config() {
         "backend: m\nvoice: nova\nspeed: 1.25\n",
     );
     let script = s.write("issue.yaml", DIGEST);
-    let out = s.podgen(&[
-        "render",
-        script.to_str().unwrap(),
-        "-c",
-        s.path("cfg/podgen.yaml").to_str().unwrap(),
-        "-o",
-        "out",
-        "--quiet",
-    ]);
+    let out = s.render_config(&script, &s.path("cfg/podgen.yaml"), "out");
     assert!(out.status.success(), "{}", stderr(&out));
     let body: serde_json::Value = serde_json::from_str(&server.requests()[0].body).unwrap();
     assert_eq!(

@@ -101,15 +101,7 @@ fn formats_choose_the_files() {
         "show: S\ntitle: T\nepisode: only-mp3\nitems:\n  - title: A\n    text: Hello there.\n",
     );
     let cfg = s.write("podgen.yaml", "audio: {formats: [mp3]}\n");
-    let out = s.podgen(&[
-        "render",
-        script.to_str().unwrap(),
-        "-c",
-        cfg.to_str().unwrap(),
-        "-o",
-        "out",
-        "--quiet",
-    ]);
+    let out = s.render_config(&script, &cfg, "out");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(s.path("out/only-mp3/only-mp3.mp3").is_file());
     assert!(!s.path("out/only-mp3/only-mp3.wav").exists());

@@ -323,15 +323,7 @@ fn plan_shows_cost_and_cache_hits_without_sending_anything() {
     );
 
     // After a render everything is cached and costs nothing.
-    let out = s.podgen(&[
-        "render",
-        sc.to_str().unwrap(),
-        "-c",
-        cfg.to_str().unwrap(),
-        "-o",
-        "out",
-        "--quiet",
-    ]);
+    let out = s.render_config(&sc, &cfg, "out");
     assert!(out.status.success(), "{}", stderr(&out));
     let sent = server.requests().len();
     let text = String::from_utf8_lossy(&plan(&s).stdout).into_owned();

@@ -81,6 +81,21 @@ impl Scratch {
     }
 }
 
+impl Scratch {
+    /// `podgen render SCRIPT -c CONFIG -o OUT --quiet` (OUT relative to the scratch folder).
+    pub fn render_config(&self, script: &Path, config: &Path, out: &str) -> Output {
+        self.podgen(&[
+            "render",
+            script.to_str().unwrap(),
+            "-c",
+            config.to_str().unwrap(),
+            "-o",
+            out,
+            "--quiet",
+        ])
+    }
+}
+
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
