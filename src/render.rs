@@ -306,10 +306,11 @@ fn build_slots(
 }
 
 /// `podgen validate`: everything short of making audio.
+/// The built-in voice's data is extracted into the cache, where renders find
+/// it again, rather than into a temporary folder every time.
 pub fn check(opts: &RenderOptions) -> Result<Prepared> {
-    let cache = tempfile::tempdir()
-        .map_err(|e| Failure::runtime(format!("cannot make a temporary folder: {e}")))?;
-    prepare(opts, cache.path())
+    let root = opts.cache_root.clone().unwrap_or_else(crate::cache::default_root);
+    prepare(opts, &root)
 }
 
 pub fn render(opts: &RenderOptions) -> Result<Rendered> {
