@@ -1,4 +1,4 @@
-//! podgen.yaml: backends, voices and settings (DESIGN.md section 3).
+//! podgen.yaml: backends, voices and settings (the README's "podgen.yaml").
 //!
 //! Discovery: `-c FILE`, else `podgen.yaml` beside the issue file, else the
 //! current directory's, else built-in defaults. Voice profiles may also live
@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::audio::PcmSpec;
 use crate::error::{Failure, Result, SourceFile, nearest};
 use crate::script::span;
 
@@ -79,6 +80,9 @@ pub struct BackendConfig {
     pub timeout: Option<String>,
     /// Price per million characters, for `podgen plan`.
     pub price_per_million_chars: Option<f64>,
+    /// Price per minute of audio, for `podgen plan`, for models billed by
+    /// the minute (OpenAI's gpt-4o-mini-tts).
+    pub price_per_minute: Option<f64>,
 }
 
 /// The request body of a generic backend: exactly one of these.
@@ -104,32 +108,7 @@ pub struct ResponseConfig {
     /// `sniff` (default), `wav`, `mp3`, `flac`, `ogg`, or `pcm`.
     pub format: Option<String>,
     /// What raw PCM is: needed when `format: pcm`.
-    pub pcm: Option<PcmConfig>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct PcmConfig {
-    pub sample_rate: u32,
-    #[serde(default = "one")]
-    pub channels: u16,
-    /// `s16le` (default), `s24le`, `s32le`, `f32le`.
-    #[serde(default)]
-    pub sample_format: SampleFormat,
-}
-
-fn one() -> u16 {
-    1
-}
-
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SampleFormat {
-    #[default]
-    S16le,
-    S24le,
-    S32le,
-    F32le,
+    pub pcm: Option<PcmSpec>,
 }
 
 /// One voice: which backend speaks it and how.
@@ -150,6 +129,18 @@ pub struct VoiceConfig {
     /// Extra request fields, passed into the body as they are.
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The name of the built-in voice's backend, always defined.
+pub const BUILTIN: &str = "builtin";
+
+/// What a backend name in the config stands for.
+#[derive(Debug, Clone, Copy)]
+pub enum BackendEntry<'a> {
+    /// The built-in voice: the name `builtin`, or an entry with `preset: builtin`.
+    Builtin,
+    /// An HTTP backend: a preset with overrides, or a generic template.
+    Http(&'a Spanned<BackendConfig>),
 }
 
 /// A loaded config, with its source for error messages.
@@ -175,6 +166,40 @@ impl Config {
     /// Whether the user wrote a config (then voice names must be defined).
     pub fn is_user_config(&self) -> bool {
         self.path.is_some()
+    }
+
+    /// What backend `name` is, or None when the config does not define it.
+    /// The one place that answers "is this the built-in voice?".
+    pub fn backend(&self, name: &str) -> Option<BackendEntry<'_>> {
+        if name == BUILTIN {
+            return Some(BackendEntry::Builtin);
+        }
+        let entry = self.file.backends.get(name)?;
+        let builtin = entry
+            .value
+            .preset
+            .as_ref()
+            .is_some_and(|p| p.value == BUILTIN);
+        Some(if builtin {
+            BackendEntry::Builtin
+        } else {
+            BackendEntry::Http(entry)
+        })
+    }
+
+    /// Whether backend `name` is the built-in voice.
+    pub fn is_builtin(&self, name: &str) -> bool {
+        matches!(self.backend(name), Some(BackendEntry::Builtin))
+    }
+
+    /// Every backend name a voice may use: the config's and `builtin`.
+    pub fn backend_names(&self) -> Vec<&str> {
+        self.file
+            .backends
+            .keys()
+            .map(String::as_str)
+            .chain([BUILTIN])
+            .collect()
     }
 
     /// Every voice, from the config and from `voices/*.yaml` (the config wins).
@@ -327,14 +352,9 @@ fn check(config: &Config) -> Result<()> {
             ));
         }
     }
-    let known_backends: Vec<&str> = f
-        .backends
-        .keys()
-        .map(String::as_str)
-        .chain(["builtin"])
-        .collect();
+    let known_backends = config.backend_names();
     for (name, v) in &f.voices {
-        let backend = v.value.backend.as_deref().unwrap_or("builtin");
+        let backend = v.value.backend.as_deref().unwrap_or(BUILTIN);
         if !known_backends.contains(&backend) {
             let hint = match nearest(backend, &known_backends) {
                 Some(k) => format!(
@@ -363,7 +383,7 @@ fn check(config: &Config) -> Result<()> {
         }
     }
     for (name, v, src) in &config.voice_files {
-        let backend = v.backend.as_deref().unwrap_or("builtin");
+        let backend = v.backend.as_deref().unwrap_or(BUILTIN);
         if !known_backends.contains(&backend) {
             return Err(Failure::input(
                 format!(
@@ -415,45 +435,65 @@ pub fn parse_duration_ms(s: &str) -> Option<u64> {
     (v.is_finite() && (0.0..3.6e6).contains(&v)).then(|| (v * scale).round() as u64)
 }
 
-/// Expand `${VAR}` and `${VAR:-default}` from the environment. Returns the
-/// expanded string and the values that came from variables (secrets to mask).
+/// A string with its `${VAR}` references expanded.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Expanded {
+    /// The string with every reference replaced.
+    pub text: String,
+    /// The values that came from variables: secrets, masked in every message.
+    pub secrets: Vec<String>,
+    /// Variables that are not set and have no default: expanded to nothing.
+    pub unset: Vec<String>,
+}
+
+/// A `${...}` reference that is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EnvSyntaxError {
+    /// `${` without its `}`.
+    #[error("unclosed `${{` in {0:?}")]
+    Unclosed(String),
+    /// Something other than a variable name between the braces.
+    #[error("`${{{0}}}` is not an environment variable reference")]
+    NotAName(String),
+}
+
+/// Expand `${VAR}` and `${VAR:-default}` from the environment (`lookup`).
+/// An unset (or empty) variable without a default expands to nothing and is
+/// listed in [`Expanded::unset`]: whether that is an error is the caller's call.
 pub fn expand_env(
     s: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
-) -> std::result::Result<(String, Vec<String>), String> {
-    let mut out = String::new();
-    let mut secrets = Vec::new();
+) -> std::result::Result<Expanded, EnvSyntaxError> {
+    let mut out = Expanded::default();
     let mut rest = s;
     while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
+        out.text.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let end = after
             .find('}')
-            .ok_or_else(|| format!("unclosed `${{` in {s:?}"))?;
+            .ok_or_else(|| EnvSyntaxError::Unclosed(s.to_string()))?;
         let inner = &after[..end];
         let (name, default) = match inner.split_once(":-") {
             Some((n, d)) => (n, Some(d)),
             None => (inner, None),
         };
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!(
-                "`${{{inner}}}` is not an environment variable reference"
-            ));
+            return Err(EnvSyntaxError::NotAName(inner.to_string()));
         }
         match lookup(name).filter(|v| !v.is_empty()) {
             Some(v) => {
-                out.push_str(&v);
-                secrets.push(v);
+                out.text.push_str(&v);
+                out.secrets.push(v);
             }
             None => match default {
-                Some(d) => out.push_str(d),
-                None => return Err(format!("environment variable {name} is not set")),
+                Some(d) => out.text.push_str(d),
+                None => out.unset.push(name.to_string()),
             },
         }
         rest = &after[end + 1..];
     }
-    out.push_str(rest);
-    Ok((out, secrets))
+    out.text.push_str(rest);
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -463,21 +503,18 @@ mod tests {
     #[test]
     fn env_expansion() {
         let env = |k: &str| (k == "KEY").then(|| "s3cret".to_string());
+        let expanded = |s: &str| {
+            let e = expand_env(s, &env).unwrap();
+            (e.text, e.secrets)
+        };
         assert_eq!(
-            expand_env("Bearer ${KEY}", &env).unwrap(),
+            expanded("Bearer ${KEY}"),
             ("Bearer s3cret".into(), vec!["s3cret".into()])
         );
-        assert_eq!(
-            expand_env("${NOPE:-x}y", &env).unwrap(),
-            ("xy".into(), vec![])
-        );
-        assert!(
-            expand_env("${NOPE}", &env)
-                .unwrap_err()
-                .contains("NOPE is not set")
-        );
+        assert_eq!(expanded("${NOPE:-x}y"), ("xy".into(), vec![]));
+        assert_eq!(expand_env("${NOPE}", &env).unwrap().unset, vec!["NOPE"]);
         assert!(expand_env("${bad name}", &env).is_err());
-        assert_eq!(expand_env("plain", &env).unwrap(), ("plain".into(), vec![]));
+        assert_eq!(expanded("plain"), ("plain".into(), vec![]));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use podgen::commands;
 use podgen::error::Failure;
 use podgen::mock::{Fault, MockOptions, MockServer, WavHeader};
 use podgen::render::{self, RenderOptions};
@@ -185,7 +186,7 @@ fn main() -> ExitCode {
                 println!("{summary}");
             }
         }),
-        Command::Validate { script, config } => render::check(&RenderOptions {
+        Command::Validate { script, config } => render::validate(&RenderOptions {
             script,
             config: config.config,
             backend: config.backend,
@@ -212,19 +213,25 @@ fn main() -> ExitCode {
             script,
             config,
             cache_dir,
-        } => plan(RenderOptions {
+        } => commands::plan::run(&RenderOptions {
             script,
             config: config.config,
             backend: config.backend,
             speed: 1.0,
-            cache_root: Some(cache_dir.unwrap_or_else(podgen::cache::default_root)),
+            cache_root: cache_dir,
             ..Default::default()
         }),
-        Command::Cache { action, cache_dir } => cache(
-            action,
-            cache_dir.unwrap_or_else(podgen::cache::default_root),
-        ),
-        Command::Voices { script, config } => podgen::listing::voices(
+        Command::Cache { action, cache_dir } => {
+            let root = cache_dir.unwrap_or_else(podgen::cache::default_root);
+            match action {
+                CacheAction::Info => {
+                    commands::cache::info(&root);
+                    Ok(())
+                }
+                CacheAction::Prune { older_than } => commands::cache::prune(&root, &older_than),
+            }
+        }
+        Command::Voices { script, config } => commands::voices::voices(
             script.as_deref(),
             config.config.as_deref(),
             config.backend.as_deref(),
@@ -266,66 +273,6 @@ fn main() -> ExitCode {
             ExitCode::from(failure.exit_code())
         }
     }
-}
-
-fn cache(action: CacheAction, root: PathBuf) -> Result<(), Failure> {
-    match action {
-        CacheAction::Info => {
-            let (n, bytes) = podgen::cache::usage(&root);
-            println!(
-                "cache: {}\nclips: {n}, {:.1} MB",
-                root.display(),
-                bytes as f64 / 1e6
-            );
-        }
-        CacheAction::Prune { older_than } => {
-            let age = parse_age(&older_than).ok_or_else(|| {
-                Failure::input(
-                    format!("{older_than:?} is not an age"),
-                    "write it like 30d, 12h, 90m or 0",
-                )
-            })?;
-            let (n, bytes) = podgen::cache::prune(&root, age)
-                .map_err(|e| Failure::runtime(format!("cannot prune {}: {e}", root.display())))?;
-            println!(
-                "removed {n} clips ({:.1} MB) from {}",
-                bytes as f64 / 1e6,
-                root.display()
-            );
-        }
-    }
-    Ok(())
-}
-
-/// `30d`, `12h`, `90m`, `45s` or `0`.
-fn parse_age(s: &str) -> Option<Duration> {
-    let s = s.trim();
-    if s == "0" {
-        return Some(Duration::ZERO);
-    }
-    let (num, unit) = s.split_at(s.len().checked_sub(1)?);
-    let n: u64 = num.parse().ok()?;
-    let secs = match unit {
-        "d" => n * 86_400,
-        "h" => n * 3_600,
-        "m" => n * 60,
-        "s" => n,
-        _ => return None,
-    };
-    Some(Duration::from_secs(secs))
-}
-
-fn plan(opts: RenderOptions) -> Result<(), Failure> {
-    let root = opts
-        .cache_root
-        .clone()
-        .expect("plan always has a cache root");
-    let prepared = render::prepare(&opts, &root)?;
-    let store = podgen::cache::ClipStore::open(&root, prepared.rate).map_err(|e| {
-        Failure::runtime(format!("cannot open the cache at {}: {e}", root.display()))
-    })?;
-    print!("{}", podgen::estimate::report(&prepared, &store));
-    Ok(())
 }
 
 fn mock_tts(port: u16, options: MockOptions) -> Result<(), Failure> {

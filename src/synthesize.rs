@@ -21,21 +21,19 @@ use crate::audio::{Pcm, decode, dsp, resample};
 use crate::cache::{Clip, ClipStore};
 use crate::error::{Failure, Result};
 use crate::plan::Plan;
-use crate::tts::{Backend, Request, SynthError};
+use crate::tts::{Backend, Limits, Request, SynthError};
 use crate::voices::VoiceProfile;
 
 /// Bump when the processing after the backend changes (trim, resampler), so
 /// that old clips are not reused for a different result.
 const PROCESSING_VERSION: &str = "clip-v2";
 
-/// Requests per segment before giving up on a transient failure, unless the
-/// backend's config says otherwise.
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 6;
-
 /// One synthesized segment.
 #[derive(Debug, Clone)]
 pub struct SpeechClip {
+    /// The trimmed audio at the episode rate, in the clip store.
     pub clip: Clip,
+    /// The key it is stored under.
     pub cache_key: String,
     /// Found in the store, no request made.
     pub cached: bool,
@@ -43,49 +41,41 @@ pub struct SpeechClip {
     pub attempts: u32,
 }
 
-/// A backend with the limits podgen keeps around it.
-pub struct Slot {
+/// A backend with the limits podgen keeps around it: permits for requests
+/// in flight, a window of request starts, and the attempts allowed.
+pub struct LimitedBackend {
+    /// The backend's name in the config.
     pub name: String,
+    /// The backend itself.
     pub backend: Arc<dyn Backend>,
-    permits: Arc<Semaphore>,
-    /// Requests allowed in flight now: the configured concurrency, lowered
+    /// What the backend declared.
+    limits: Limits,
+    permits: Semaphore,
+    /// Requests allowed in flight now: the declared concurrency, lowered
     /// when the server says there are too many.
     concurrency: AtomicUsize,
     /// Start times of the requests of the last window, for requests_per_minute.
     window: Mutex<VecDeque<Instant>>,
-    limits: SlotLimits,
 }
 
-/// The limits kept around one backend.
-#[derive(Debug, Clone, Copy)]
-pub struct SlotLimits {
-    /// Requests allowed per `rate_window` (None: no limit).
-    pub requests_per_window: Option<u32>,
-    pub rate_window: Duration,
-    pub max_attempts: u32,
-}
-
-impl Default for SlotLimits {
-    fn default() -> Self {
-        SlotLimits {
-            requests_per_window: None,
-            rate_window: Duration::from_secs(60),
-            max_attempts: DEFAULT_MAX_ATTEMPTS,
-        }
-    }
-}
-
-impl Slot {
-    pub fn new(name: &str, backend: Arc<dyn Backend>, limits: SlotLimits) -> Self {
-        let n = backend.concurrency().max(1);
-        Slot {
+impl LimitedBackend {
+    /// Keep `backend`'s declared limits around it.
+    pub fn new(name: &str, backend: Arc<dyn Backend>) -> Self {
+        let limits = backend.limits();
+        let n = limits.concurrency.max(1);
+        LimitedBackend {
             name: name.to_string(),
             backend,
-            permits: Arc::new(Semaphore::new(n)),
+            limits,
+            permits: Semaphore::new(n),
             concurrency: AtomicUsize::new(n),
             window: Mutex::new(VecDeque::new()),
-            limits,
         }
+    }
+
+    /// What the backend declared.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// Requests allowed in flight now.
@@ -117,38 +107,85 @@ impl Slot {
         let Some(limit) = self.limits.requests_per_window else {
             return;
         };
-        let minute = self.limits.rate_window;
+        let span = self.limits.rate_window;
         loop {
             let wait = {
                 let mut w = self.window.lock().await;
                 let now = Instant::now();
-                while w.front().is_some_and(|t| now.duration_since(*t) >= minute) {
+                while w.front().is_some_and(|t| now.duration_since(*t) >= span) {
                     w.pop_front();
                 }
                 if w.len() < limit as usize {
                     w.push_back(now);
                     return;
                 }
-                minute - now.duration_since(*w.front().expect("full window"))
+                span - now.duration_since(*w.front().expect("full window"))
             };
             tokio::time::sleep(wait).await;
         }
     }
+
+    /// One request, within the limits: a permit, a place in the window.
+    /// A "too many concurrent requests" answer lowers the concurrency.
+    async fn request(
+        &self,
+        request: &Request<'_>,
+        progress: &(dyn Fn(Event) + Sync),
+    ) -> Result<Pcm, SynthError> {
+        let permit = self
+            .permits
+            .acquire()
+            .await
+            .expect("semaphores are never closed");
+        self.pace().await;
+        let result = self.backend.synthesize(request).await;
+        if let Err(SynthError::TooManyConcurrent { .. }) = &result
+            && let Some(now) = self.lower_concurrency(permit)
+        {
+            progress(Event::ConcurrencyLowered {
+                backend: self.name.clone(),
+                to: now,
+            });
+        }
+        result
+    }
 }
 
-/// The voices of a render and the backends that speak them.
+/// The voices of a render, in order of first appearance, and the backends
+/// that speak them.
 pub struct Cast {
-    pub voices: HashMap<String, VoiceProfile>,
-    pub slots: HashMap<String, Slot>,
+    voices: Vec<VoiceProfile>,
+    backends: HashMap<String, LimitedBackend>,
 }
 
 impl Cast {
-    pub fn voice(&self, name: &str) -> &VoiceProfile {
-        &self.voices[name]
+    /// `voices` and every backend they name (by name).
+    pub fn new(voices: Vec<VoiceProfile>, backends: HashMap<String, LimitedBackend>) -> Self {
+        debug_assert!(voices.iter().all(|v| backends.contains_key(&v.backend)));
+        Cast { voices, backends }
     }
 
-    pub fn slot_of(&self, voice: &str) -> &Slot {
-        &self.slots[&self.voices[voice].backend]
+    /// Every voice, in order of first appearance in the script.
+    pub fn voices(&self) -> &[VoiceProfile] {
+        &self.voices
+    }
+
+    /// The voice the script calls `name`.
+    pub fn voice(&self, name: &str) -> &VoiceProfile {
+        self.voices
+            .iter()
+            .find(|v| v.name == name)
+            .expect("every voice of the plan is cast")
+    }
+
+    /// The backend that speaks voice `name`.
+    pub fn backend_of(&self, voice: &str) -> &LimitedBackend {
+        &self.backends[&self.voice(voice).backend]
+    }
+
+    /// Every backend, by name.
+    pub fn backends(&self) -> impl Iterator<Item = &LimitedBackend> {
+        self.backends.values()
     }
 }
 
@@ -205,15 +242,15 @@ pub fn speech_key(
 /// The cache key of segment `i` of `plan` as `cast` speaks it.
 pub fn segment_key(plan: &Plan, i: usize, cast: &Cast, rate: u32) -> String {
     let seg = &plan.segments[i];
-    let backend = cast.slot_of(&seg.voice).backend.as_ref();
-    let (prev, next) = context(plan, i, backend.context_chars());
+    let limited = cast.backend_of(&seg.voice);
+    let (prev, next) = context(plan, i, limited.limits().context_chars);
     let context_key = format!(
         "{}\u{0}{}",
         prev.as_deref().unwrap_or(""),
         next.as_deref().unwrap_or("")
     );
     speech_key(
-        backend,
+        limited.backend.as_ref(),
         cast.voice(&seg.voice),
         &seg.tag,
         &seg.text,
@@ -231,11 +268,7 @@ pub async fn speech(
     rate: u32,
     progress: &(dyn Fn(Event) + Sync),
 ) -> Result<Vec<SpeechClip>> {
-    let in_flight: usize = cast
-        .slots
-        .values()
-        .map(|s| s.backend.concurrency().max(1))
-        .sum();
+    let in_flight: usize = cast.backends().map(|b| b.limits().concurrency).sum();
     let mut done: Vec<(usize, SpeechClip)> = stream::iter(0..plan.segments.len())
         .map(|i| async move {
             let clip = one_segment(plan, i, cast, store, rate, progress).await?;
@@ -278,10 +311,6 @@ async fn one_segment(
     progress: &(dyn Fn(Event) + Sync),
 ) -> Result<SpeechClip> {
     let seg = &plan.segments[i];
-    let voice = cast.voice(&seg.voice);
-    let slot = cast.slot_of(&seg.voice);
-    let backend = slot.backend.as_ref();
-    let (prev, next) = context(plan, i, backend.context_chars());
     let key = segment_key(plan, i, cast, rate);
     if let Some(clip) = store.get(&key) {
         return Ok(SpeechClip {
@@ -291,7 +320,10 @@ async fn one_segment(
             attempts: 0,
         });
     }
-    let where_ = || {
+    let voice = cast.voice(&seg.voice);
+    let limited = cast.backend_of(&seg.voice);
+    let (prev, next) = context(plan, i, limited.limits().context_chars);
+    let location = || {
         format!(
             "{} (voice {:?}, backend {:?})",
             plan.describe(i),
@@ -310,37 +342,8 @@ async fn one_segment(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let result = {
-            let permit = slot
-                .permits
-                .acquire()
-                .await
-                .expect("semaphores are never closed");
-            slot.pace().await;
-            let result = backend.synthesize(&request).await;
-            if let Err(e) = &result
-                && e.too_many_concurrent
-                && let Some(now) = slot.lower_concurrency(permit)
-            {
-                progress(Event::ConcurrencyLowered {
-                    backend: slot.name.clone(),
-                    to: now,
-                });
-            }
-            result
-        };
-        let outcome = match result {
-            Ok(pcm) => {
-                finish(
-                    pcm,
-                    rate,
-                    seg.text.clone(),
-                    voice.speed,
-                    store.clone(),
-                    key.clone(),
-                )
-                .await
-            }
+        let outcome = match limited.request(&request, progress).await {
+            Ok(pcm) => finish(pcm, rate, &seg.text, voice.speed, store, &key).await,
             Err(e) => Err(e),
         };
         match outcome {
@@ -352,13 +355,13 @@ async fn one_segment(
                     attempts: attempt,
                 });
             }
-            Err(e) if e.transient && attempt < slot.limits.max_attempts => {
+            Err(e) if e.is_transient() && attempt < limited.limits().max_attempts => {
                 progress(Event::Retry {
-                    segment: where_(),
+                    segment: location(),
                     attempt,
-                    message: e.message.clone(),
+                    message: e.message().to_string(),
                 });
-                tokio::time::sleep(backoff(attempt, e.retry_after, &key)).await;
+                tokio::time::sleep(backoff(attempt, e.retry_after(), &key)).await;
             }
             Err(e) => {
                 let tries = if attempt > 1 {
@@ -368,8 +371,8 @@ async fn one_segment(
                 };
                 return Err(Failure::runtime(format!(
                     "{}: synthesis failed{tries}: {}",
-                    where_(),
-                    e.message
+                    location(),
+                    e.message()
                 )));
             }
         }
@@ -394,13 +397,15 @@ fn backoff(attempt: u32, retry_after: Option<Duration>, key: &str) -> Duration {
 async fn finish(
     pcm: Pcm,
     rate: u32,
-    text: String,
+    text: &str,
     speed: f32,
-    store: Arc<ClipStore>,
-    key: String,
+    store: &Arc<ClipStore>,
+    key: &str,
 ) -> Result<Clip, SynthError> {
+    let (text, store, key) = (text.to_string(), store.clone(), key.to_string());
     tokio::task::spawn_blocking(move || {
-        let pcm = resample::to_rate(dsp::to_mono(pcm), rate).map_err(SynthError::fatal)?;
+        let pcm = resample::to_rate(dsp::to_mono(pcm), rate)
+            .map_err(|e| SynthError::fatal(e.to_string()))?;
         let mut samples = pcm.samples;
         dsp::trim_silence(&mut samples, rate);
         if samples.is_empty() {
@@ -454,8 +459,9 @@ pub fn plausible_duration(seconds: f64, text: &str, speed: f32) -> Result<(), St
 
 /// Decode a sting file, mix it to mono at `rate` and store it.
 pub fn sting(path: &Path, store: &ClipStore, rate: u32) -> Result<Clip> {
-    let fail = |e: String| Failure::runtime(format!("sting {}: {e}", path.display()));
-    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    let fail =
+        |e: &dyn std::fmt::Display| Failure::runtime(format!("sting {}: {e}", path.display()));
+    let bytes = std::fs::read(path).map_err(|e| fail(&e))?;
     let key = crate::hash::fields(&[
         b"sting",
         PROCESSING_VERSION.as_bytes(),
@@ -465,11 +471,11 @@ pub fn sting(path: &Path, store: &ClipStore, rate: u32) -> Result<Clip> {
     if let Some(clip) = store.get(&key) {
         return Ok(clip);
     }
-    let pcm = decode::decode_bytes(bytes).map_err(fail)?;
-    let pcm = resample::to_rate(dsp::to_mono(pcm), rate).map_err(fail)?;
+    let pcm = decode::decode_bytes(bytes).map_err(|e| fail(&e))?;
+    let pcm = resample::to_rate(dsp::to_mono(pcm), rate).map_err(|e| fail(&e))?;
     store
         .put(&key, &pcm.samples)
-        .map_err(|e| fail(format!("cannot store: {e}")))
+        .map_err(|e| fail(&format!("cannot store: {e}")))
 }
 
 #[cfg(test)]

@@ -11,9 +11,13 @@ use crate::plan::{Pause, Plan};
 /// Pause lengths in samples at the episode rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Pauses {
+    /// Between the parts of a sentence too long for one request.
     pub chunk: u64,
+    /// Between sentences.
     pub sentence: u64,
+    /// Between paragraphs.
     pub paragraph: u64,
+    /// Between two lines of a dialogue.
     pub turn: u64,
     /// Between two chapters.
     pub item: u64,
@@ -22,11 +26,11 @@ pub struct Pauses {
 }
 
 impl Pauses {
-    /// The DESIGN.md defaults (sentence 250 ms, paragraph 600 ms, item 1000 ms),
-    /// plus 120 ms inside a split sentence, 400 ms between dialogue turns and
-    /// 500 ms between a sting and speech.
+    /// The defaults: sentence 250 ms, paragraph 600 ms, item 1000 ms, 120 ms
+    /// inside a split sentence, 400 ms between dialogue turns and 500 ms
+    /// between a sting and speech.
     pub fn default_at(rate: u32) -> Self {
-        let ms = |m: u64| m * u64::from(rate) / 1000;
+        let ms = |m: u64| ms_to_samples(m, rate);
         Pauses {
             chunk: ms(120),
             sentence: ms(250),
@@ -170,11 +174,28 @@ pub fn lay_out(plan: &Plan, lengths: &Lengths, pauses: &Pauses, rate: u32) -> Ti
     t
 }
 
+/// The millisecond nearest to a sample position: exact integer division,
+/// rounded once. Every time podgen writes (chapters, tags, transcripts)
+/// comes from here.
+pub fn sample_to_ms(sample: u64, rate: u32) -> u64 {
+    ((u128::from(sample) * 1000 + u128::from(rate) / 2) / u128::from(rate)) as u64
+}
+
+/// The samples in `ms` milliseconds at `rate` (rounded down).
+pub fn ms_to_samples(ms: u64, rate: u32) -> u64 {
+    (u128::from(ms) * u128::from(rate) / 1000) as u64
+}
+
 /// Seconds of a sample position, for chapter files: exact division, rounded
 /// to the millisecond only at the end.
 pub fn seconds(sample: u64, rate: u32) -> f64 {
-    let ms = (u128::from(sample) * 1000 + u128::from(rate) / 2) / u128::from(rate);
-    ms as f64 / 1000.0
+    sample_to_ms(sample, rate) as f64 / 1000.0
+}
+
+/// `h:mm:ss` of a sample position.
+pub fn clock(samples: u64, rate: u32) -> String {
+    let s = samples / u64::from(rate);
+    format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
 #[cfg(test)]

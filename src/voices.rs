@@ -1,15 +1,14 @@
 //! Voices: what each voice name in a script resolves to.
 //!
 //! Without a config file every name maps to the built-in voice, and distinct
-//! names get audibly distinct built-in voices in order of first appearance
-//! (DESIGN.md section 1). With a config that defines voices, every name must
+//! names get audibly distinct built-in voices in order of first appearance. With a config that defines voices, every name must
 //! be defined there (or in `voices/*.yaml`), unless `--backend` points every
 //! voice at one backend; a config that defines none (only settings) keeps the
 //! built-in voices.
 
 use serde::Serialize;
 
-use crate::config::{Config, VoiceConfig};
+use crate::config::{BUILTIN, Config, VoiceConfig};
 use crate::error::{Failure, Result, nearest};
 use crate::script::LoadedScript;
 
@@ -41,7 +40,7 @@ impl VoiceProfile {
         let round = (preset_index / BUILTIN_PRESETS.len()) as u32;
         VoiceProfile {
             name: name.to_string(),
-            backend: "builtin".into(),
+            backend: BUILTIN.into(),
             voice: None,
             model: None,
             speed: 1.0,
@@ -56,7 +55,7 @@ impl VoiceProfile {
     fn from_config(name: &str, c: &VoiceConfig) -> Self {
         VoiceProfile {
             name: name.to_string(),
-            backend: c.backend.clone().unwrap_or_else(|| "builtin".into()),
+            backend: c.backend.clone().unwrap_or_else(|| BUILTIN.into()),
             voice: c.voice.clone(),
             model: c.model.clone(),
             speed: c.speed.unwrap_or(1.0),
@@ -150,7 +149,7 @@ pub fn resolve(
         if let Some(b) = backend_override {
             profile.backend = b.to_string();
         }
-        if profile.backend == "builtin" || is_builtin_preset(config, &profile.backend) {
+        if config.is_builtin(&profile.backend) {
             // Built-in voices without a variant of their own get the next preset.
             if profile.variant.is_none() && profile.pitch.is_none() {
                 let preset = VoiceProfile::builtin(name, builtin_seen);
@@ -168,24 +167,9 @@ pub fn resolve(
     Ok(cast)
 }
 
-fn is_builtin_preset(config: &Config, backend: &str) -> bool {
-    config
-        .file
-        .backends
-        .get(backend)
-        .and_then(|b| b.value.preset.as_ref())
-        .is_some_and(|p| p.value == "builtin")
-}
-
 /// Fail with a hint when a voice names a backend that does not exist.
 pub fn check_backends(cast: &[VoiceProfile], config: &Config) -> Result<()> {
-    let known: Vec<&str> = config
-        .file
-        .backends
-        .keys()
-        .map(String::as_str)
-        .chain(["builtin"])
-        .collect();
+    let known = config.backend_names();
     for v in cast {
         if !known.contains(&v.backend.as_str()) {
             let hint = match nearest(&v.backend, &known) {

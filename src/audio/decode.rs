@@ -16,31 +16,59 @@ use symphonia::core::meta::MetadataOptions;
 
 use super::Pcm;
 
+/// Why bytes did not decode as audio.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// The file could not be read.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// No container format podgen knows matches the bytes.
+    #[error("not a recognised audio format")]
+    Unrecognised,
+    /// The container holds no audio track.
+    #[error("no audio track")]
+    NoTrack,
+    /// The audio does not say how fast to play it or how many channels it has.
+    #[error("the audio states no sample rate or channel count")]
+    NoRate,
+    /// The track's codec has no decoder here.
+    #[error("no decoder for this audio: {0}")]
+    NoDecoder(String),
+    /// The decoder gave up on the data.
+    #[error("{0}")]
+    Malformed(String),
+}
+
 /// Decode a whole audio file into memory.
-pub fn decode_file(path: &Path) -> Result<Pcm, String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    decode_source(Box::new(file))
+pub fn decode_file(path: &Path) -> Result<Pcm, DecodeError> {
+    decode_source(Box::new(File::open(path)?))
 }
 
 /// Decode audio held in memory.
-pub fn decode_bytes(bytes: Vec<u8>) -> Result<Pcm, String> {
+pub fn decode_bytes(bytes: Vec<u8>) -> Result<Pcm, DecodeError> {
     decode_source(Box::new(Cursor::new(bytes)))
 }
 
 /// Check that a file opens as audio with a known rate, without decoding it all.
-pub fn probe_file(path: &Path) -> Result<(), String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    let (format, _, rate, _) = open(Box::new(file))?;
+pub fn probe_file(path: &Path) -> Result<(), DecodeError> {
+    let (format, _, rate, _) = open(Box::new(File::open(path)?))?;
     drop(format);
     if rate == 0 {
-        return Err("the file states no sample rate".into());
+        return Err(DecodeError::NoRate);
     }
     Ok(())
 }
 
 type Opened = (Box<dyn FormatReader>, u32, u32, u16);
 
-fn open(source: Box<dyn MediaSource>) -> Result<Opened, String> {
+fn malformed(e: SymError) -> DecodeError {
+    match e {
+        SymError::IoError(e) => DecodeError::Io(e),
+        other => DecodeError::Malformed(other.to_string()),
+    }
+}
+
+fn open(source: Box<dyn MediaSource>) -> Result<Opened, DecodeError> {
     let mss = MediaSourceStream::new(source, Default::default());
     let format = symphonia::default::get_probe()
         .probe(
@@ -50,24 +78,24 @@ fn open(source: Box<dyn MediaSource>) -> Result<Opened, String> {
             MetadataOptions::default(),
         )
         .map_err(|e| match e {
-            SymError::Unsupported(_) => "not a recognised audio format".to_string(),
-            other => other.to_string(),
+            SymError::Unsupported(_) => DecodeError::Unrecognised,
+            other => malformed(other),
         })?;
     let track = format
         .default_track(TrackType::Audio)
-        .ok_or("no audio track")?;
+        .ok_or(DecodeError::NoTrack)?;
     let params = track
         .codec_params
         .as_ref()
         .and_then(|p| p.audio())
-        .ok_or("no audio codec parameters")?;
+        .ok_or(DecodeError::NoTrack)?;
     let rate = params.sample_rate.unwrap_or(0);
     let channels = params.channels.as_ref().map_or(0, |c| c.count()) as u16;
     let id = track.id;
     Ok((format, id, rate, channels))
 }
 
-fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, String> {
+fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, DecodeError> {
     let (mut format, track_id, mut rate, mut channels) = open(source)?;
     let params = format
         .tracks()
@@ -75,11 +103,11 @@ fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, String> {
         .find(|t| t.id == track_id)
         .and_then(|t| t.codec_params.as_ref())
         .and_then(|p| p.audio())
-        .ok_or("no audio codec parameters")?
+        .ok_or(DecodeError::NoTrack)?
         .clone();
     let mut decoder = symphonia::default::get_codecs()
         .make_audio_decoder(&params, &AudioDecoderOptions::default())
-        .map_err(|e| format!("no decoder for this audio: {e}"))?;
+        .map_err(|e| DecodeError::NoDecoder(e.to_string()))?;
     let mut samples: Vec<f32> = Vec::new();
     let mut buf: Vec<f32> = Vec::new();
     loop {
@@ -89,7 +117,7 @@ fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, String> {
             // A body cut short ends the stream; what was decoded stands, and
             // the caller judges whether it is long enough.
             Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(malformed(e)),
         };
         if packet.track_id != track_id {
             continue;
@@ -105,11 +133,11 @@ fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, String> {
             // A corrupt packet is skipped, as players do.
             Err(SymError::DecodeError(_)) => continue,
             Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(malformed(e)),
         }
     }
     if rate == 0 || channels == 0 {
-        return Err("the audio states no sample rate or channel count".into());
+        return Err(DecodeError::NoRate);
     }
     Ok(Pcm {
         samples,

@@ -15,7 +15,7 @@ use id3::frame::{Chapter, Content, ExtendedLink, Picture, PictureType, TableOfCo
 use id3::{Frame, Tag, TagLike, Version};
 use mp3lame_encoder::{Bitrate, Builder, FlushGap, MonoPcm, Quality};
 
-use crate::cache::to_io;
+use super::hound_to_io as to_io;
 
 /// One chapter for the tag: times in milliseconds.
 pub struct TagChapter {

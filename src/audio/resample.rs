@@ -9,8 +9,26 @@ use rubato::{Fft, FixedSync, Resampler};
 
 use super::Pcm;
 
-/// Resample mono `pcm` to `rate`. Returns the input unchanged at the same rate.
-pub fn to_rate(pcm: Pcm, rate: u32) -> Result<Pcm, String> {
+/// Why a conversion could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ResampleError {
+    /// The resampler refused the pair of rates.
+    #[error("cannot resample {from} Hz to {to} Hz: {detail}")]
+    Rates {
+        /// The input rate.
+        from: u32,
+        /// The rate asked for.
+        to: u32,
+        /// rubato's reason.
+        detail: String,
+    },
+    /// The conversion itself failed.
+    #[error("resampling failed: {0}")]
+    Failed(String),
+}
+
+/// Resample `pcm` to `rate`. Returns the input unchanged at the same rate.
+pub fn to_rate(pcm: Pcm, rate: u32) -> Result<Pcm, ResampleError> {
     if pcm.rate == rate || pcm.samples.is_empty() {
         return Ok(Pcm { rate, ..pcm });
     }
@@ -23,11 +41,16 @@ pub fn to_rate(pcm: Pcm, rate: u32) -> Result<Pcm, String> {
         channels,
         FixedSync::Both,
     )
-    .map_err(|e| format!("cannot resample {} Hz to {rate} Hz: {e}", pcm.rate))?;
-    let input = InterleavedSlice::new(&pcm.samples, channels, frames).map_err(|e| e.to_string())?;
+    .map_err(|e| ResampleError::Rates {
+        from: pcm.rate,
+        to: rate,
+        detail: e.to_string(),
+    })?;
+    let input = InterleavedSlice::new(&pcm.samples, channels, frames)
+        .map_err(|e| ResampleError::Failed(e.to_string()))?;
     let out = resampler
         .process_all(&input, frames, None)
-        .map_err(|e| format!("resampling failed: {e}"))?;
+        .map_err(|e| ResampleError::Failed(e.to_string()))?;
     debug_assert_eq!(out.frames(), expected_frames(frames, pcm.rate, rate));
     Ok(Pcm {
         samples: out.take_data(),

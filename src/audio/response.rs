@@ -6,9 +6,8 @@
 //! inside a 200 response. So the format is sniffed from the bytes; the
 //! Content-Type is never trusted.
 
-use super::Pcm;
 use super::decode;
-use crate::config::{PcmConfig, SampleFormat};
+use super::{Pcm, PcmSpec, SampleFormat};
 
 /// Why a body is not usable audio.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +42,21 @@ pub enum Declared {
     /// Find out from the bytes.
     Sniff,
     /// Headerless PCM with these parameters (sniffed containers still win).
-    Pcm(PcmConfig),
+    Pcm(PcmSpec),
+}
+
+impl Declared {
+    /// A stable text for cache keys. It spells out what an earlier version
+    /// wrote through `Debug`, so that clips cached then stay valid.
+    pub fn identity(&self) -> String {
+        match self {
+            Declared::Sniff => "Sniff".into(),
+            Declared::Pcm(p) => format!(
+                "Pcm(PcmConfig {{ sample_rate: {}, channels: {}, sample_format: {:?} }})",
+                p.sample_rate, p.channels, p.sample_format
+            ),
+        }
+    }
 }
 
 /// Decode a response body to PCM.
@@ -59,15 +72,19 @@ pub fn decode_body(body: &[u8], declared: Declared) -> Result<Pcm, BodyError> {
         || body.starts_with(b"ID3")
         || is_mp3_sync(body);
     if is_container {
-        return decode::decode_bytes(body.to_vec()).map_err(BodyError::Undecodable);
+        return decode::decode_bytes(body.to_vec()).map_err(undecodable);
     }
     if let Some(message) = text_message(body) {
         return Err(BodyError::Message(message));
     }
     match declared {
         Declared::Pcm(p) => raw_pcm(body, p),
-        Declared::Sniff => decode::decode_bytes(body.to_vec()).map_err(BodyError::Undecodable),
+        Declared::Sniff => decode::decode_bytes(body.to_vec()).map_err(undecodable),
     }
+}
+
+fn undecodable(e: decode::DecodeError) -> BodyError {
+    BodyError::Undecodable(e.to_string())
 }
 
 fn is_mp3_sync(b: &[u8]) -> bool {
@@ -168,7 +185,7 @@ fn is_placeholder(size: u32) -> bool {
 
 /// Decode a WAV by walking its chunks. Written here rather than with hound or
 /// symphonia because both reject what streaming servers send: hound fails on
-/// 0xFFFFFFFF sizes, symphonia on 0 (reference/crates.md section 3).
+/// 0xFFFFFFFF sizes, symphonia on 0 (see ARCHITECTURE.md, "Written by hand").
 pub fn decode_wav(b: &[u8]) -> Result<Pcm, BodyError> {
     let bad = |m: &str| BodyError::Undecodable(format!("WAV: {m}"));
     let mut pos = 12;
@@ -219,7 +236,7 @@ pub fn decode_wav(b: &[u8]) -> Result<Pcm, BodyError> {
             }
             return raw_pcm(
                 &b[body..body + len],
-                PcmConfig {
+                PcmSpec {
                     sample_rate: rate,
                     channels,
                     sample_format: format,
@@ -237,12 +254,8 @@ pub fn decode_wav(b: &[u8]) -> Result<Pcm, BodyError> {
 }
 
 /// Interpret headerless PCM. A trailing partial frame is dropped.
-pub fn raw_pcm(b: &[u8], p: PcmConfig) -> Result<Pcm, BodyError> {
-    let width = match p.sample_format {
-        SampleFormat::S16le => 2,
-        SampleFormat::S24le => 3,
-        SampleFormat::S32le | SampleFormat::F32le => 4,
-    };
+pub fn raw_pcm(b: &[u8], p: PcmSpec) -> Result<Pcm, BodyError> {
+    let width = p.sample_format.width();
     let frame = width * usize::from(p.channels.max(1));
     let usable = b.len() / frame * frame;
     let samples = b[..usable]
@@ -341,7 +354,7 @@ mod tests {
             .flat_map(|s| s.to_le_bytes())
             .chain([7u8])
             .collect();
-        let p = PcmConfig {
+        let p = PcmSpec {
             sample_rate: 16_000,
             channels: 1,
             sample_format: SampleFormat::S16le,

@@ -3,11 +3,12 @@
 //! no network.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use espeak_ng::EspeakNg;
 use futures_util::future::BoxFuture;
 
-use super::{Backend, Request, SynthError};
+use super::{Backend, Limits, Price, Request, SynthError};
 use crate::audio::Pcm;
 use crate::lang::Language;
 use crate::plan::Limit;
@@ -19,24 +20,38 @@ const BASE_RATE_WPM: f32 = 165.0;
 /// hard limit, but short clips keep memory small and pauses natural.
 const MAX_CHARS: usize = 400;
 
+/// The built-in voice. Its data is extracted under the cache folder the
+/// first time it speaks, so that commands that only look (validate, plan,
+/// voices) write nothing.
 pub struct Builtin {
+    cache_root: PathBuf,
     data_dir: PathBuf,
+    /// The outcome of extracting the data, once.
+    installed: Arc<OnceLock<Result<(), String>>>,
 }
 
 impl Builtin {
-    /// Prepare the engine, extracting its bundled data under `cache_root` once.
-    pub fn new(cache_root: &Path) -> Result<Self, String> {
-        let data_dir = cache_root.join(format!("espeak-ng-data-{}", EspeakNg::version()));
-        if !data_dir.join("phontab").is_file() {
-            install_data(cache_root, &data_dir).map_err(|e| {
-                format!(
-                    "cannot install the built-in voice data in {}: {e}",
-                    data_dir.display()
-                )
-            })?;
+    /// The engine, keeping its bundled data under `cache_root`.
+    pub fn new(cache_root: &Path) -> Self {
+        Builtin {
+            cache_root: cache_root.to_path_buf(),
+            data_dir: cache_root.join(format!("espeak-ng-data-{}", EspeakNg::version())),
+            installed: Arc::new(OnceLock::new()),
         }
-        Ok(Builtin { data_dir })
     }
+}
+
+/// Extract the data unless a complete copy is there.
+fn ensure_data(cache_root: &Path, data_dir: &Path) -> Result<(), String> {
+    if data_dir.join("phontab").is_file() {
+        return Ok(());
+    }
+    install_data(cache_root, data_dir).map_err(|e| {
+        format!(
+            "cannot install the built-in voice data in {}: {e}",
+            data_dir.display()
+        )
+    })
 }
 
 /// Extract the bundled data into a fresh folder and rename it into place, so
@@ -68,12 +83,22 @@ impl Backend for Builtin {
         format!("builtin:espeak-ng-rs/{}", EspeakNg::version())
     }
 
-    fn limit(&self) -> Limit {
-        Limit::chars(MAX_CHARS)
+    fn describe(&self) -> String {
+        "built-in voice (eSpeak NG, Mandarin and English, in process)".into()
     }
 
-    fn concurrency(&self) -> usize {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+    fn limits(&self) -> Limits {
+        // CPU-bound: one synthesis per core.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Limits::new(Limit::chars(MAX_CHARS), cores)
+    }
+
+    fn price(&self) -> Price {
+        Price::Free
+    }
+
+    fn speaks(&self, tag: &str) -> bool {
+        Language::from_tag(tag).is_some()
     }
 
     fn synthesize<'a>(&'a self, req: &'a Request<'a>) -> BoxFuture<'a, Result<Pcm, SynthError>> {
@@ -83,11 +108,16 @@ impl Backend for Builtin {
         }
         let rate = (BASE_RATE_WPM * req.voice.speed).round().clamp(80.0, 450.0) as u32;
         let pitch = req.voice.pitch.unwrap_or(50);
-        let data_dir = self.data_dir.clone();
+        let (cache_root, data_dir) = (self.cache_root.clone(), self.data_dir.clone());
+        let installed = self.installed.clone();
         let text = req.text.to_string();
         // The engine is CPU-bound: run it off the async workers.
         Box::pin(async move {
             tokio::task::spawn_blocking(move || {
+                installed
+                    .get_or_init(|| ensure_data(&cache_root, &data_dir))
+                    .clone()
+                    .map_err(SynthError::fatal)?;
                 let engine = EspeakNg::builder()
                     .voice(&name)
                     .rate(rate)

@@ -9,21 +9,27 @@ use futures_util::future::BoxFuture;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::template::{self, Escape, Vars};
-use super::{Backend, Request, SynthError};
-use crate::audio::Pcm;
+use super::template::{self, Escape, TemplateError, Vars};
+use super::{Backend, BuildError, DEFAULT_MAX_ATTEMPTS, Limits, Price, Request, SynthError};
 use crate::audio::response::{self, BodyError, Declared};
-use crate::config::{BackendConfig, PcmConfig, SampleFormat, expand_env, parse_duration_ms};
+use crate::audio::{Pcm, PcmSpec, SampleFormat};
+use crate::config::{BackendConfig, expand_env, parse_duration_ms};
 use crate::plan::Limit;
 
 /// What a request body is.
 #[derive(Debug, Clone)]
 pub enum BodySpec {
+    /// No body (GET requests).
     None,
+    /// A JSON document whose string leaves are templates.
     Json(Value),
+    /// Form fields whose values are templates.
     Form(Vec<(String, String)>),
+    /// A text template sent with its content type (SSML, plain text).
     Text {
+        /// The template.
         template: String,
+        /// The Content-Type header, which also picks the default escaping.
         content_type: String,
     },
 }
@@ -31,19 +37,29 @@ pub enum BodySpec {
 /// A fully resolved HTTP backend.
 #[derive(Debug, Clone)]
 pub struct HttpSpec {
+    /// The backend's name in the config.
     pub name: String,
+    /// The preset it starts from, if any.
     pub preset: Option<String>,
+    /// The HTTP method.
     pub method: Method,
     /// URL template; placeholders are percent-encoded.
     pub url: String,
+    /// Header templates (values may hold secrets).
     pub headers: Vec<(String, String)>,
+    /// Query-string templates.
     pub query: Vec<(String, String)>,
+    /// The request body.
     pub body: BodySpec,
     /// JSON pointer to base64 audio, when the audio comes inside JSON.
     pub audio_pointer: Option<String>,
+    /// What the audio bytes are.
     pub declared: Declared,
+    /// The longest text per request.
     pub limit: Limit,
+    /// Requests in flight at once.
     pub concurrency: usize,
+    /// Requests per `rate_window`.
     pub requests_per_minute: Option<u32>,
     /// The window requests_per_minute counts over (a minute, unless set).
     pub rate_window: Duration,
@@ -54,7 +70,10 @@ pub struct HttpSpec {
     pub context_chars: usize,
     /// Whether a voice on this backend must name the backend's voice id.
     pub needs_voice: bool,
-    pub price_per_million_chars: Option<f64>,
+    /// What a request costs, as the config says.
+    pub price: Price,
+    /// Environment variables the config names that are not set.
+    pub unset: Vec<String>,
     /// The API key, from the environment (None when the backend has none).
     api_key: Option<String>,
     /// Every value that came from the environment: masked in all messages.
@@ -79,7 +98,7 @@ struct Preset {
     needs_voice: bool,
 }
 
-const PCM_24K: Declared = Declared::Pcm(PcmConfig {
+const PCM_24K: Declared = Declared::Pcm(PcmSpec {
     sample_rate: 24_000,
     channels: 1,
     sample_format: SampleFormat::S16le,
@@ -87,7 +106,8 @@ const PCM_24K: Declared = Declared::Pcm(PcmConfig {
 
 const AZURE_SSML: &str = "<speak version='1.0' xmlns='http://www.w3.org/2001/10/synthesis' xml:lang='{{language}}'><voice name='{{voice}}'><prosody rate='{{speed_percent}}'>{{text}}</prosody></voice></speak>";
 
-/// The request and response shapes of each preset, as reference/tts-apis.md gives them.
+/// The request and response shapes of each preset, as each vendor documents
+/// them (ARCHITECTURE.md, "Backends", lists the sources and quirks).
 fn preset(name: &str) -> Option<Preset> {
     Some(match name {
         // OpenAI POST /v1/audio/speech, and every OpenAI-compatible server
@@ -211,17 +231,24 @@ fn preset(name: &str) -> Option<Preset> {
 impl HttpSpec {
     /// Resolve a backend from its config: preset defaults, then the user's
     /// fields. `env` looks up environment variables.
+    ///
+    /// Variables that are not set expand to nothing and are listed in
+    /// [`HttpSpec::unset`]; [`super::build`] decides whether that is an error.
     pub fn build(
         name: &str,
         c: &BackendConfig,
         env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Self, String> {
-        let mut secrets = Vec::new();
-        let mut expand = |s: &str| -> Result<String, String> {
-            let (v, mut found) =
-                expand_env(s, env).map_err(|e| format!("backend {name:?}: {e}"))?;
-            secrets.append(&mut found);
-            Ok(v)
+    ) -> Result<Self, BuildError> {
+        let invalid = |message: String| BuildError::Invalid {
+            backend: name.to_string(),
+            message,
+        };
+        let (mut secrets, mut unset) = (Vec::new(), Vec::new());
+        let mut expand = |s: &str| -> Result<String, BuildError> {
+            let mut e = expand_env(s, env).map_err(|e| invalid(e.to_string()))?;
+            secrets.append(&mut e.secrets);
+            unset.append(&mut e.unset);
+            Ok(e.text)
         };
         let preset_name = c.preset.as_ref().map(|p| p.value.clone());
         let p = preset_name.as_deref().and_then(preset);
@@ -240,20 +267,23 @@ impl HttpSpec {
             (Some(u), _) => expand(u)?,
             (None, Some(p)) => {
                 let base = base_url.clone().ok_or_else(|| {
-                    format!("backend {name:?}: set `base_url` (for azure: https://<region>.tts.speech.microsoft.com)")
+                    invalid(
+                        "set `base_url` (for azure: https://<region>.tts.speech.microsoft.com)"
+                            .into(),
+                    )
                 })?;
                 format!("{}{}", base.trim_end_matches('/'), p.path)
             }
-            (None, None) => return Err(format!("backend {name:?}: set `url` (or a `preset`)")),
+            (None, None) => return Err(invalid("set `url` (or a `preset`)".into())),
         };
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(format!(
-                "backend {name:?}: url {url:?} must start with http:// or https://"
-            ));
+            return Err(invalid(format!(
+                "url {url:?} must start with http:// or https://"
+            )));
         }
         let method = match &c.method {
             Some(m) => Method::from_bytes(m.trim().to_ascii_uppercase().as_bytes())
-                .map_err(|_| format!("backend {name:?}: {m:?} is not an HTTP method"))?,
+                .map_err(|_| invalid(format!("{m:?} is not an HTTP method")))?,
             None => p.as_ref().map_or(Method::POST, |p| p.method.clone()),
         };
         let mut headers: Vec<(String, String)> = Vec::new();
@@ -297,9 +327,9 @@ impl HttpSpec {
                     .filter(|x| **x)
                     .count();
                 if kinds > 1 {
-                    return Err(format!(
-                        "backend {name:?}: the body has more than one of json, form and text"
-                    ));
+                    return Err(invalid(format!(
+                        "the body has more than one of json, form and text"
+                    )));
                 }
                 if let Some(j) = &b.json {
                     BodySpec::Json(j.clone())
@@ -330,16 +360,16 @@ impl HttpSpec {
                     audio_pointer = Some(r.pointer.clone().unwrap_or_else(|| "/audio".into()));
                 }
                 Some(other) => {
-                    return Err(format!(
-                        "backend {name:?}: response.audio {other:?} must be raw or json"
-                    ));
+                    return Err(invalid(format!(
+                        "response.audio {other:?} must be raw or json"
+                    )));
                 }
             }
             if let Some(ptr) = &r.pointer {
                 if !ptr.starts_with('/') {
-                    return Err(format!(
-                        "backend {name:?}: response.pointer {ptr:?} must be a JSON pointer like /audio"
-                    ));
+                    return Err(invalid(format!(
+                        "response.pointer {ptr:?} must be a JSON pointer like /audio"
+                    )));
                 }
                 audio_pointer = Some(ptr.clone());
             }
@@ -352,14 +382,14 @@ impl HttpSpec {
                 }
                 Some("pcm") => {
                     let pcm = r.pcm.ok_or_else(|| {
-                        format!("backend {name:?}: raw PCM needs `response.pcm: {{sample_rate: 24000, channels: 1, sample_format: s16le}}`")
+                        invalid("raw PCM needs `response.pcm: {sample_rate: 24000, channels: 1, sample_format: s16le}`".into())
                     })?;
                     declared = Declared::Pcm(pcm);
                 }
                 Some(other) => {
-                    return Err(format!(
-                        "backend {name:?}: unknown response.format {other:?} (sniff, wav, mp3, flac, ogg, pcm)"
-                    ));
+                    return Err(invalid(format!(
+                        "unknown response.format {other:?} (sniff, wav, mp3, flac, ogg, pcm)"
+                    )));
                 }
             }
         }
@@ -371,9 +401,10 @@ impl HttpSpec {
             limit.max_bytes = Some(m.max(4));
         }
         let timeout = match &c.timeout {
-            Some(t) => Duration::from_millis(parse_duration_ms(t).ok_or_else(|| {
-                format!("backend {name:?}: timeout {t:?} is not a duration like 60s")
-            })?),
+            Some(t) => Duration::from_millis(
+                parse_duration_ms(t)
+                    .ok_or_else(|| invalid(format!("timeout {t:?} is not a duration like 60s")))?,
+            ),
             None => Duration::from_secs(120),
         };
         // Check every template now, so a typo fails before any request.
@@ -395,17 +426,14 @@ impl HttpSpec {
                 .max(1),
             requests_per_minute: c.requests_per_minute.filter(|r| *r > 0),
             rate_window: match &c.rate_window {
-                Some(w) => Duration::from_millis(
-                    parse_duration_ms(w).filter(|ms| *ms > 0).ok_or_else(|| {
-                        format!("backend {name:?}: rate_window {w:?} is not a duration like 60s")
-                    })?,
-                ),
+                Some(w) => {
+                    Duration::from_millis(parse_duration_ms(w).filter(|ms| *ms > 0).ok_or_else(
+                        || invalid(format!("rate_window {w:?} is not a duration like 60s")),
+                    )?)
+                }
                 None => Duration::from_secs(60),
             },
-            max_attempts: c
-                .max_attempts
-                .unwrap_or(crate::synthesize::DEFAULT_MAX_ATTEMPTS)
-                .clamp(1, 50),
+            max_attempts: c.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS).clamp(1, 50),
             timeout,
             default_model: c
                 .model
@@ -413,7 +441,12 @@ impl HttpSpec {
                 .or(p.as_ref().and_then(|p| p.default_model.map(str::to_string))),
             context_chars: p.as_ref().map_or(0, |p| p.context_chars),
             needs_voice: p.as_ref().is_some_and(|p| p.needs_voice),
-            price_per_million_chars: c.price_per_million_chars,
+            price: match (c.price_per_million_chars, c.price_per_minute) {
+                (Some(chars), _) => Price::PerMillionChars(chars),
+                (None, Some(minute)) => Price::PerMinute(minute),
+                (None, None) => Price::Unknown,
+            },
+            unset,
             api_key,
             secrets,
         };
@@ -421,7 +454,7 @@ impl HttpSpec {
         Ok(spec)
     }
 
-    fn check_templates(&self) -> Result<(), String> {
+    fn check_templates(&self) -> Result<(), BuildError> {
         let mut all: Vec<String> = vec![self.url.clone()];
         all.extend(self.headers.iter().map(|(_, v)| v.clone()));
         all.extend(self.query.iter().map(|(_, v)| v.clone()));
@@ -434,11 +467,13 @@ impl HttpSpec {
         for t in &all {
             for n in template::names(t) {
                 if !template::KNOWN.contains(&n.as_str()) {
-                    return Err(format!(
-                        "backend {:?}: unknown template variable `{n}` in {t:?}; known: {}",
-                        self.name,
-                        template::KNOWN.join(", ")
-                    ));
+                    return Err(BuildError::Invalid {
+                        backend: self.name.clone(),
+                        message: format!(
+                            "unknown template variable `{n}` in {t:?}; known: {}",
+                            template::KNOWN.join(", ")
+                        ),
+                    });
                 }
             }
         }
@@ -456,16 +491,27 @@ impl HttpSpec {
         out
     }
 
-    /// A description for listings: secrets masked.
+    /// A description for listings: method, URL, limits; secrets masked.
     pub fn describe(&self) -> String {
         let mut d = format!("{} {}", self.method, self.redact(&self.url));
         if let Some(p) = &self.preset {
             d = format!("preset {p}: {d}");
         }
-        if self.api_key.is_some() {
+        if !self.unset.is_empty() {
+            d.push_str(&format!(" (not set: {})", self.unset.join(", ")));
+        } else if self.api_key.is_some() {
             d.push_str(" (API key set)");
         }
-        d
+        format!(
+            "{d}; max {} chars{}; concurrency {}{}",
+            self.limit.max_chars,
+            self.limit
+                .max_bytes
+                .map_or(String::new(), |b| format!(" / {b} bytes")),
+            self.concurrency,
+            self.requests_per_minute
+                .map_or(String::new(), |r| format!(", {r} requests/minute")),
+        )
     }
 }
 
@@ -478,21 +524,27 @@ fn collect_strings(v: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// An HTTP backend: a resolved spec and its client.
 pub struct HttpBackend {
     spec: HttpSpec,
     client: reqwest::Client,
 }
 
 impl HttpBackend {
-    pub fn new(spec: HttpSpec) -> Result<Self, String> {
+    /// A backend that sends requests as `spec` describes.
+    pub fn new(spec: HttpSpec) -> Result<Self, BuildError> {
         let client = reqwest::Client::builder()
             .timeout(spec.timeout)
             .connect_timeout(Duration::from_secs(10))
             .build()
-            .map_err(|e| format!("backend {:?}: cannot build an HTTP client: {e}", spec.name))?;
+            .map_err(|e| BuildError::Invalid {
+                backend: spec.name.clone(),
+                message: format!("cannot build an HTTP client: {e}"),
+            })?;
         Ok(HttpBackend { spec, client })
     }
 
+    /// The resolved description it sends requests by.
     pub fn spec(&self) -> &HttpSpec {
         &self.spec
     }
@@ -534,15 +586,18 @@ impl HttpBackend {
         vars
     }
 
-    fn build_request(&self, req: &Request) -> Result<reqwest::RequestBuilder, String> {
+    fn build_request(&self, req: &Request) -> Result<reqwest::RequestBuilder, SynthError> {
+        let filled = |e: TemplateError| SynthError::fatal(e.to_string());
         let s = &self.spec;
         let vars = self.vars(req);
-        let url = template::fill(&s.url, &vars, Escape::Url)?;
+        let url = template::fill(&s.url, &vars, Escape::Url).map_err(filled)?;
         let mut rb = self.client.request(s.method.clone(), &url);
         for (k, v) in &s.headers {
-            let value = template::fill(v, &vars, Escape::Raw)?;
+            let value = template::fill(v, &vars, Escape::Raw).map_err(filled)?;
             if value.contains(['\r', '\n']) {
-                return Err(format!("header {k} would contain a line break"));
+                return Err(SynthError::fatal(format!(
+                    "header {k} would contain a line break"
+                )));
             }
             rb = rb.header(k.as_str(), value);
         }
@@ -551,14 +606,17 @@ impl HttpBackend {
                 .query
                 .iter()
                 .map(|(k, v)| Ok((k.clone(), template::fill(v, &vars, Escape::Raw)?)))
-                .collect::<Result<_, String>>()?;
+                .collect::<Result<_, TemplateError>>()
+                .map_err(filled)?;
             rb = rb.query(&q);
         }
         let extra = &req.voice.extra;
         rb = match &s.body {
             BodySpec::None => rb,
             BodySpec::Json(t) => {
-                let mut body = template::fill_json(t, &vars)?.unwrap_or(Value::Null);
+                let mut body = template::fill_json(t, &vars)
+                    .map_err(filled)?
+                    .unwrap_or(Value::Null);
                 if let Value::Object(map) = &mut body {
                     for (k, v) in extra {
                         map.insert(k.clone(), v.clone());
@@ -570,7 +628,8 @@ impl HttpBackend {
                 let mut f: Vec<(String, String)> = fields
                     .iter()
                     .map(|(k, v)| Ok((k.clone(), template::fill(v, &vars, Escape::Raw)?)))
-                    .collect::<Result<_, String>>()?;
+                    .collect::<Result<_, TemplateError>>()
+                    .map_err(filled)?;
                 for (k, v) in extra {
                     f.retain(|(fk, _)| fk != k);
                     f.push((
@@ -584,7 +643,8 @@ impl HttpBackend {
                 template: t,
                 content_type,
             } => {
-                let body = template::fill(t, &vars, Escape::for_content_type(content_type))?;
+                let body = template::fill(t, &vars, Escape::for_content_type(content_type))
+                    .map_err(filled)?;
                 rb.header(reqwest::header::CONTENT_TYPE, content_type.as_str())
                     .body(body)
             }
@@ -602,7 +662,7 @@ impl HttpBackend {
                 s.preset.as_deref().unwrap_or("backend's")
             )));
         }
-        let rb = self.build_request(req).map_err(SynthError::fatal)?;
+        let rb = self.build_request(req)?;
         let resp = rb.send().await.map_err(|e| {
             let what = if e.is_timeout() {
                 "timed out"
@@ -631,10 +691,13 @@ impl HttpBackend {
                 .redact(&format!("HTTP {}: {message}", status.as_u16()));
             let transient =
                 status.as_u16() == 429 || status.as_u16() == 408 || status.is_server_error();
-            return Err(if transient {
-                let mut e = SynthError::transient(message.clone(), retry_after);
-                e.too_many_concurrent = status.as_u16() == 429 && message.contains("concurren");
-                e
+            return Err(if status.as_u16() == 429 && message.contains("concurren") {
+                SynthError::TooManyConcurrent {
+                    message,
+                    retry_after,
+                }
+            } else if transient {
+                SynthError::transient(message, retry_after)
             } else {
                 SynthError::fatal(message)
             });
@@ -714,27 +777,35 @@ impl Backend for HttpBackend {
             } => format!("{content_type}|{template}"),
         };
         format!(
-            "http:{}|{}|{:?}|{}|{:?}|{:?}|{:?}",
+            "http:{}|{}|{:?}|{}|{:?}|{}|{:?}",
             s.method,
             s.redact(&s.url),
             s.query,
             body,
             s.audio_pointer,
-            s.declared,
+            s.declared.identity(),
             s.default_model
         )
     }
 
-    fn limit(&self) -> Limit {
-        self.spec.limit
+    fn describe(&self) -> String {
+        self.spec.describe()
     }
 
-    fn concurrency(&self) -> usize {
-        self.spec.concurrency
+    fn limits(&self) -> Limits {
+        let s = &self.spec;
+        Limits {
+            text: s.limit,
+            concurrency: s.concurrency,
+            requests_per_window: s.requests_per_minute,
+            rate_window: s.rate_window,
+            max_attempts: s.max_attempts,
+            context_chars: s.context_chars,
+        }
     }
 
-    fn context_chars(&self) -> usize {
-        self.spec.context_chars
+    fn price(&self) -> Price {
+        self.spec.price
     }
 
     fn synthesize<'a>(&'a self, req: &'a Request<'a>) -> BoxFuture<'a, Result<Pcm, SynthError>> {

@@ -14,12 +14,30 @@ use serde_json::Value;
 /// The values one request can use.
 pub type Vars = BTreeMap<&'static str, Value>;
 
+/// A template that cannot be filled.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    /// `{{` without its `}}`.
+    #[error("unclosed `{{{{` in template {0:?}")]
+    Unclosed(String),
+    /// A name that is not one of [`KNOWN`].
+    #[error("unknown template variable `{0}`; known: {known}", known = KNOWN.join(", "))]
+    UnknownVariable(String),
+    /// A filter other than xml, json, url and raw.
+    #[error("unknown template filter `{0}`; use xml, json, url or raw")]
+    UnknownFilter(String),
+}
+
 /// How a text template escapes values that carry no filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Escape {
+    /// XML character escapes (SSML bodies).
     Xml,
+    /// Inside a JSON string.
     Json,
+    /// Percent-encoding (URLs, form bodies).
     Url,
+    /// As it is.
     Raw,
 }
 
@@ -104,22 +122,18 @@ pub fn names(s: &str) -> Vec<String> {
 
 /// Fill a string template. Unknown names are an error; `escape` applies to
 /// placeholders without a filter.
-pub fn fill(template: &str, vars: &Vars, escape: Escape) -> Result<String, String> {
+pub fn fill(template: &str, vars: &Vars, escape: Escape) -> Result<String, TemplateError> {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
         out.push_str(&rest[..start]);
         let end = rest[start..]
             .find("}}")
-            .ok_or_else(|| format!("unclosed `{{{{` in template {template:?}"))?;
+            .ok_or_else(|| TemplateError::Unclosed(template.to_string()))?;
         let p = parse_placeholder(&rest[start + 2..start + end]);
         let value = vars.get(p.name);
         if value.is_none() && !KNOWN.contains(&p.name) {
-            return Err(format!(
-                "unknown template variable `{}`; known: {}",
-                p.name,
-                KNOWN.join(", ")
-            ));
+            return Err(TemplateError::UnknownVariable(p.name.to_string()));
         }
         let text = value.map(as_text).unwrap_or_default();
         let escape = match p.filter {
@@ -128,11 +142,7 @@ pub fn fill(template: &str, vars: &Vars, escape: Escape) -> Result<String, Strin
             Some("json") => Escape::Json,
             Some("url") => Escape::Url,
             Some("raw") => Escape::Raw,
-            Some(other) => {
-                return Err(format!(
-                    "unknown template filter `{other}`; use xml, json, url or raw"
-                ));
-            }
+            Some(other) => return Err(TemplateError::UnknownFilter(other.to_string())),
         };
         out.push_str(&escaped(&text, escape));
         rest = &rest[start + end + 2..];
@@ -180,7 +190,7 @@ fn escaped(s: &str, escape: Escape) -> String {
 
 /// Fill a JSON template: string leaves are templates. Returns `None` for a
 /// leaf that is an optional placeholder with no value (its key is dropped).
-pub fn fill_json(template: &Value, vars: &Vars) -> Result<Option<Value>, String> {
+pub fn fill_json(template: &Value, vars: &Vars) -> Result<Option<Value>, TemplateError> {
     Ok(match template {
         Value::String(s) => {
             if let Some(p) = sole_placeholder(s)
@@ -188,11 +198,7 @@ pub fn fill_json(template: &Value, vars: &Vars) -> Result<Option<Value>, String>
             {
                 let v = vars.get(p.name);
                 if v.is_none() && !KNOWN.contains(&p.name) {
-                    return Err(format!(
-                        "unknown template variable `{}`; known: {}",
-                        p.name,
-                        KNOWN.join(", ")
-                    ));
+                    return Err(TemplateError::UnknownVariable(p.name.to_string()));
                 }
                 if is_unset(v) {
                     return Ok(if p.optional {
@@ -288,11 +294,13 @@ mod tests {
         assert!(
             fill("{{ nope }}", &v, Escape::Raw)
                 .unwrap_err()
+                .to_string()
                 .contains("unknown template variable")
         );
         assert!(
             fill("{{ text | shout }}", &v, Escape::Raw)
                 .unwrap_err()
+                .to_string()
                 .contains("unknown template filter")
         );
     }

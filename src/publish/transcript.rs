@@ -14,11 +14,11 @@
 use std::fmt::Write as _;
 
 use crate::plan::{Limit, Plan, chunks};
-use crate::timeline::{Span, Timeline};
+use crate::timeline::{Span, Timeline, sample_to_ms};
 
 /// `hh:mm:ss.mmm` (`sep` '.') or `hh:mm:ss,mmm` (`sep` ',') of a sample position.
 fn stamp(sample: u64, rate: u32, sep: char) -> String {
-    let ms = (u128::from(sample) * 1000 + u128::from(rate) / 2) / u128::from(rate);
+    let ms = sample_to_ms(sample, rate);
     let (h, m, s, f) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
     format!("{h:02}:{m:02}:{s:02}{sep}{f:03}")
 }

@@ -1,0 +1,221 @@
+//! `podgen plan`: what a render would send, before it sends anything.
+//! (Text planning itself, the `Plan` of segments, is [`crate::plan`].)
+//!
+//! Per chapter: segments, characters, backend and voice, cache hits; in
+//! total: what is left to synthesize and what it is estimated to cost, at
+//! each backend's price per character or per minute of audio. Runs without
+//! API keys, and says which are missing.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::cache::{self, ClipStore};
+use crate::error::{Failure, Result};
+use crate::prepare::{Prepared, RenderOptions, prepare};
+use crate::synthesize::segment_key;
+use crate::tts::{Keys, Price};
+
+/// Prepare the render `opts` describes (API keys may be missing) and print
+/// the report, with cache hits from `opts.cache_root` (else the default cache).
+pub fn run(opts: &RenderOptions) -> Result<()> {
+    let root = opts.cache_root.clone().unwrap_or_else(cache::default_root);
+    let prepared = prepare(opts, &root, Keys::Optional)?;
+    let store = ClipStore::open(&root, prepared.rate).map_err(|e| {
+        Failure::runtime(format!("cannot open the cache at {}: {e}", root.display()))
+    })?;
+    print!("{}", report(&prepared, &store));
+    Ok(())
+}
+
+/// What is still to be sent to one backend.
+#[derive(Default)]
+struct ToSend {
+    characters: usize,
+    /// Estimated seconds of audio those characters make.
+    seconds: f64,
+}
+
+/// Reading rates for estimating minutes of audio: a Mandarin newsreader's
+/// five characters a second, and fifteen letters or digits a second of
+/// English (about 160 words a minute).
+const HAN_PER_SECOND: f64 = 5.0;
+const LETTERS_PER_SECOND: f64 = 15.0;
+
+/// Estimated seconds of speech for `text` at `speed`.
+fn estimated_seconds(text: &str, speed: f32) -> f64 {
+    let (han, other) =
+        text.chars()
+            .filter(|c| c.is_alphanumeric())
+            .fold((0usize, 0usize), |(h, o), c| {
+                if crate::lang::is_han(c) {
+                    (h + 1, o)
+                } else {
+                    (h, o + 1)
+                }
+            });
+    (han as f64 / HAN_PER_SECOND + other as f64 / LETTERS_PER_SECOND) / f64::from(speed.max(0.1))
+}
+
+/// `s` cut and padded to `width` terminal columns (Chinese characters take two).
+fn pad(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str(&" ".repeat(width - used));
+    out
+}
+
+/// The plan report as text. Looks up the cache; sends no request.
+pub fn report(p: &Prepared, store: &ClipStore) -> String {
+    let s = &p.loaded.script;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — {} (episode {})",
+        s.show.value,
+        s.title.value,
+        crate::script::episode_id(s)
+    );
+    let _ = writeln!(
+        out,
+        "{:>3}  {} {:>8} {:>6}  {} {:>7}",
+        "#",
+        pad("chapter", 32),
+        "segments",
+        "chars",
+        pad("backend/voice", 20),
+        "cached"
+    );
+    let (mut total_chars, mut total_segments, mut cached_total) = (0usize, 0usize, 0usize);
+    let mut to_send: BTreeMap<String, ToSend> = BTreeMap::new();
+    for (ci, chapter) in p.plan.chapters.iter().enumerate() {
+        let range = chapter.segments.clone();
+        let mut voices: Vec<String> = Vec::new();
+        let (mut chars, mut cached) = (0, 0);
+        for i in range.clone() {
+            let seg = &p.plan.segments[i];
+            let v = p.cast.voice(&seg.voice);
+            let label = format!("{}/{}", v.backend, v.voice.as_deref().unwrap_or(&v.name));
+            if !voices.contains(&label) {
+                voices.push(label);
+            }
+            let n = seg.text.chars().count();
+            chars += n;
+            if store
+                .get(&segment_key(&p.plan, i, &p.cast, p.rate))
+                .is_some()
+            {
+                cached += 1;
+            } else {
+                let left = to_send.entry(v.backend.clone()).or_default();
+                left.characters += n;
+                left.seconds += estimated_seconds(&seg.text, v.speed);
+            }
+        }
+        total_chars += chars;
+        total_segments += range.len();
+        cached_total += cached;
+        let _ = writeln!(
+            out,
+            "{:>3}  {} {:>8} {:>6}  {} {:>3}/{:<3}",
+            ci + 1,
+            pad(&chapter.title, 32),
+            range.len(),
+            chars,
+            pad(&voices.join(","), 20.max(voices.join(",").width())),
+            cached,
+            range.len()
+        );
+    }
+    let (cost, lines, unknown) = costs(p, &to_send);
+    let _ = writeln!(
+        out,
+        "total: {total_segments} segments, {total_chars} characters; {cached_total} cached, {} to synthesize; estimated cost ${cost:.4}{}",
+        total_segments - cached_total,
+        if unknown.is_empty() {
+            String::new()
+        } else {
+            format!(" plus {} (price unknown)", unknown.join(", "))
+        }
+    );
+    for l in lines {
+        let _ = writeln!(out, "{l}");
+    }
+    for (backend, variable) in &p.unset {
+        let _ = writeln!(
+            out,
+            "not set: {variable} (backend {backend}); render needs it, plan does not"
+        );
+    }
+    out
+}
+
+/// The cost of what is left, a line per backend, and the backends without a price.
+fn costs(p: &Prepared, to_send: &BTreeMap<String, ToSend>) -> (f64, Vec<String>, Vec<String>) {
+    let mut cost = 0.0;
+    let mut unknown = Vec::new();
+    let mut lines = Vec::new();
+    for (backend, left) in to_send {
+        let chars = left.characters;
+        let price = p
+            .cast
+            .backends()
+            .find(|b| &b.name == backend)
+            .map_or(Price::Unknown, |b| b.backend.price());
+        match price {
+            Price::Free => lines.push(format!("  {backend}: {chars} characters, free")),
+            Price::PerMillionChars(per_million) => {
+                let c = chars as f64 * per_million / 1e6;
+                cost += c;
+                lines.push(format!(
+                    "  {backend}: {chars} characters at ${per_million}/M = ${c:.4}"
+                ));
+            }
+            Price::PerMinute(per_minute) => {
+                let minutes = left.seconds / 60.0;
+                let c = minutes * per_minute;
+                cost += c;
+                lines.push(format!(
+                    "  {backend}: {chars} characters, about {minutes:.1} minutes of audio at ${per_minute}/min = ${c:.4}"
+                ));
+            }
+            Price::Unknown => {
+                unknown.push(backend.clone());
+                lines.push(format!(
+                    "  {backend}: {chars} characters (no price_per_million_chars or price_per_minute set)"
+                ));
+            }
+        }
+    }
+    (cost, lines, unknown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padding_counts_columns_not_characters() {
+        assert_eq!(pad("开场", 6), "开场  ");
+        assert_eq!(pad("Intro", 6), "Intro ");
+        assert_eq!(pad("开场", 6).width(), pad("Intro", 6).width());
+        // A wide character that does not fit is left out whole.
+        assert_eq!(pad("一二三", 5), "一二 ");
+    }
+
+    #[test]
+    fn minutes_are_estimated_from_reading_rates() {
+        assert!((estimated_seconds("你好世界你", 1.0) - 1.0).abs() < 1e-9);
+        assert!((estimated_seconds("fifteen letters!", 1.0) - 14.0 / 15.0).abs() < 1e-9);
+        assert!((estimated_seconds("你好世界你", 2.0) - 0.5).abs() < 1e-9);
+    }
+}

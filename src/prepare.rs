@@ -1,0 +1,280 @@
+//! Everything decided before any audio is made: load and validate the
+//! script, find the config, resolve the voices, build their backends, and
+//! plan the text to the backends' limits.
+//!
+//! `podgen validate` and `podgen plan` stop here; `podgen render` goes on.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::{self, BackendEntry, Config};
+use crate::error::{Failure, Result};
+use crate::master::Targets;
+use crate::plan::{self, Plan};
+use crate::script::{self, LoadedScript};
+use crate::synthesize::{Cast, LimitedBackend};
+use crate::timeline::{Pauses, ms_to_samples};
+use crate::tts::{self, Keys};
+use crate::voices::{self, VoiceProfile};
+
+/// The episode sample rate unless the config sets one.
+pub const SAMPLE_RATE: u32 = 44_100;
+
+/// What the command line asks of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// The issue script.
+    pub script: PathBuf,
+    /// `-c FILE`; otherwise the config is discovered.
+    pub config: Option<PathBuf>,
+    /// `--backend NAME`: every voice spoken by this backend for this run.
+    pub backend: Option<String>,
+    /// Episodes go to `output_root/<episode>/` (`-o`; else the config's `output`, else `output`).
+    pub output_root: Option<PathBuf>,
+    /// The clip cache; `None` renders without one (a temporary store).
+    pub cache_root: Option<PathBuf>,
+    /// Speaking-rate factor for every voice.
+    pub speed: f32,
+    /// Print nothing but errors.
+    pub quiet: bool,
+}
+
+/// Which audio files an episode gets.
+#[derive(Debug, Clone, Copy)]
+pub struct Formats {
+    /// `<episode>.mp3`.
+    pub mp3: bool,
+    /// `<episode>.wav`.
+    pub wav: bool,
+}
+
+/// Everything decided before any audio is made.
+pub struct Prepared {
+    /// The script, with its source for messages.
+    pub loaded: LoadedScript,
+    /// The config (or the built-in defaults).
+    pub config: Config,
+    /// Every segment and chapter, cut to the backends' limits.
+    pub plan: Plan,
+    /// The voices and the backends that speak them.
+    pub cast: Cast,
+    /// Pause lengths in samples.
+    pub pauses: Pauses,
+    /// The episode sample rate.
+    pub rate: u32,
+    /// Loudness and true-peak targets.
+    pub targets: Targets,
+    /// The audio files to write.
+    pub formats: Formats,
+    /// Where episode folders go.
+    pub output_root: PathBuf,
+    /// Settings accepted but not acted on yet.
+    pub warnings: Vec<String>,
+    /// Environment variables backends name that are not set, as
+    /// `(backend, variable)` (only with [`Keys::Optional`]).
+    pub unset: Vec<(String, String)>,
+}
+
+/// Load, validate and plan: the whole of `podgen validate` and `podgen
+/// plan`, and the first half of `render`. `cache_root` is where the built-in
+/// voice keeps its data; `keys` says whether unset API keys are an error.
+pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Prepared> {
+    let loaded = script::load(&opts.script)?;
+    script::validate(&loaded)?;
+    if !(opts.speed.is_finite() && (0.25..=4.0).contains(&opts.speed)) {
+        return Err(Failure::input(
+            format!("speed {} is out of range", opts.speed),
+            "use a factor between 0.25 and 4.0",
+        ));
+    }
+    let config = config::discover(opts.config.as_deref(), &opts.script)?;
+    let audio = AudioSettings::from_config(&config)?;
+
+    // Voice names come from a first plan; limits depend on the voices' backends.
+    let names = plan::build(&loaded, &|_| plan::Limit::chars(usize::MAX)).voice_names();
+    let profiles = voices::resolve(
+        &config,
+        &loaded,
+        &names,
+        opts.backend.as_deref(),
+        opts.speed,
+    )?;
+    voices::check_backends(&profiles, &config)?;
+    let (backends, unset) = build_backends(&config, &profiles, cache_root, keys)?;
+    let cast = Cast::new(profiles, backends);
+    let plan = plan::build(&loaded, &|voice| cast.backend_of(voice).limits().text);
+    check_languages(&plan, &cast)?;
+
+    let output_root = opts
+        .output_root
+        .clone()
+        .or_else(|| config.file.output.as_ref().map(|o| PathBuf::from(&o.value)))
+        .unwrap_or_else(|| PathBuf::from("output"));
+    Ok(Prepared {
+        pauses: pauses_from(&config, audio.rate),
+        loaded,
+        config,
+        plan,
+        cast,
+        rate: audio.rate,
+        targets: audio.targets,
+        formats: audio.formats,
+        output_root,
+        warnings: audio.warnings,
+        unset,
+    })
+}
+
+/// The `audio:` settings, checked.
+struct AudioSettings {
+    rate: u32,
+    targets: Targets,
+    formats: Formats,
+    warnings: Vec<String>,
+}
+
+impl AudioSettings {
+    fn from_config(config: &Config) -> Result<Self> {
+        let audio = config.file.audio.clone().unwrap_or_default();
+        let rate = audio.sample_rate.unwrap_or(SAMPLE_RATE);
+        let out_of_range = |message: String, help: &str| config.error(None, message, help.into());
+        if !(8_000..=192_000).contains(&rate) {
+            return Err(out_of_range(
+                format!("sample rate {rate} Hz is out of range"),
+                "use 44100 or 48000",
+            ));
+        }
+        if audio.channels.is_some_and(|c| c != 1) {
+            return Err(out_of_range(
+                "only mono episodes are supported so far".into(),
+                "set `channels: 1` or leave it out",
+            ));
+        }
+        let defaults = Targets::default();
+        let targets = Targets {
+            loudness_lufs: audio.loudness_lufs.unwrap_or(defaults.loudness_lufs),
+            true_peak_dbtp: audio.true_peak_dbtp.unwrap_or(defaults.true_peak_dbtp),
+        };
+        if !(-40.0..=-5.0).contains(&targets.loudness_lufs)
+            || !(-12.0..=0.0).contains(&targets.true_peak_dbtp)
+        {
+            return Err(out_of_range(
+                format!(
+                    "audio: loudness {} LUFS / true peak {} dBTP are out of range",
+                    targets.loudness_lufs, targets.true_peak_dbtp
+                ),
+                "podcasts use loudness_lufs -16 (Apple) to -19 and true_peak_dbtp -1 or -2",
+            ));
+        }
+        // Formats podgen will write later: say so rather than ignore them.
+        let names = audio
+            .formats
+            .unwrap_or_else(|| vec!["mp3".into(), "wav".into()]);
+        let other: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|f| !["mp3", "wav"].contains(f))
+            .collect();
+        let mut warnings = Vec::new();
+        if !other.is_empty() {
+            warnings.push(format!(
+                "audio.formats: podgen writes mp3 and wav so far; {} not yet",
+                other.join(", ")
+            ));
+        }
+        let formats = Formats {
+            mp3: names.iter().any(|f| f == "mp3"),
+            wav: names.iter().any(|f| f == "wav"),
+        };
+        if !formats.mp3 && !formats.wav {
+            return Err(out_of_range(
+                "audio.formats names no format podgen writes".into(),
+                "use [mp3, wav], [mp3] or [wav]",
+            ));
+        }
+        Ok(AudioSettings {
+            rate,
+            targets,
+            formats,
+            warnings,
+        })
+    }
+}
+
+type Backends = (HashMap<String, LimitedBackend>, Vec<(String, String)>);
+
+/// Build the backends the voices use (and only those: an unused backend's
+/// missing API key is no error). Also returns the unset variables, with
+/// [`Keys::Optional`].
+fn build_backends(
+    config: &Config,
+    profiles: &[VoiceProfile],
+    cache_root: &Path,
+    keys: Keys,
+) -> Result<Backends> {
+    let mut backends = HashMap::new();
+    let mut unset = Vec::new();
+    let env = |k: &str| std::env::var(k).ok();
+    for v in profiles {
+        if backends.contains_key(&v.backend) {
+            continue;
+        }
+        let entry = config.backend(&v.backend).expect("backends were checked");
+        let built = tts::build(&v.backend, entry, cache_root, &env, keys).map_err(|e| {
+            let span = match entry {
+                BackendEntry::Http(b) => script::span(b),
+                BackendEntry::Builtin => None,
+            };
+            config.error(
+                span,
+                e.to_string(),
+                "fix the backend's settings in the config, or set the environment variable".into(),
+            )
+        })?;
+        unset.extend(built.unset.into_iter().map(|var| (v.backend.clone(), var)));
+        let limited = LimitedBackend::new(&v.backend, built.backend);
+        backends.insert(v.backend.clone(), limited);
+    }
+    Ok((backends, unset))
+}
+
+/// A segment in a language its voice's backend cannot speak (the built-in
+/// voice speaks Mandarin and English only) is an input error, before
+/// anything is synthesized.
+fn check_languages(plan: &Plan, cast: &Cast) -> Result<()> {
+    for (i, seg) in plan.segments.iter().enumerate() {
+        if !cast.backend_of(&seg.voice).backend.speaks(&seg.tag) {
+            return Err(Failure::input(
+                format!(
+                    "{}: language {:?} is read by voice {:?} on the built-in voice, which speaks only Mandarin and English",
+                    plan.describe(i),
+                    seg.tag,
+                    seg.voice
+                ),
+                "give this voice a backend that speaks the language in podgen.yaml, or use zh/en",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Pause lengths: the config's `pauses:`, else the defaults.
+fn pauses_from(config: &Config, rate: u32) -> Pauses {
+    let mut p = Pauses::default_at(rate);
+    if let Some(c) = &config.file.pauses {
+        let samples = |v: &Option<serde_saphyr::Spanned<String>>, d: u64| {
+            v.as_ref()
+                .and_then(|v| config::parse_duration_ms(&v.value))
+                .map_or(d, |ms| ms_to_samples(ms, rate))
+        };
+        p = Pauses {
+            chunk: samples(&c.chunk, p.chunk),
+            sentence: samples(&c.sentence, p.sentence),
+            paragraph: samples(&c.paragraph, p.paragraph),
+            turn: samples(&c.turn, p.turn),
+            item: samples(&c.item, p.item),
+            sting: samples(&c.sting, p.sting),
+        };
+    }
+    p
+}

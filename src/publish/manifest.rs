@@ -1,0 +1,248 @@
+//! `render.json`: the manifest of exactly what was rendered — every
+//! segment (text, hash, voice, backend, cache key, samples), every sting and
+//! pause, the whole timeline, the master's measurements and the totals.
+
+use serde::Serialize;
+
+use super::Episode;
+use crate::master::MasterStats;
+use crate::plan::{ChapterKind, Pause};
+use crate::synthesize::Cast;
+use crate::timeline::{Pauses, Piece, Source, clock, seconds};
+use crate::voices::VoiceProfile;
+
+/// What render.json holds.
+#[derive(Serialize)]
+pub struct Manifest<'a> {
+    podgen_version: &'static str,
+    script: String,
+    show: &'a str,
+    title: &'a str,
+    episode: &'a str,
+    date: Option<&'a str>,
+    settings: Settings,
+    voices: &'a [VoiceProfile],
+    backends: Vec<BackendRecord>,
+    chapters: Vec<ChapterRecord>,
+    segments: Vec<SegmentRecord<'a>>,
+    stings: Vec<StingRecord>,
+    timeline: &'a [Piece],
+    totals: Totals,
+    master: MasterStats,
+}
+
+/// A backend as this run used it.
+#[derive(Serialize)]
+struct BackendRecord {
+    name: String,
+    concurrency_configured: usize,
+    /// Lower than configured when the server said "too many concurrent requests".
+    concurrency_final: usize,
+}
+
+#[derive(Serialize)]
+struct Settings {
+    sample_rate: u32,
+    channels: u16,
+    sample_format: &'static str,
+    pauses_samples: Pauses,
+    cache_dir: String,
+}
+
+#[derive(Serialize)]
+struct ChapterRecord {
+    index: usize,
+    #[serde(flatten)]
+    kind: ChapterKind,
+    title: String,
+    links: Vec<String>,
+    start_sample: u64,
+    end_sample: u64,
+    first_segment: usize,
+    segment_count: usize,
+}
+
+#[derive(Serialize)]
+struct SegmentRecord<'a> {
+    index: usize,
+    chapter: usize,
+    location: String,
+    voice: &'a str,
+    backend: &'a str,
+    language: &'a str,
+    text: &'a str,
+    text_hash: String,
+    characters: usize,
+    cache_key: &'a str,
+    cached: bool,
+    attempts: u32,
+    start_sample: u64,
+    end_sample: u64,
+    samples: u64,
+    pause_after: Pause,
+}
+
+#[derive(Serialize)]
+struct StingRecord {
+    chapter: usize,
+    role: &'static str,
+    file: String,
+    start_sample: u64,
+    end_sample: u64,
+    samples: u64,
+}
+
+#[derive(Serialize)]
+struct Totals {
+    samples: u64,
+    duration: String,
+    seconds: f64,
+    speech_samples: u64,
+    pause_samples: u64,
+    sting_samples: u64,
+    segments: usize,
+    characters: usize,
+    cache_hits: usize,
+    requests: u32,
+}
+
+/// The manifest of `episode`, mastered as `stats` says.
+pub fn build<'a>(episode: &'a Episode, stats: &MasterStats) -> Manifest<'a> {
+    let (plan, timeline, speech) = (episode.plan, episode.timeline, episode.speech);
+    let segments: Vec<SegmentRecord> = plan
+        .segments
+        .iter()
+        .enumerate()
+        .map(|(i, seg)| {
+            let span = timeline.segments[i];
+            SegmentRecord {
+                index: i,
+                chapter: seg.chapter,
+                location: plan.describe(i),
+                voice: &seg.voice,
+                backend: &episode.cast.voice(&seg.voice).backend,
+                language: &seg.tag,
+                text: &seg.text,
+                text_hash: crate::hash::hex(seg.text.as_bytes()),
+                characters: seg.text.chars().count(),
+                cache_key: &speech[i].cache_key,
+                cached: speech[i].cached,
+                attempts: speech[i].attempts,
+                start_sample: span.start,
+                end_sample: span.end,
+                samples: span.end - span.start,
+                pause_after: seg.pause_after,
+            }
+        })
+        .collect();
+    let (stings, sums) = stings(episode);
+    Manifest {
+        podgen_version: env!("CARGO_PKG_VERSION"),
+        script: episode.script_path.display().to_string(),
+        show: episode.show(),
+        title: episode.title(),
+        episode: episode.id,
+        date: episode.date(),
+        settings: Settings {
+            sample_rate: timeline.rate,
+            channels: 1,
+            sample_format: "s16le",
+            pauses_samples: episode.pauses,
+            cache_dir: episode.cache_dir.clone(),
+        },
+        voices: episode.cast.voices(),
+        backends: backends(episode.cast),
+        chapters: chapters(episode),
+        totals: Totals {
+            samples: timeline.total,
+            duration: clock(timeline.total, timeline.rate),
+            seconds: seconds(timeline.total, timeline.rate),
+            speech_samples: sums.speech,
+            pause_samples: sums.pause,
+            sting_samples: sums.sting,
+            segments: segments.len(),
+            characters: segments.iter().map(|s| s.characters).sum(),
+            cache_hits: speech.iter().filter(|c| c.cached).count(),
+            requests: speech.iter().map(|c| c.attempts).sum(),
+        },
+        segments,
+        stings,
+        timeline: &timeline.pieces,
+        master: *stats,
+    }
+}
+
+/// Samples of speech, pauses and stings on the timeline.
+#[derive(Default)]
+struct Sums {
+    speech: u64,
+    pause: u64,
+    sting: u64,
+}
+
+/// Every sting as placed, and what the timeline is made of.
+fn stings(episode: &Episode) -> (Vec<StingRecord>, Sums) {
+    let chapters = &episode.plan.chapters;
+    let mut stings = Vec::new();
+    let mut sums = Sums::default();
+    let record = |p: &Piece, chapter: usize, role, file: &Option<std::path::PathBuf>| StingRecord {
+        chapter,
+        role,
+        file: file
+            .as_ref()
+            .map(|f| f.display().to_string())
+            .unwrap_or_default(),
+        start_sample: p.start,
+        end_sample: p.start + p.len,
+        samples: p.len,
+    };
+    for p in &episode.timeline.pieces {
+        match p.source {
+            Source::Speech { .. } => sums.speech += p.len,
+            Source::Silence => sums.pause += p.len,
+            Source::LeadSting { chapter } => {
+                sums.sting += p.len;
+                stings.push(record(p, chapter, "lead", &chapters[chapter].lead_sting));
+            }
+            Source::TailSting { chapter } => {
+                sums.sting += p.len;
+                stings.push(record(p, chapter, "tail", &chapters[chapter].tail_sting));
+            }
+        }
+    }
+    (stings, sums)
+}
+
+fn chapters(episode: &Episode) -> Vec<ChapterRecord> {
+    episode
+        .plan
+        .chapters
+        .iter()
+        .zip(&episode.timeline.chapters)
+        .enumerate()
+        .map(|(i, (c, span))| ChapterRecord {
+            index: i,
+            kind: c.kind,
+            title: c.title.clone(),
+            links: c.links.clone(),
+            start_sample: span.start,
+            end_sample: span.end,
+            first_segment: c.segments.start,
+            segment_count: c.segments.len(),
+        })
+        .collect()
+}
+
+/// Every backend as this run used it, by name.
+fn backends(cast: &Cast) -> Vec<BackendRecord> {
+    let mut out: Vec<BackendRecord> = cast
+        .backends()
+        .map(|b| BackendRecord {
+            name: b.name.clone(),
+            concurrency_configured: b.limits().concurrency,
+            concurrency_final: b.concurrency(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}

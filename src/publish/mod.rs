@@ -1,0 +1,224 @@
+//! The publish stage: the episode's files beside its audio — MP3 with its
+//! tag, chapters, transcripts, notes and the manifest — written into a
+//! staging folder and moved into place only when every one of them is
+//! complete.
+//!
+//! A failed render leaves no half-written file at an output path: the staging
+//! folder is removed, and an existing episode folder keeps its old files.
+//!
+//! Every writer reads one [`Episode`]: what was planned, spoken and laid
+//! out. A new output format is a writer here and a line in [`write_texts`]
+//! (or beside [`write_mp3`] for audio).
+
+pub mod chapters;
+pub mod manifest;
+pub mod transcript;
+
+use std::path::{Path, PathBuf};
+
+use mp3lame_encoder::Bitrate;
+use serde::Serialize;
+
+use crate::audio::mp3;
+use crate::master::MasterStats;
+use crate::plan::Plan;
+use crate::script::{self, LoadedScript};
+use crate::synthesize::{Cast, SpeechClip};
+use crate::timeline::{Pauses, Timeline, sample_to_ms};
+
+/// One rendered episode, as every file about it describes it.
+pub struct Episode<'a> {
+    /// The episode id: its folder and file names.
+    pub id: &'a str,
+    /// The script as given on the command line.
+    pub script_path: &'a Path,
+    /// The script, parsed.
+    pub loaded: &'a LoadedScript,
+    /// What was planned.
+    pub plan: &'a Plan,
+    /// The voices and backends that spoke it.
+    pub cast: &'a Cast,
+    /// Per plan segment: its clip and how it was made.
+    pub speech: &'a [SpeechClip],
+    /// Where everything sits, in samples.
+    pub timeline: &'a Timeline,
+    /// The pauses the timeline used.
+    pub pauses: Pauses,
+    /// The cache folder, or a note that there was none.
+    pub cache_dir: String,
+}
+
+impl Episode<'_> {
+    /// The show's name.
+    pub fn show(&self) -> &str {
+        &self.loaded.script.show.value
+    }
+
+    /// The episode's title.
+    pub fn title(&self) -> &str {
+        &self.loaded.script.title.value
+    }
+
+    /// The script's date, as written (YYYY-MM-DD).
+    pub fn date(&self) -> Option<&str> {
+        self.loaded.script.date.as_ref().map(|d| d.value.as_str())
+    }
+}
+
+/// The MP3's ID3 tag: title, show, year, cover, and a chapter frame per
+/// chapter (times in milliseconds from sample counts).
+pub fn mp3_tag(episode: &Episode) -> std::io::Result<Vec<u8>> {
+    let s = &episode.loaded.script;
+    let rate = episode.timeline.rate;
+    let ms = |sample: u64| sample_to_ms(sample, rate).min(u64::from(u32::MAX)) as u32;
+    let cover = s
+        .cover
+        .as_ref()
+        .map(|c| episode.loaded.base_dir.join(&c.value));
+    let info = mp3::TagInfo {
+        title: episode.title(),
+        show: episode.show(),
+        year: episode
+            .date()
+            .and_then(script::parse_iso_date)
+            .map(|(y, _, _)| y as i32),
+        cover: cover.as_deref(),
+        chapters: episode
+            .plan
+            .chapters
+            .iter()
+            .zip(&episode.timeline.chapters)
+            .map(|(c, span)| mp3::TagChapter {
+                title: c.title.clone(),
+                start_ms: ms(span.start),
+                end_ms: ms(span.end),
+                url: c.links.first().cloned(),
+                image: c.image.clone(),
+            })
+            .collect(),
+    };
+    mp3::id3_tag(&info)
+}
+
+/// Encode the staged WAV `wav_name` to `<id>.mp3` behind `tag`.
+pub fn write_mp3(
+    staging: &Staging,
+    episode: &Episode,
+    wav_name: &str,
+    tag: &[u8],
+) -> std::io::Result<()> {
+    mp3::encode(
+        &staging.path(wav_name),
+        &staging.path(&format!("{}.mp3", episode.id)),
+        tag,
+        Bitrate::Kbps96,
+    )
+}
+
+/// Write the text files: chapters.json, the VTT and SRT transcripts,
+/// notes.md and the render.json manifest. Errors name the file.
+pub fn write_texts(
+    staging: &Staging,
+    episode: &Episode,
+    stats: &MasterStats,
+) -> Result<(), (String, std::io::Error)> {
+    let (plan, timeline) = (episode.plan, episode.timeline);
+    let named = |name: &str| {
+        let name = name.to_string();
+        move |e| (name, e)
+    };
+    staging
+        .write_json("chapters.json", &chapters::file(episode))
+        .map_err(named("chapters.json"))?;
+    let texts = [
+        (
+            format!("{}.vtt", episode.id),
+            transcript::vtt(plan, timeline),
+        ),
+        (
+            format!("{}.srt", episode.id),
+            transcript::srt(plan, timeline),
+        ),
+        (
+            "notes.md".to_string(),
+            transcript::notes(
+                episode.show(),
+                episode.title(),
+                episode.date(),
+                plan,
+                timeline,
+            ),
+        ),
+    ];
+    for (name, text) in texts {
+        staging.write_text(&name, &text).map_err(named(&name))?;
+    }
+    staging
+        .write_json("render.json", &manifest::build(episode, stats))
+        .map_err(named("render.json"))
+}
+
+/// Files for one episode, built in `<output>/.podgen-staging-*`.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    target: PathBuf,
+    /// The output root, when this render created it (removed again on failure).
+    created_root: Option<PathBuf>,
+}
+
+impl Staging {
+    /// Start staging the episode that will live in `output_root/episode`.
+    pub fn new(output_root: &Path, episode: &str) -> std::io::Result<Self> {
+        let created_root = (!output_root.exists()).then(|| output_root.to_path_buf());
+        std::fs::create_dir_all(output_root)?;
+        let dir = tempfile::Builder::new()
+            .prefix(".podgen-staging-")
+            .tempdir_in(output_root)?;
+        Ok(Staging {
+            dir,
+            target: output_root.join(episode),
+            created_root,
+        })
+    }
+
+    /// Where to write the staged file `name`.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write_json(&self, name: &str, value: &impl Serialize) -> std::io::Result<()> {
+        let mut text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
+        text.push('\n');
+        std::fs::write(self.path(name), text)
+    }
+
+    pub fn write_text(&self, name: &str, text: &str) -> std::io::Result<()> {
+        std::fs::write(self.path(name), text)
+    }
+
+    /// Move every staged file into the episode folder. When the folder is new
+    /// it is renamed into place whole; otherwise file by file, each rename atomic.
+    pub fn commit(self) -> std::io::Result<PathBuf> {
+        let staging = self.dir.keep();
+        if !self.target.exists() && std::fs::rename(&staging, &self.target).is_ok() {
+            return Ok(self.target);
+        }
+        std::fs::create_dir_all(&self.target)?;
+        for entry in std::fs::read_dir(&staging)? {
+            let entry = entry?;
+            std::fs::rename(entry.path(), self.target.join(entry.file_name()))?;
+        }
+        std::fs::remove_dir(&staging)?;
+        Ok(self.target)
+    }
+
+    /// Give up: remove the staged files, and the output root if this render made it.
+    pub fn abandon(self) {
+        let root = self.created_root.clone();
+        drop(self);
+        if let Some(root) = root {
+            // Only if empty: never remove anything the user put there.
+            let _ = std::fs::remove_dir(root);
+        }
+    }
+}
