@@ -9,14 +9,18 @@
 use std::io::{BufWriter, Seek};
 use std::path::{Path, PathBuf};
 
+use crate::audio::hound_to_io as to_io;
+
 /// A finished clip on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clip {
+    /// The clip's file.
     pub path: PathBuf,
     /// Length in samples at the episode rate.
     pub frames: u64,
 }
 
+/// The clip cache of one sample rate: `<root>/clips/<key[..2]>/<key>.wav`.
 pub struct ClipStore {
     dir: PathBuf,
     rate: u32,
@@ -147,13 +151,6 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, u64, std::time::SystemTime)>) {
         } else if let Ok(m) = meta.modified() {
             out.push((path, meta.len(), m));
         }
-    }
-}
-
-pub fn to_io(e: hound::Error) -> std::io::Error {
-    match e {
-        hound::Error::IoError(e) => e,
-        other => std::io::Error::other(other.to_string()),
     }
 }
 

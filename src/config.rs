@@ -21,33 +21,51 @@ use crate::script::span;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
+    /// `output:` the folder episodes go to.
     pub output: Option<Spanned<String>>,
+    /// `audio:` rate, channels, loudness, formats.
     pub audio: Option<AudioConfig>,
+    /// `pauses:` pause lengths.
     pub pauses: Option<PausesConfig>,
+    /// `backends:` by name.
     #[serde(default)]
     pub backends: BTreeMap<String, Spanned<BackendConfig>>,
+    /// `voices:` by name.
     #[serde(default)]
     pub voices: BTreeMap<String, Spanned<VoiceConfig>>,
 }
 
+/// `audio:` in podgen.yaml.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AudioConfig {
+    /// The episode's sample rate (default 44100).
     pub sample_rate: Option<u32>,
+    /// Channels (only 1 so far).
     pub channels: Option<u16>,
+    /// Integrated loudness target (default -16 LUFS).
     pub loudness_lufs: Option<f64>,
+    /// True-peak ceiling (default -1 dBTP).
     pub true_peak_dbtp: Option<f64>,
+    /// Which files to write (default mp3 and wav).
     pub formats: Option<Vec<String>>,
 }
 
+/// `pauses:` in podgen.yaml: durations like `250ms` or `1.5s`.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PausesConfig {
+    /// Inside a sentence split for the backend's limit.
     pub chunk: Option<Spanned<String>>,
+    /// Between sentences.
     pub sentence: Option<Spanned<String>>,
+    /// Between paragraphs.
     pub paragraph: Option<Spanned<String>>,
+    /// Between dialogue lines.
     pub turn: Option<Spanned<String>>,
+    /// Between items (chapters).
     pub item: Option<Spanned<String>>,
+    /// Between a sting and speech.
     pub sting: Option<Spanned<String>>,
 }
 
@@ -57,20 +75,33 @@ pub struct PausesConfig {
 pub struct BackendConfig {
     /// openai, elevenlabs, azure, google, piper, builtin; none = generic template.
     pub preset: Option<Spanned<String>>,
+    /// The API's base URL; the preset adds its path.
     pub base_url: Option<String>,
+    /// The API key, normally `${VAR}` from the environment.
     pub api_key: Option<String>,
+    /// The model, unless a voice names one.
     pub model: Option<String>,
+    /// The HTTP method (default POST).
     pub method: Option<String>,
+    /// The whole URL template (instead of `base_url`).
     pub url: Option<String>,
+    /// Header templates.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+    /// Query-string templates.
     #[serde(default)]
     pub query: BTreeMap<String, String>,
+    /// The request body template.
     pub body: Option<BodyConfig>,
+    /// How to read the response.
     pub response: Option<ResponseConfig>,
+    /// The longest text per request, in characters.
     pub max_chars: Option<usize>,
+    /// The longest text per request, in UTF-8 bytes.
     pub max_bytes: Option<usize>,
+    /// Requests in flight at once.
     pub concurrency: Option<usize>,
+    /// Requests started per `rate_window`.
     pub requests_per_minute: Option<u32>,
     /// The window `requests_per_minute` counts over (default 60s; shorter for tests).
     pub rate_window: Option<String>,
@@ -95,9 +126,11 @@ pub struct BodyConfig {
     pub form: Option<BTreeMap<String, String>>,
     /// A text template (SSML, plain text), sent with `content_type`.
     pub text: Option<String>,
+    /// The Content-Type of a `text` body.
     pub content_type: Option<String>,
 }
 
+/// How the audio comes back.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseConfig {
@@ -115,16 +148,21 @@ pub struct ResponseConfig {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VoiceConfig {
+    /// The backend's name (default `builtin`).
     pub backend: Option<String>,
     /// The backend's voice id (`alloy`, `zf_xiaobei`, `zh-CN-XiaoxiaoNeural`).
     pub voice: Option<String>,
+    /// The model, overriding the backend's.
     pub model: Option<String>,
+    /// Speaking-rate factor (0.25 to 4).
     pub speed: Option<f32>,
+    /// Style instructions, for backends that take them.
     pub instructions: Option<String>,
     /// BCP-47 tag sent to backends that take one (default: the text's).
     pub language: Option<String>,
     /// Built-in voice only: acoustic variant (`f3`, `m3`, ...) and pitch 0-100.
     pub variant: Option<String>,
+    /// Built-in voice only: base pitch 0-100.
     pub pitch: Option<u32>,
     /// Extra request fields, passed into the body as they are.
     #[serde(default)]
@@ -145,15 +183,18 @@ pub enum BackendEntry<'a> {
 
 /// A loaded config, with its source for error messages.
 pub struct Config {
+    /// The file as written (empty for the defaults).
     pub file: ConfigFile,
     /// The config's source (None for built-in defaults).
     pub source: Option<SourceFile>,
     /// Voices from `voices/*.yaml`, with their sources.
     pub voice_files: Vec<(String, VoiceConfig, SourceFile)>,
+    /// The config file's path (None for the defaults).
     pub path: Option<PathBuf>,
 }
 
 impl Config {
+    /// The built-in defaults: no backends but the built-in voice.
     pub fn defaults() -> Self {
         Config {
             file: ConfigFile::default(),
@@ -260,6 +301,7 @@ pub fn discover(explicit: Option<&Path>, script: &Path) -> Result<Config> {
     Ok(Config::defaults())
 }
 
+/// Load the config at `path` and the voice files beside it.
 pub fn load(path: &Path) -> Result<Config> {
     let (file, source) = parse_yaml::<ConfigFile>(path)?;
     let mut config = Config {
@@ -309,6 +351,7 @@ fn parse_yaml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<(T, SourceFil
     Ok((value, source))
 }
 
+/// The presets `preset:` may name.
 pub const PRESETS: &[&str] = &[
     "openai",
     "elevenlabs",
@@ -318,9 +361,16 @@ pub const PRESETS: &[&str] = &[
     "builtin",
 ];
 
+/// What a config must be beyond its shape: known presets, defined
+/// backends, sane numbers, durations that parse.
 fn check(config: &Config) -> Result<()> {
-    let f = &config.file;
-    for (name, b) in &f.backends {
+    check_backends(config)?;
+    check_voices(config)?;
+    check_pauses(config)
+}
+
+fn check_backends(config: &Config) -> Result<()> {
+    for (name, b) in &config.file.backends {
         if let Some(p) = &b.value.preset
             && !PRESETS.contains(&p.value.as_str())
         {
@@ -352,8 +402,12 @@ fn check(config: &Config) -> Result<()> {
             ));
         }
     }
+    Ok(())
+}
+
+fn check_voices(config: &Config) -> Result<()> {
     let known_backends = config.backend_names();
-    for (name, v) in &f.voices {
+    for (name, v) in &config.file.voices {
         let backend = v.value.backend.as_deref().unwrap_or(BUILTIN);
         if !known_backends.contains(&backend) {
             let hint = match nearest(backend, &known_backends) {
@@ -397,7 +451,11 @@ fn check(config: &Config) -> Result<()> {
             ));
         }
     }
-    if let Some(p) = &f.pauses {
+    Ok(())
+}
+
+fn check_pauses(config: &Config) -> Result<()> {
+    if let Some(p) = &config.file.pauses {
         for d in [
             &p.chunk,
             &p.sentence,

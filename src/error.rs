@@ -22,6 +22,7 @@ pub enum Failure {
 }
 
 impl Failure {
+    /// The process exit code for this failure.
     pub fn exit_code(&self) -> u8 {
         match self {
             Failure::Input(_) => 2,
@@ -30,6 +31,7 @@ impl Failure {
         }
     }
 
+    /// The report to print.
     pub fn report(&self) -> &Report {
         match self {
             Failure::Input(r) | Failure::Runtime(r) | Failure::Interrupted(r) => r,
@@ -55,16 +57,20 @@ impl fmt::Debug for Failure {
     }
 }
 
+/// podgen's result: a [`Failure`] unless told otherwise.
 pub type Result<T, E = Failure> = std::result::Result<T, E>;
 
 /// A source file the user wrote, kept so that errors can quote it.
 #[derive(Clone)]
 pub struct SourceFile {
+    /// The path as given.
     pub name: String,
+    /// Its whole text.
     pub text: Arc<str>,
 }
 
 impl SourceFile {
+    /// The text of the file at `path`.
     pub fn new(path: &Path, text: String) -> Self {
         SourceFile {
             name: path.display().to_string(),

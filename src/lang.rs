@@ -41,6 +41,7 @@ impl Language {
         }
     }
 
+    /// The BCP-47 tag podgen uses for the language.
     pub fn tag(self) -> &'static str {
         match self {
             Language::Mandarin => "zh-CN",
@@ -49,6 +50,7 @@ impl Language {
         }
     }
 
+    /// Whether it is a Chinese language.
     pub fn is_chinese(self) -> bool {
         self == Language::Mandarin
     }

@@ -1,5 +1,7 @@
 //! The `podgen` command line: a thin layer over the library.
 
+#![warn(clippy::too_many_lines)]
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,30 +38,7 @@ struct ConfigArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Render an episode: audio, chapters and manifest in OUTPUT/<episode>/.
-    Render {
-        /// The issue script (issue.yaml).
-        script: PathBuf,
-        #[command(flatten)]
-        config: ConfigArgs,
-        /// Folder for episodes [default: the config's `output`, else output/ in the current directory].
-        #[arg(short, long, value_name = "DIR")]
-        output: Option<PathBuf>,
-        /// Speaking-rate factor for every voice (1.0 is normal).
-        #[arg(long, default_value_t = 1.0)]
-        speed: f32,
-        /// Clip cache folder [default: $PODGEN_CACHE_DIR, else $XDG_CACHE_HOME/podgen, else ~/.cache/podgen].
-        #[arg(long, value_name = "DIR")]
-        cache_dir: Option<PathBuf>,
-        /// Use no cache: synthesize everything and keep nothing.
-        #[arg(long, conflicts_with = "cache_dir")]
-        no_cache: bool,
-        /// Print nothing but errors.
-        #[arg(short, long)]
-        quiet: bool,
-        /// Print a JSON summary on stdout (on failure too), for scripts.
-        #[arg(long)]
-        json: bool,
-    },
+    Render(RenderArgs),
     /// Check a script and its config and print precise errors; exit 2 on error.
     Validate {
         /// The issue script (issue.yaml).
@@ -93,34 +72,66 @@ enum Command {
         cache_dir: Option<PathBuf>,
     },
     /// Run the mock TTS server the tests use (on 127.0.0.1).
-    MockTts {
-        #[arg(long, default_value_t = 8099)]
-        port: u16,
-        /// Delay before every answer, in milliseconds.
-        #[arg(long, default_value_t = 0)]
-        latency_ms: u64,
-        /// Fraction of requests that fail (0 to 1).
-        #[arg(long, default_value_t = 0.0)]
-        fail_rate: f64,
-        /// Which faults to draw from: 429, 500, reset, truncate, empty.
-        #[arg(long, value_delimiter = ',', default_value = "429,500,reset,truncate")]
-        faults: Vec<Fault>,
-        /// The Retry-After that injected 429s ask for, in milliseconds.
-        #[arg(long, default_value_t = 200)]
-        retry_after_ms: u64,
-        /// Seed for which requests fail.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Require the API key held in this environment variable.
-        #[arg(long, value_name = "VAR")]
-        api_key_env: Option<String>,
-        /// Answer 429 "too many concurrent requests" above this many in flight.
-        #[arg(long)]
-        max_concurrent: Option<usize>,
-        /// WAV size fields: valid, zero, ffff, 7fff, list.
-        #[arg(long, default_value = "valid")]
-        wav_header: String,
-    },
+    MockTts(MockArgs),
+}
+
+/// `podgen render`'s arguments.
+#[derive(Args)]
+struct RenderArgs {
+    /// The issue script (issue.yaml).
+    script: PathBuf,
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// Folder for episodes [default: the config's `output`, else output/ in the current directory].
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Speaking-rate factor for every voice (1.0 is normal).
+    #[arg(long, default_value_t = 1.0)]
+    speed: f32,
+    /// Clip cache folder [default: $PODGEN_CACHE_DIR, else $XDG_CACHE_HOME/podgen, else ~/.cache/podgen].
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Use no cache: synthesize everything and keep nothing.
+    #[arg(long, conflicts_with = "cache_dir")]
+    no_cache: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print a JSON summary on stdout (on failure too), for scripts.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `podgen mock-tts`'s arguments.
+#[derive(Args)]
+struct MockArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8099)]
+    port: u16,
+    /// Delay before every answer, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Fraction of requests that fail (0 to 1).
+    #[arg(long, default_value_t = 0.0)]
+    fail_rate: f64,
+    /// Which faults to draw from: 429, 500, reset, truncate, empty.
+    #[arg(long, value_delimiter = ',', default_value = "429,500,reset,truncate")]
+    faults: Vec<Fault>,
+    /// The Retry-After that injected 429s ask for, in milliseconds.
+    #[arg(long, default_value_t = 200)]
+    retry_after_ms: u64,
+    /// Seed for which requests fail.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Require the API key held in this environment variable.
+    #[arg(long, value_name = "VAR")]
+    api_key_env: Option<String>,
+    /// Answer 429 "too many concurrent requests" above this many in flight.
+    #[arg(long)]
+    max_concurrent: Option<usize>,
+    /// WAV size fields: valid, zero, ffff, 7fff, list.
+    #[arg(long, default_value = "valid")]
+    wav_header: String,
 }
 
 #[derive(Subcommand)]
@@ -146,69 +157,20 @@ fn main() -> ExitCode {
                 .build(),
         )
     }));
-    let result = match cli.command {
-        Command::Render {
-            script,
-            config,
-            output,
-            speed,
-            cache_dir,
-            no_cache,
-            quiet,
-            json,
-        } => render::render(&RenderOptions {
-            script,
-            config: config.config,
-            backend: config.backend,
-            output_root: output,
-            cache_root: if no_cache {
-                None
-            } else {
-                Some(cache_dir.unwrap_or_else(podgen::cache::default_root))
-            },
-            speed,
-            quiet: quiet || json,
-        })
-        .map(|rendered| {
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&rendered).unwrap_or_default()
-                );
-            }
-        })
-        .inspect_err(|failure| {
-            if json {
-                let summary = serde_json::json!({
-                    "error": failure.report().to_string(),
-                    "exit_code": failure.exit_code(),
-                });
-                println!("{summary}");
-            }
-        }),
-        Command::Validate { script, config } => render::validate(&RenderOptions {
-            script,
-            config: config.config,
-            backend: config.backend,
-            speed: 1.0,
-            ..Default::default()
-        })
-        .map(|p| {
-            for w in &p.warnings {
-                eprintln!("podgen: warning: {w}");
-            }
-            println!(
-                "{}: ok: {} chapters, {} segments, {} characters",
-                p.loaded.source.name,
-                p.plan.chapters.len(),
-                p.plan.segments.len(),
-                p.plan
-                    .segments
-                    .iter()
-                    .map(|s| s.text.chars().count())
-                    .sum::<usize>()
-            );
-        }),
+    let result = run(cli.command);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("{:?}", failure.report());
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Render(args) => render(args),
+        Command::Validate { script, config } => validate(script, config),
         Command::Plan {
             script,
             config,
@@ -236,46 +198,77 @@ fn main() -> ExitCode {
             config.config.as_deref(),
             config.backend.as_deref(),
         ),
-        Command::MockTts {
-            port,
-            latency_ms,
-            fail_rate,
-            faults,
-            retry_after_ms,
-            seed,
-            api_key_env,
-            max_concurrent,
-            wav_header,
-        } => mock_tts(
-            port,
-            MockOptions {
-                latency: Duration::from_millis(latency_ms),
-                fail_rate: fail_rate.clamp(0.0, 1.0),
-                faults,
-                retry_after: Duration::from_millis(retry_after_ms),
-                seed,
-                api_key: api_key_env.and_then(|v| std::env::var(v).ok()),
-                max_concurrent,
-                wav_header: match wav_header.as_str() {
-                    "zero" => WavHeader::Zero,
-                    "ffff" => WavHeader::Ffff,
-                    "7fff" => WavHeader::SevenFff,
-                    "list" => WavHeader::List,
-                    _ => WavHeader::Valid,
-                },
-            },
-        ),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            eprintln!("{:?}", failure.report());
-            ExitCode::from(failure.exit_code())
-        }
+        Command::MockTts(args) => mock_tts(args),
     }
 }
 
-fn mock_tts(port: u16, options: MockOptions) -> Result<(), Failure> {
+fn render(a: RenderArgs) -> Result<(), Failure> {
+    let rendered = render::render(&RenderOptions {
+        script: a.script,
+        config: a.config.config,
+        backend: a.config.backend,
+        output_root: a.output,
+        cache_root: if a.no_cache {
+            None
+        } else {
+            Some(a.cache_dir.unwrap_or_else(podgen::cache::default_root))
+        },
+        speed: a.speed,
+        quiet: a.quiet || a.json,
+    });
+    if a.json {
+        let summary = match &rendered {
+            Ok(r) => serde_json::to_string_pretty(r).unwrap_or_default(),
+            Err(failure) => serde_json::json!({
+                "error": failure.report().to_string(),
+                "exit_code": failure.exit_code(),
+            })
+            .to_string(),
+        };
+        println!("{summary}");
+    }
+    rendered.map(|_| ())
+}
+
+fn validate(script: PathBuf, config: ConfigArgs) -> Result<(), Failure> {
+    let p = render::validate(&RenderOptions {
+        script,
+        config: config.config,
+        backend: config.backend,
+        speed: 1.0,
+        ..Default::default()
+    })?;
+    for w in &p.warnings {
+        eprintln!("podgen: warning: {w}");
+    }
+    let characters: usize = p.plan.segments.iter().map(|s| s.text.chars().count()).sum();
+    println!(
+        "{}: ok: {} chapters, {} segments, {characters} characters",
+        p.loaded.source.name,
+        p.plan.chapters.len(),
+        p.plan.segments.len(),
+    );
+    Ok(())
+}
+
+fn mock_tts(a: MockArgs) -> Result<(), Failure> {
+    let port = a.port;
+    let options = MockOptions {
+        latency: Duration::from_millis(a.latency_ms),
+        fail_rate: a.fail_rate.clamp(0.0, 1.0),
+        faults: a.faults,
+        retry_after: Duration::from_millis(a.retry_after_ms),
+        seed: a.seed,
+        api_key: a.api_key_env.and_then(|v| std::env::var(v).ok()),
+        max_concurrent: a.max_concurrent,
+        wav_header: match a.wav_header.as_str() {
+            "zero" => WavHeader::Zero,
+            "ffff" => WavHeader::Ffff,
+            "7fff" => WavHeader::SevenFff,
+            "list" => WavHeader::List,
+            _ => WavHeader::Valid,
+        },
+    };
     let server = MockServer::start(port, options)
         .map_err(|e| Failure::runtime(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
     println!("podgen mock-tts listening on {}", server.url());

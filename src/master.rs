@@ -16,14 +16,17 @@ use std::path::Path;
 use ebur128::{EbuR128, Mode};
 use serde::Serialize;
 
+use crate::audio::hound_to_io as to_io;
 use crate::audio::limiter::Limiter;
-use crate::cache::{Clip, to_io};
+use crate::cache::Clip;
 use crate::timeline::{Source, Timeline};
 
-/// The loudness targets (DESIGN.md section 3: -16 LUFS, -1 dBTP).
+/// The loudness targets (default -16 LUFS, -1 dBTP, as Apple asks of podcasts).
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Targets {
+    /// Integrated loudness, LUFS.
     pub loudness_lufs: f64,
+    /// True-peak ceiling, dBTP.
     pub true_peak_dbtp: f64,
 }
 
@@ -39,18 +42,25 @@ impl Default for Targets {
 /// What the master measured and did.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct MasterStats {
+    /// Samples written.
     pub samples: u64,
     /// Integrated loudness and true peak before mastering.
     pub input_lufs: Option<f64>,
+    /// True peak before mastering.
     pub input_true_peak_dbtp: Option<f64>,
+    /// The loudness asked for.
     pub target_lufs: f64,
+    /// The true-peak ceiling asked for.
     pub ceiling_dbtp: f64,
+    /// The gain applied before the limiter.
     pub gain_db: f64,
     /// Largest gain reduction the limiter applied.
     pub limiter_max_reduction_db: f64,
     /// Measured on the 16-bit samples written.
     pub output_lufs: Option<f64>,
+    /// True peak of the 16-bit samples written.
     pub output_true_peak_dbtp: Option<f64>,
+    /// Passes made (a miss is corrected by another).
     pub passes: u32,
 }
 

@@ -25,6 +25,7 @@ pub struct Limit {
 }
 
 impl Limit {
+    /// A limit in characters only.
     pub fn chars(max_chars: usize) -> Self {
         Limit {
             max_chars,
@@ -45,7 +46,9 @@ pub enum Pause {
     End,
     /// Between chunks of one long sentence.
     Chunk,
+    /// Between sentences.
     Sentence,
+    /// Between paragraphs.
     Paragraph,
     /// Between two lines of a dialogue.
     Turn,
@@ -55,16 +58,22 @@ pub enum Pause {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "number")]
 pub enum ChapterKind {
+    /// The intro.
     Intro,
     /// An item, numbered from 1 as the producer counts them.
     Item(usize),
+    /// The outro.
     Outro,
 }
 
+/// One chapter of the episode: the intro, an item, or the outro.
 #[derive(Debug, Clone)]
 pub struct Chapter {
+    /// Intro, item or outro.
     pub kind: ChapterKind,
+    /// Its title.
     pub title: String,
+    /// The item's links; the first is the chapter URL.
     pub links: Vec<String>,
     /// The chapter's image (embedded in the MP3's chapter frame).
     pub image: Option<PathBuf>,
@@ -87,6 +96,7 @@ impl Chapter {
     }
 }
 
+/// One request's worth of speech.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
     /// Index into [`Plan::chapters`].
@@ -94,7 +104,9 @@ pub struct Segment {
     /// Position inside the chapter, for messages: paragraph (or dialogue
     /// line), sentence and chunk, each from 1.
     pub paragraph: usize,
+    /// The sentence inside the paragraph, from 1.
     pub sentence: usize,
+    /// The part of a sentence too long for one request, from 1.
     pub chunk: usize,
     /// The voice name as the script gives it.
     pub voice: String,
@@ -102,14 +114,18 @@ pub struct Segment {
     pub language: Language,
     /// The BCP-47 tag sent to backends: the script's, or the guessed language's.
     pub tag: String,
+    /// What is spoken.
     pub text: String,
+    /// The pause that follows it.
     pub pause_after: Pause,
 }
 
 /// Everything that will be spoken and played, in order.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// Every chapter, in order.
     pub chapters: Vec<Chapter>,
+    /// Every segment, in order; chapters hold ranges into it.
     pub segments: Vec<Segment>,
 }
 

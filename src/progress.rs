@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::synthesize::Event;
 
+/// Progress and messages of one render.
 pub struct Reporter {
     quiet: bool,
     bar: ProgressBar,
@@ -16,6 +17,7 @@ pub struct Reporter {
 }
 
 impl Reporter {
+    /// A reporter on stderr (bars on a terminal, lines otherwise; nothing when `quiet`).
     pub fn new(quiet: bool) -> Self {
         let target = if !quiet && std::io::stderr().is_terminal() {
             ProgressDrawTarget::stderr()
@@ -42,6 +44,7 @@ impl Reporter {
         }
     }
 
+    /// Show the synthesis bar for `segments` segments.
     pub fn start_synthesis(&self, segments: u64) {
         self.bar.set_length(segments);
         self.bar.set_position(0);
@@ -63,6 +66,7 @@ impl Reporter {
         ));
     }
 
+    /// Take one synthesis event.
     pub fn event(&self, event: Event) {
         match event {
             Event::Done { cached } => {
@@ -89,10 +93,12 @@ impl Reporter {
         }
     }
 
+    /// Retries so far.
     pub fn retries(&self) -> u64 {
         self.retries.load(Ordering::Relaxed)
     }
 
+    /// Show the mastering bar for `samples` samples.
     pub fn start_master(&self, samples: u64) {
         self.bar.set_length(samples);
         self.bar.set_position(0);
@@ -105,10 +111,12 @@ impl Reporter {
         );
     }
 
+    /// Mastering has reached `samples_done`.
     pub fn master_progress(&self, samples_done: u64) {
         self.bar.set_position(samples_done);
     }
 
+    /// Clear the bar.
     pub fn finish(&self) {
         self.bar.finish_and_clear();
     }

@@ -1,5 +1,5 @@
 //! The digest script, `issue.yaml`: its types, loading with source positions,
-//! and validation (DESIGN.md section 2).
+//! and validation (the README's "The script: issue.yaml").
 //!
 //! Loading never guesses: an unknown key is an error with the nearest known
 //! key as a hint, and every value that can be wrong keeps its span so the
@@ -17,15 +17,25 @@ use crate::error::{Failure, Result, SourceFile, nearest};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Script {
+    /// The show's name.
     pub show: Spanned<String>,
+    /// The episode's title.
     pub title: Spanned<String>,
+    /// The file-name id (default: date and the ASCII words of the title).
     pub episode: Option<Spanned<String>>,
+    /// YYYY-MM-DD.
     pub date: Option<Spanned<String>>,
+    /// BCP-47 tag (default: guessed from the text).
     pub language: Option<Spanned<String>>,
+    /// The default voice name (default `narrator`).
     pub voice: Option<Spanned<String>>,
+    /// The cover image, relative to the script.
     pub cover: Option<Spanned<String>>,
+    /// The intro chapter.
     pub intro: Option<Spanned<Bookend>>,
+    /// The news items, each a chapter.
     pub items: Spanned<Vec<Spanned<Item>>>,
+    /// The outro chapter.
     pub outro: Option<Spanned<Bookend>>,
 }
 
@@ -35,9 +45,13 @@ pub struct Script {
 pub struct Bookend {
     /// Chapter title; defaults to "Intro"/"Outro" (or 开场/结束 for Chinese shows).
     pub title: Option<Spanned<String>>,
+    /// Audio played before (intro) or after (outro) the text.
     pub sting: Option<Spanned<String>>,
+    /// What is read.
     pub text: Option<Spanned<String>>,
+    /// Who reads it.
     pub voice: Option<Spanned<String>>,
+    /// Its language.
     pub language: Option<Spanned<String>>,
 }
 
@@ -45,13 +59,20 @@ pub struct Bookend {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
+    /// The chapter title.
     pub title: Spanned<String>,
+    /// What is read, by one voice.
     pub text: Option<Spanned<String>>,
+    /// Or a dialogue, a voice per line.
     pub lines: Option<Spanned<Vec<Spanned<Line>>>>,
+    /// Who reads it.
     pub voice: Option<Spanned<String>>,
+    /// Its language.
     pub language: Option<Spanned<String>>,
+    /// Links; the first is the chapter URL.
     #[serde(default)]
     pub links: Vec<Spanned<String>>,
+    /// The chapter's picture.
     pub image: Option<Spanned<String>>,
 }
 
@@ -59,13 +80,17 @@ pub struct Item {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Line {
+    /// Who says it (default: the item's voice).
     pub voice: Option<Spanned<String>>,
+    /// What is said.
     pub text: Spanned<String>,
 }
 
 /// A script loaded from disk, with what is needed to report errors against it.
 pub struct LoadedScript {
+    /// The parsed script.
     pub script: Script,
+    /// Its source, for messages.
     pub source: SourceFile,
     /// The folder of the issue file: relative paths in the script start here.
     pub base_dir: PathBuf,
@@ -82,6 +107,7 @@ pub fn span_of(location: &Location) -> Option<SourceSpan> {
     Some(SourceSpan::new(offset.into(), len))
 }
 
+/// The byte span of a spanned value.
 pub fn span<T>(value: &Spanned<T>) -> Option<SourceSpan> {
     span_of(&value.referenced)
 }
@@ -160,74 +186,30 @@ pub fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error) -> Failure {
 }
 
 /// Semantic checks on a parsed script: required text is present, files exist,
-/// dates and tags are well formed. Returns every problem found, first first.
+/// dates and tags are well formed. Reports the first problem, in file order.
 pub fn validate(loaded: &LoadedScript) -> Result<()> {
     let s = &loaded.script;
     let src = &loaded.source;
-    let blank = |v: &Spanned<String>, what: &str| -> Result<()> {
-        if v.value.trim().is_empty() {
-            return Err(src.error(
-                span(v),
-                format!("{what} is empty"),
-                "empty",
-                Some(format!("write the {what}")),
-            ));
-        }
-        Ok(())
-    };
-    blank(&s.show, "show name")?;
-    blank(&s.title, "episode title")?;
+    not_blank(src, &s.show, "show name")?;
+    not_blank(src, &s.title, "episode title")?;
     if let Some(ep) = &s.episode {
         check_slug(src, ep)?;
     }
     if let Some(date) = &s.date {
         check_date(src, date)?;
     }
-    for lang in [&s.language].into_iter().flatten() {
+    if let Some(lang) = &s.language {
         check_language(src, lang)?;
     }
     if let Some(v) = &s.voice {
-        blank(v, "voice name")?;
+        not_blank(src, v, "voice name")?;
     }
     if let Some(cover) = &s.cover {
         check_file(loaded, cover, "cover image")?;
     }
     for (bookend, name) in [(&s.intro, "intro"), (&s.outro, "outro")] {
-        let Some(b) = bookend else { continue };
-        let has_text = b
-            .value
-            .text
-            .as_ref()
-            .is_some_and(|t| !t.value.trim().is_empty());
-        if b.value.sting.is_none() && !has_text {
-            return Err(src.error(
-                span(b),
-                format!("the {name} has neither text nor a sting"),
-                "nothing to play",
-                Some(format!(
-                    "add `text:` or `sting:` to the {name}, or remove it"
-                )),
-            ));
-        }
-        if let Some(t) = &b.value.text {
-            check_speakable(src, t, &format!("the {name}'s text"))?;
-        }
-        if let Some(sting) = &b.value.sting {
-            check_file(loaded, sting, "sting")?;
-            crate::audio::decode::probe_file(&loaded.base_dir.join(&sting.value)).map_err(|e| {
-                src.error(
-                    span(sting),
-                    format!("the {name} sting cannot be decoded: {e}"),
-                    "this file",
-                    Some("use a WAV, FLAC, MP3 or Ogg Vorbis file".into()),
-                )
-            })?;
-        }
-        for v in [&b.value.voice, &b.value.title].into_iter().flatten() {
-            blank(v, &format!("{name} field"))?;
-        }
-        if let Some(l) = &b.value.language {
-            check_language(src, l)?;
+        if let Some(b) = bookend {
+            validate_bookend(loaded, b, name)?;
         }
     }
     if s.items.value.is_empty() {
@@ -239,64 +221,124 @@ pub fn validate(loaded: &LoadedScript) -> Result<()> {
         ));
     }
     for (i, item) in s.items.value.iter().enumerate() {
-        let n = i + 1;
-        let it = &item.value;
-        let name = format!("item {n} ({:?})", it.title.value.trim());
-        if it.title.value.trim().is_empty() {
+        validate_item(loaded, item, i + 1)?;
+    }
+    Ok(())
+}
+
+/// A value that must have more than white space.
+fn not_blank(src: &SourceFile, v: &Spanned<String>, what: &str) -> Result<()> {
+    if v.value.trim().is_empty() {
+        return Err(src.error(
+            span(v),
+            format!("{what} is empty"),
+            "empty",
+            Some(format!("write the {what}")),
+        ));
+    }
+    Ok(())
+}
+
+/// The intro or the outro: something to play, a sting that decodes.
+fn validate_bookend(loaded: &LoadedScript, b: &Spanned<Bookend>, name: &str) -> Result<()> {
+    let src = &loaded.source;
+    let has_text = b
+        .value
+        .text
+        .as_ref()
+        .is_some_and(|t| !t.value.trim().is_empty());
+    if b.value.sting.is_none() && !has_text {
+        return Err(src.error(
+            span(b),
+            format!("the {name} has neither text nor a sting"),
+            "nothing to play",
+            Some(format!(
+                "add `text:` or `sting:` to the {name}, or remove it"
+            )),
+        ));
+    }
+    if let Some(t) = &b.value.text {
+        check_speakable(src, t, &format!("the {name}'s text"))?;
+    }
+    if let Some(sting) = &b.value.sting {
+        check_file(loaded, sting, "sting")?;
+        crate::audio::decode::probe_file(&loaded.base_dir.join(&sting.value)).map_err(|e| {
+            src.error(
+                span(sting),
+                format!("the {name} sting cannot be decoded: {e}"),
+                "this file",
+                Some("use a WAV, FLAC, MP3 or Ogg Vorbis file".into()),
+            )
+        })?;
+    }
+    for v in [&b.value.voice, &b.value.title].into_iter().flatten() {
+        not_blank(src, v, &format!("{name} field"))?;
+    }
+    if let Some(l) = &b.value.language {
+        check_language(src, l)?;
+    }
+    Ok(())
+}
+
+/// Item `n`: a title, exactly one of text and lines, sane links and files.
+fn validate_item(loaded: &LoadedScript, item: &Spanned<Item>, n: usize) -> Result<()> {
+    let src = &loaded.source;
+    let it = &item.value;
+    let name = format!("item {n} ({:?})", it.title.value.trim());
+    if it.title.value.trim().is_empty() {
+        return Err(src.error(
+            span(&it.title),
+            format!("item {n} has an empty title"),
+            "empty",
+            Some("every item is a chapter and needs a title".into()),
+        ));
+    }
+    match (&it.text, &it.lines) {
+        (Some(_), Some(lines)) => {
             return Err(src.error(
-                span(&it.title),
-                format!("item {n} has an empty title"),
-                "empty",
-                Some("every item is a chapter and needs a title".into()),
+                span(lines),
+                format!("{name} has both `text:` and `lines:`"),
+                "second source of speech",
+                Some("use `text:` for one voice or `lines:` for a dialogue, not both".into()),
             ));
         }
-        match (&it.text, &it.lines) {
-            (Some(_), Some(lines)) => {
+        (None, None) => {
+            return Err(src.error(
+                span(item),
+                format!("{name} has no `text:` (or `lines:`)"),
+                "nothing to read here",
+                Some("add `text: |` with what should be read".into()),
+            ));
+        }
+        (Some(t), None) => check_speakable(src, t, &format!("the text of {name}"))?,
+        (None, Some(lines)) => {
+            if lines.value.is_empty() {
                 return Err(src.error(
                     span(lines),
-                    format!("{name} has both `text:` and `lines:`"),
-                    "second source of speech",
-                    Some("use `text:` for one voice or `lines:` for a dialogue, not both".into()),
+                    format!("{name} has an empty `lines:` list"),
+                    "empty list",
+                    Some("add lines like `- {voice: host, text: ...}`".into()),
                 ));
             }
-            (None, None) => {
-                return Err(src.error(
-                    span(item),
-                    format!("{name} has no `text:` (or `lines:`)"),
-                    "nothing to read here",
-                    Some("add `text: |` with what should be read".into()),
-                ));
-            }
-            (Some(t), None) => check_speakable(src, t, &format!("the text of {name}"))?,
-            (None, Some(lines)) => {
-                if lines.value.is_empty() {
-                    return Err(src.error(
-                        span(lines),
-                        format!("{name} has an empty `lines:` list"),
-                        "empty list",
-                        Some("add lines like `- {voice: host, text: ...}`".into()),
-                    ));
-                }
-                for (j, line) in lines.value.iter().enumerate() {
-                    check_speakable(src, &line.value.text, &format!("line {} of {name}", j + 1))?;
-                    if let Some(v) = &line.value.voice {
-                        blank(v, "voice name")?;
-                    }
+            for (j, line) in lines.value.iter().enumerate() {
+                check_speakable(src, &line.value.text, &format!("line {} of {name}", j + 1))?;
+                if let Some(v) = &line.value.voice {
+                    not_blank(src, v, "voice name")?;
                 }
             }
         }
-        if let Some(v) = &it.voice {
-            blank(v, "voice name")?;
-        }
-        if let Some(l) = &it.language {
-            check_language(src, l)?;
-        }
-        for link in &it.links {
-            check_url(src, link)?;
-        }
-        if let Some(image) = &it.image {
-            check_file(loaded, image, "chapter image")?;
-        }
+    }
+    if let Some(v) = &it.voice {
+        not_blank(src, v, "voice name")?;
+    }
+    if let Some(l) = &it.language {
+        check_language(src, l)?;
+    }
+    for link in &it.links {
+        check_url(src, link)?;
+    }
+    if let Some(image) = &it.image {
+        check_file(loaded, image, "chapter image")?;
     }
     Ok(())
 }

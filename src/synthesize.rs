@@ -287,17 +287,25 @@ pub async fn speech(
 /// What the synthesis stage reports as it goes.
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// A segment is finished.
     Done {
+        /// From the cache.
         cached: bool,
     },
+    /// An attempt failed and will be retried.
     Retry {
+        /// Which segment.
         segment: String,
+        /// The attempt that failed, from 1.
         attempt: u32,
+        /// Why.
         message: String,
     },
     /// The backend answered "too many concurrent requests".
     ConcurrencyLowered {
+        /// The backend's name.
         backend: String,
+        /// Requests allowed in flight now.
         to: usize,
     },
 }

@@ -58,37 +58,48 @@ impl Pauses {
 pub enum Source {
     /// A spoken segment, by index into the plan's segments.
     Speech {
+        /// Index into the plan's segments.
         segment: usize,
     },
     /// A chapter's lead sting (played before its speech).
     LeadSting {
+        /// Index into the plan's chapters.
         chapter: usize,
     },
     /// A chapter's tail sting (played after its speech).
     TailSting {
+        /// Index into the plan's chapters.
         chapter: usize,
     },
+    /// A pause.
     Silence,
 }
 
 /// One stretch of the timeline: `[start, start + len)` in samples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Piece {
+    /// What fills it.
     #[serde(flatten)]
     pub source: Source,
+    /// Its first sample.
     pub start: u64,
+    /// Its length in samples.
     pub len: u64,
 }
 
 /// A span in samples, `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Span {
+    /// The first sample.
     pub start: u64,
+    /// One past the last sample.
     pub end: u64,
 }
 
+/// The whole episode laid out in samples.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timeline {
+    /// Samples per second.
     pub rate: u32,
     /// Contiguous pieces from sample 0 to `total`.
     pub pieces: Vec<Piece>,
@@ -96,14 +107,17 @@ pub struct Timeline {
     pub chapters: Vec<Span>,
     /// One per plan segment: where its speech sits.
     pub segments: Vec<Span>,
+    /// Samples in the episode.
     pub total: u64,
 }
 
 /// Lengths of everything the timeline places, in samples.
 pub struct Lengths<'a> {
+    /// Per plan segment: its clip's length.
     pub speech: &'a [u64],
     /// Per chapter: its lead and tail sting lengths, when it has them.
     pub lead_sting: &'a [Option<u64>],
+    /// Per chapter: the tail sting's length, when it has one.
     pub tail_sting: &'a [Option<u64>],
 }
 

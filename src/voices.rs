@@ -21,14 +21,17 @@ pub struct VoiceProfile {
     pub backend: String,
     /// The backend's voice id (`alloy`, `zf_xiaobei`, ...).
     pub voice: Option<String>,
+    /// The model, for backends that have several.
     pub model: Option<String>,
     /// Speaking-rate factor, 1.0 is the voice's normal rate.
     pub speed: f32,
+    /// Style instructions, for backends that take them.
     pub instructions: Option<String>,
     /// BCP-47 tag for backends that take one; default: the text's language.
     pub language: Option<String>,
     /// Built-in voice: acoustic variant (`f3`, `m3`, ...) and base pitch 0-100.
     pub variant: Option<String>,
+    /// Built-in voice: base pitch 0-100.
     pub pitch: Option<u32>,
     /// Extra request fields passed into the body.
     pub extra: serde_json::Map<String, serde_json::Value>,

@@ -12,6 +12,7 @@
 
 use std::collections::VecDeque;
 
+/// A look-ahead limiter: push samples in, take limited samples out, exactly as many.
 pub struct Limiter {
     ceiling: f32,
     half: usize,

@@ -19,19 +19,29 @@ use super::hound_to_io as to_io;
 
 /// One chapter for the tag: times in milliseconds.
 pub struct TagChapter {
+    /// The chapter's title (TIT2).
     pub title: String,
+    /// Where it starts.
     pub start_ms: u32,
+    /// Where it ends.
     pub end_ms: u32,
+    /// Its link (WXXX).
     pub url: Option<String>,
+    /// Its picture (APIC), checked by validation.
     pub image: Option<std::path::PathBuf>,
 }
 
 /// What the ID3 tag says about the episode.
 pub struct TagInfo<'a> {
+    /// The episode title (TIT2).
     pub title: &'a str,
+    /// The show, as artist and album (TPE1, TALB).
     pub show: &'a str,
+    /// The year (TYER).
     pub year: Option<i32>,
+    /// The cover picture (APIC, front cover).
     pub cover: Option<&'a Path>,
+    /// In time order.
     pub chapters: Vec<TagChapter>,
 }
 

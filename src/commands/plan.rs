@@ -74,6 +74,53 @@ fn pad(s: &str, width: usize) -> String {
     out
 }
 
+/// One chapter's line of the report.
+struct ChapterRow {
+    title: String,
+    segments: usize,
+    characters: usize,
+    /// `backend/voice` of each voice in the chapter.
+    voices: Vec<String>,
+    cached: usize,
+}
+
+/// A row per chapter, and per backend what is not in the cache yet.
+fn rows(p: &Prepared, store: &ClipStore) -> (Vec<ChapterRow>, BTreeMap<String, ToSend>) {
+    let mut to_send: BTreeMap<String, ToSend> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for chapter in &p.plan.chapters {
+        let mut row = ChapterRow {
+            title: chapter.title.clone(),
+            segments: chapter.segments.len(),
+            characters: 0,
+            voices: Vec::new(),
+            cached: 0,
+        };
+        for i in chapter.segments.clone() {
+            let seg = &p.plan.segments[i];
+            let v = p.cast.voice(&seg.voice);
+            let label = format!("{}/{}", v.backend, v.voice.as_deref().unwrap_or(&v.name));
+            if !row.voices.contains(&label) {
+                row.voices.push(label);
+            }
+            let n = seg.text.chars().count();
+            row.characters += n;
+            if store
+                .get(&segment_key(&p.plan, i, &p.cast, p.rate))
+                .is_some()
+            {
+                row.cached += 1;
+            } else {
+                let left = to_send.entry(v.backend.clone()).or_default();
+                left.characters += n;
+                left.seconds += estimated_seconds(&seg.text, v.speed);
+            }
+        }
+        rows.push(row);
+    }
+    (rows, to_send)
+}
+
 /// The plan report as text. Looks up the cache; sends no request.
 pub fn report(p: &Prepared, store: &ClipStore) -> String {
     let s = &p.loaded.script;
@@ -95,47 +142,24 @@ pub fn report(p: &Prepared, store: &ClipStore) -> String {
         pad("backend/voice", 20),
         "cached"
     );
-    let (mut total_chars, mut total_segments, mut cached_total) = (0usize, 0usize, 0usize);
-    let mut to_send: BTreeMap<String, ToSend> = BTreeMap::new();
-    for (ci, chapter) in p.plan.chapters.iter().enumerate() {
-        let range = chapter.segments.clone();
-        let mut voices: Vec<String> = Vec::new();
-        let (mut chars, mut cached) = (0, 0);
-        for i in range.clone() {
-            let seg = &p.plan.segments[i];
-            let v = p.cast.voice(&seg.voice);
-            let label = format!("{}/{}", v.backend, v.voice.as_deref().unwrap_or(&v.name));
-            if !voices.contains(&label) {
-                voices.push(label);
-            }
-            let n = seg.text.chars().count();
-            chars += n;
-            if store
-                .get(&segment_key(&p.plan, i, &p.cast, p.rate))
-                .is_some()
-            {
-                cached += 1;
-            } else {
-                let left = to_send.entry(v.backend.clone()).or_default();
-                left.characters += n;
-                left.seconds += estimated_seconds(&seg.text, v.speed);
-            }
-        }
-        total_chars += chars;
-        total_segments += range.len();
-        cached_total += cached;
+    let (rows, to_send) = rows(p, store);
+    for (i, row) in rows.iter().enumerate() {
+        let voices = row.voices.join(",");
         let _ = writeln!(
             out,
             "{:>3}  {} {:>8} {:>6}  {} {:>3}/{:<3}",
-            ci + 1,
-            pad(&chapter.title, 32),
-            range.len(),
-            chars,
-            pad(&voices.join(","), 20.max(voices.join(",").width())),
-            cached,
-            range.len()
+            i + 1,
+            pad(&row.title, 32),
+            row.segments,
+            row.characters,
+            pad(&voices, 20.max(voices.width())),
+            row.cached,
+            row.segments
         );
     }
+    let total_segments: usize = rows.iter().map(|r| r.segments).sum();
+    let total_chars: usize = rows.iter().map(|r| r.characters).sum();
+    let cached_total: usize = rows.iter().map(|r| r.cached).sum();
     let (cost, lines, unknown) = costs(p, &to_send);
     let _ = writeln!(
         out,

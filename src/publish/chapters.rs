@@ -20,6 +20,7 @@ pub struct ChaptersFile {
     pub chapters: Vec<ChapterEntry>,
 }
 
+/// One chapter.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChapterEntry {

@@ -186,12 +186,14 @@ impl Staging {
         self.dir.path().join(name)
     }
 
+    /// Write `value` as pretty JSON to the staged file `name`.
     pub fn write_json(&self, name: &str, value: &impl Serialize) -> std::io::Result<()> {
         let mut text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
         text.push('\n');
         std::fs::write(self.path(name), text)
     }
 
+    /// Write `text` to the staged file `name`.
     pub fn write_text(&self, name: &str, text: &str) -> std::io::Result<()> {
         std::fs::write(self.path(name), text)
     }

@@ -36,6 +36,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     chunks(text, Limit::chars(width))
 }
 
+/// The WebVTT transcript.
 pub fn vtt(plan: &Plan, t: &Timeline) -> String {
     let mut out = String::from("WEBVTT\n");
     for (i, seg) in plan.segments.iter().enumerate() {
@@ -65,6 +66,7 @@ pub fn vtt(plan: &Plan, t: &Timeline) -> String {
     out
 }
 
+/// The SRT transcript.
 pub fn srt(plan: &Plan, t: &Timeline) -> String {
     let mut out = String::new();
     let mut card = 0;
@@ -129,6 +131,7 @@ fn md_escape(s: &str) -> String {
     out
 }
 
+/// notes.md: title, show, date, length, chapters with timestamps, links.
 pub fn notes(show: &str, title: &str, date: Option<&str>, plan: &Plan, t: &Timeline) -> String {
     let mut out = format!("# {}\n\n{}", md_escape(title), md_escape(show));
     if let Some(d) = date {

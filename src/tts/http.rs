@@ -63,8 +63,11 @@ pub struct HttpSpec {
     pub requests_per_minute: Option<u32>,
     /// The window requests_per_minute counts over (a minute, unless set).
     pub rate_window: Duration,
+    /// Requests per segment before a transient failure is final.
     pub max_attempts: u32,
+    /// Per-request timeout.
     pub timeout: Duration,
+    /// The model unless a voice names one.
     pub default_model: Option<String>,
     /// Characters of the neighbouring segments sent as previous/next text.
     pub context_chars: usize,
@@ -108,6 +111,8 @@ const AZURE_SSML: &str = "<speak version='1.0' xmlns='http://www.w3.org/2001/10/
 
 /// The request and response shapes of each preset, as each vendor documents
 /// them (ARCHITECTURE.md, "Backends", lists the sources and quirks).
+// One arm per API, each a table of the API's shape: long, but flat.
+#[allow(clippy::too_many_lines)]
 fn preset(name: &str) -> Option<Preset> {
     Some(match name {
         // OpenAI POST /v1/audio/speech, and every OpenAI-compatible server
@@ -228,6 +233,39 @@ fn preset(name: &str) -> Option<Preset> {
     })
 }
 
+/// Expands `${VAR}` in config strings, keeping what came from the
+/// environment (secrets, to mask) and what was not set.
+struct Expander<'a> {
+    name: &'a str,
+    env: &'a dyn Fn(&str) -> Option<String>,
+    secrets: Vec<String>,
+    unset: Vec<String>,
+}
+
+impl Expander<'_> {
+    fn expand(&mut self, s: &str) -> Result<String, BuildError> {
+        let mut e = expand_env(s, self.env).map_err(|e| invalid(self.name, e.to_string()))?;
+        self.secrets.append(&mut e.secrets);
+        self.unset.append(&mut e.unset);
+        Ok(e.text)
+    }
+}
+
+fn invalid(backend: &str, message: impl Into<String>) -> BuildError {
+    BuildError::Invalid {
+        backend: backend.to_string(),
+        message: message.into(),
+    }
+}
+
+/// `(key, template)` pairs from a preset's table.
+fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 impl HttpSpec {
     /// Resolve a backend from its config: preset defaults, then the user's
     /// fields. `env` looks up environment variables.
@@ -239,175 +277,29 @@ impl HttpSpec {
         c: &BackendConfig,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, BuildError> {
-        let invalid = |message: String| BuildError::Invalid {
-            backend: name.to_string(),
-            message,
-        };
-        let (mut secrets, mut unset) = (Vec::new(), Vec::new());
-        let mut expand = |s: &str| -> Result<String, BuildError> {
-            let mut e = expand_env(s, env).map_err(|e| invalid(e.to_string()))?;
-            secrets.append(&mut e.secrets);
-            unset.append(&mut e.unset);
-            Ok(e.text)
+        let mut x = Expander {
+            name,
+            env,
+            secrets: Vec::new(),
+            unset: Vec::new(),
         };
         let preset_name = c.preset.as_ref().map(|p| p.value.clone());
         let p = preset_name.as_deref().and_then(preset);
         let api_key = c
             .api_key
             .as_deref()
-            .map(&mut expand)
+            .map(|k| x.expand(k))
             .transpose()?
             .filter(|k| !k.is_empty());
-        let base_url = match (&c.base_url, p.as_ref().and_then(|p| p.base_url)) {
-            (Some(b), _) => Some(expand(b)?),
-            (None, Some(b)) => Some(b.to_string()),
-            (None, None) => None,
-        };
-        let url = match (&c.url, &p) {
-            (Some(u), _) => expand(u)?,
-            (None, Some(p)) => {
-                let base = base_url.clone().ok_or_else(|| {
-                    invalid(
-                        "set `base_url` (for azure: https://<region>.tts.speech.microsoft.com)"
-                            .into(),
-                    )
-                })?;
-                format!("{}{}", base.trim_end_matches('/'), p.path)
-            }
-            (None, None) => return Err(invalid("set `url` (or a `preset`)".into())),
-        };
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(invalid(format!(
-                "url {url:?} must start with http:// or https://"
-            )));
-        }
+        let url = url_of(c, p.as_ref(), &mut x)?;
         let method = match &c.method {
             Some(m) => Method::from_bytes(m.trim().to_ascii_uppercase().as_bytes())
-                .map_err(|_| invalid(format!("{m:?} is not an HTTP method")))?,
+                .map_err(|_| invalid(name, format!("{m:?} is not an HTTP method")))?,
             None => p.as_ref().map_or(Method::POST, |p| p.method.clone()),
         };
-        let mut headers: Vec<(String, String)> = Vec::new();
-        if let Some(p) = &p {
-            headers.extend(
-                p.headers
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string())),
-            );
-            if api_key.is_some() {
-                headers.extend(
-                    p.auth_headers
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), v.to_string())),
-                );
-            }
-        }
-        for (k, v) in &c.headers {
-            let v = expand(v)?;
-            headers.retain(|(hk, _)| !hk.eq_ignore_ascii_case(k));
-            headers.push((k.clone(), v));
-        }
-        let mut query: Vec<(String, String)> = p
-            .as_ref()
-            .map(|p| {
-                p.query
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        for (k, v) in &c.query {
-            let v = expand(v)?;
-            query.retain(|(qk, _)| qk != k);
-            query.push((k.clone(), v));
-        }
-        let body = match &c.body {
-            Some(b) => {
-                let kinds = [b.json.is_some(), b.form.is_some(), b.text.is_some()]
-                    .iter()
-                    .filter(|x| **x)
-                    .count();
-                if kinds > 1 {
-                    return Err(invalid(format!(
-                        "the body has more than one of json, form and text"
-                    )));
-                }
-                if let Some(j) = &b.json {
-                    BodySpec::Json(j.clone())
-                } else if let Some(f) = &b.form {
-                    BodySpec::Form(f.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                } else if let Some(t) = &b.text {
-                    BodySpec::Text {
-                        template: t.clone(),
-                        content_type: b
-                            .content_type
-                            .clone()
-                            .unwrap_or_else(|| "text/plain; charset=utf-8".into()),
-                    }
-                } else {
-                    BodySpec::None
-                }
-            }
-            None => p.as_ref().map_or(BodySpec::None, |p| (p.body)()),
-        };
-        let (mut audio_pointer, mut declared) = p.as_ref().map_or((None, Declared::Sniff), |p| {
-            (p.audio_pointer.map(str::to_string), p.declared)
-        });
-        if let Some(r) = &c.response {
-            match r.audio.as_deref() {
-                None => {}
-                Some("raw") => audio_pointer = None,
-                Some("json") => {
-                    audio_pointer = Some(r.pointer.clone().unwrap_or_else(|| "/audio".into()));
-                }
-                Some(other) => {
-                    return Err(invalid(format!(
-                        "response.audio {other:?} must be raw or json"
-                    )));
-                }
-            }
-            if let Some(ptr) = &r.pointer {
-                if !ptr.starts_with('/') {
-                    return Err(invalid(format!(
-                        "response.pointer {ptr:?} must be a JSON pointer like /audio"
-                    )));
-                }
-                audio_pointer = Some(ptr.clone());
-            }
-            match r.format.as_deref() {
-                None if r.pcm.is_some() => declared = Declared::Pcm(r.pcm.expect("checked")),
-                None | Some("sniff" | "wav" | "mp3" | "flac" | "ogg") => {
-                    if r.format.is_some() {
-                        declared = Declared::Sniff;
-                    }
-                }
-                Some("pcm") => {
-                    let pcm = r.pcm.ok_or_else(|| {
-                        invalid("raw PCM needs `response.pcm: {sample_rate: 24000, channels: 1, sample_format: s16le}`".into())
-                    })?;
-                    declared = Declared::Pcm(pcm);
-                }
-                Some(other) => {
-                    return Err(invalid(format!(
-                        "unknown response.format {other:?} (sniff, wav, mp3, flac, ogg, pcm)"
-                    )));
-                }
-            }
-        }
-        let mut limit = p.as_ref().map_or(Limit::chars(1000), |p| p.limit);
-        if let Some(m) = c.max_chars {
-            limit.max_chars = m.max(1);
-        }
-        if let Some(m) = c.max_bytes {
-            limit.max_bytes = Some(m.max(4));
-        }
-        let timeout = match &c.timeout {
-            Some(t) => Duration::from_millis(
-                parse_duration_ms(t)
-                    .ok_or_else(|| invalid(format!("timeout {t:?} is not a duration like 60s")))?,
-            ),
-            None => Duration::from_secs(120),
-        };
-        // Check every template now, so a typo fails before any request.
+        let headers = headers_of(c, p.as_ref(), api_key.is_some(), &mut x)?;
+        let query = query_of(c, p.as_ref(), &mut x)?;
+        let (audio_pointer, declared) = response_of(name, c, p.as_ref())?;
         let spec = HttpSpec {
             name: name.to_string(),
             preset: preset_name,
@@ -415,26 +307,19 @@ impl HttpSpec {
             url,
             headers,
             query,
-            body,
+            body: body_of(name, c, p.as_ref())?,
             audio_pointer,
             declared,
-            limit,
+            limit: limit_of(c, p.as_ref()),
             concurrency: c
                 .concurrency
                 .or(p.as_ref().map(|p| p.concurrency))
                 .unwrap_or(2)
                 .max(1),
             requests_per_minute: c.requests_per_minute.filter(|r| *r > 0),
-            rate_window: match &c.rate_window {
-                Some(w) => {
-                    Duration::from_millis(parse_duration_ms(w).filter(|ms| *ms > 0).ok_or_else(
-                        || invalid(format!("rate_window {w:?} is not a duration like 60s")),
-                    )?)
-                }
-                None => Duration::from_secs(60),
-            },
+            rate_window: duration_of(name, "rate_window", c.rate_window.as_deref(), 60)?,
             max_attempts: c.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS).clamp(1, 50),
-            timeout,
+            timeout: duration_of(name, "timeout", c.timeout.as_deref(), 120)?,
             default_model: c
                 .model
                 .clone()
@@ -446,10 +331,11 @@ impl HttpSpec {
                 (None, Some(minute)) => Price::PerMinute(minute),
                 (None, None) => Price::Unknown,
             },
-            unset,
+            unset: x.unset,
             api_key,
-            secrets,
+            secrets: x.secrets,
         };
+        // Check every template now, so a typo fails before any request.
         spec.check_templates()?;
         Ok(spec)
     }
@@ -512,6 +398,189 @@ impl HttpSpec {
             self.requests_per_minute
                 .map_or(String::new(), |r| format!(", {r} requests/minute")),
         )
+    }
+}
+
+/// The URL: the config's `url`, else the preset's path under `base_url`.
+fn url_of(c: &BackendConfig, p: Option<&Preset>, x: &mut Expander) -> Result<String, BuildError> {
+    let name = x.name;
+    let base_url = match (&c.base_url, p.and_then(|p| p.base_url)) {
+        (Some(b), _) => Some(x.expand(b)?),
+        (None, Some(b)) => Some(b.to_string()),
+        (None, None) => None,
+    };
+    let url = match (&c.url, p) {
+        (Some(u), _) => x.expand(u)?,
+        (None, Some(p)) => {
+            let base = base_url.ok_or_else(|| {
+                invalid(
+                    name,
+                    "set `base_url` (for azure: https://<region>.tts.speech.microsoft.com)",
+                )
+            })?;
+            format!("{}{}", base.trim_end_matches('/'), p.path)
+        }
+        (None, None) => return Err(invalid(name, "set `url` (or a `preset`)")),
+    };
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(invalid(
+            name,
+            format!("url {url:?} must start with http:// or https://"),
+        ));
+    }
+    Ok(url)
+}
+
+/// The preset's headers (its auth headers only with a key), then the config's.
+fn headers_of(
+    c: &BackendConfig,
+    p: Option<&Preset>,
+    has_key: bool,
+    x: &mut Expander,
+) -> Result<Vec<(String, String)>, BuildError> {
+    let mut headers = Vec::new();
+    if let Some(p) = p {
+        headers.extend(owned(p.headers));
+        if has_key {
+            headers.extend(owned(p.auth_headers));
+        }
+    }
+    for (k, v) in &c.headers {
+        let v = x.expand(v)?;
+        headers.retain(|(hk, _)| !hk.eq_ignore_ascii_case(k));
+        headers.push((k.clone(), v));
+    }
+    Ok(headers)
+}
+
+/// The preset's query, then the config's.
+fn query_of(
+    c: &BackendConfig,
+    p: Option<&Preset>,
+    x: &mut Expander,
+) -> Result<Vec<(String, String)>, BuildError> {
+    let mut query = p.map(|p| owned(p.query)).unwrap_or_default();
+    for (k, v) in &c.query {
+        let v = x.expand(v)?;
+        query.retain(|(qk, _)| qk != k);
+        query.push((k.clone(), v));
+    }
+    Ok(query)
+}
+
+/// The config's body (exactly one kind), else the preset's.
+fn body_of(name: &str, c: &BackendConfig, p: Option<&Preset>) -> Result<BodySpec, BuildError> {
+    let Some(b) = &c.body else {
+        return Ok(p.map_or(BodySpec::None, |p| (p.body)()));
+    };
+    let kinds = [b.json.is_some(), b.form.is_some(), b.text.is_some()]
+        .iter()
+        .filter(|x| **x)
+        .count();
+    if kinds > 1 {
+        return Err(invalid(
+            name,
+            "the body has more than one of json, form and text",
+        ));
+    }
+    Ok(if let Some(j) = &b.json {
+        BodySpec::Json(j.clone())
+    } else if let Some(f) = &b.form {
+        BodySpec::Form(f.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    } else if let Some(t) = &b.text {
+        BodySpec::Text {
+            template: t.clone(),
+            content_type: b
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "text/plain; charset=utf-8".into()),
+        }
+    } else {
+        BodySpec::None
+    })
+}
+
+/// Where the audio is in the response (a JSON pointer, or the whole body)
+/// and what it is.
+fn response_of(
+    name: &str,
+    c: &BackendConfig,
+    p: Option<&Preset>,
+) -> Result<(Option<String>, Declared), BuildError> {
+    let (mut pointer, mut declared) = p.map_or((None, Declared::Sniff), |p| {
+        (p.audio_pointer.map(str::to_string), p.declared)
+    });
+    let Some(r) = &c.response else {
+        return Ok((pointer, declared));
+    };
+    match r.audio.as_deref() {
+        None => {}
+        Some("raw") => pointer = None,
+        Some("json") => pointer = Some(r.pointer.clone().unwrap_or_else(|| "/audio".into())),
+        Some(other) => {
+            return Err(invalid(
+                name,
+                format!("response.audio {other:?} must be raw or json"),
+            ));
+        }
+    }
+    if let Some(ptr) = &r.pointer {
+        if !ptr.starts_with('/') {
+            return Err(invalid(
+                name,
+                format!("response.pointer {ptr:?} must be a JSON pointer like /audio"),
+            ));
+        }
+        pointer = Some(ptr.clone());
+    }
+    match r.format.as_deref() {
+        None if r.pcm.is_some() => declared = Declared::Pcm(r.pcm.expect("checked")),
+        None => {}
+        Some("sniff" | "wav" | "mp3" | "flac" | "ogg") => declared = Declared::Sniff,
+        Some("pcm") => {
+            let pcm = r.pcm.ok_or_else(|| {
+                invalid(
+                    name,
+                    "raw PCM needs `response.pcm: {sample_rate: 24000, channels: 1, sample_format: s16le}`",
+                )
+            })?;
+            declared = Declared::Pcm(pcm);
+        }
+        Some(other) => {
+            return Err(invalid(
+                name,
+                format!("unknown response.format {other:?} (sniff, wav, mp3, flac, ogg, pcm)"),
+            ));
+        }
+    }
+    Ok((pointer, declared))
+}
+
+/// The preset's text limit, with the config's overrides.
+fn limit_of(c: &BackendConfig, p: Option<&Preset>) -> Limit {
+    let mut limit = p.map_or(Limit::chars(1000), |p| p.limit);
+    if let Some(m) = c.max_chars {
+        limit.max_chars = m.max(1);
+    }
+    if let Some(m) = c.max_bytes {
+        limit.max_bytes = Some(m.max(4));
+    }
+    limit
+}
+
+/// A duration setting like `60s`, else `default_secs`.
+fn duration_of(
+    name: &str,
+    key: &str,
+    value: Option<&str>,
+    default_secs: u64,
+) -> Result<Duration, BuildError> {
+    match value {
+        None => Ok(Duration::from_secs(default_secs)),
+        Some(v) => parse_duration_ms(v)
+            .filter(|ms| *ms > 0)
+            .map(Duration::from_millis)
+            .ok_or_else(|| invalid(name, format!("{key} {v:?} is not a duration like 60s"))),
     }
 }
 
@@ -652,6 +721,28 @@ impl HttpBackend {
         Ok(rb)
     }
 
+    /// The audio bytes of a successful response: the body itself, or the
+    /// base64 string at the JSON pointer.
+    fn audio_bytes(&self, body: &[u8]) -> Result<Vec<u8>, SynthError> {
+        let Some(ptr) = &self.spec.audio_pointer else {
+            return Ok(body.to_vec());
+        };
+        let json: Value = serde_json::from_slice(body).map_err(|_| {
+            let m = response::text_message(body).unwrap_or_else(|| "not JSON".into());
+            SynthError::transient(format!("expected JSON with audio at {ptr}: {m}"), None)
+        })?;
+        let b64 = json.pointer(ptr).and_then(Value::as_str).ok_or_else(|| {
+            let m = response::json_message(&json).unwrap_or_else(|| format!("no string at {ptr}"));
+            SynthError::transient(format!("no audio in the JSON response: {m}"), None)
+        })?;
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .map_err(|e| {
+                SynthError::transient(format!("the audio at {ptr} is not base64: {e}"), None)
+            })
+    }
+
     async fn call(&self, req: &Request<'_>) -> Result<Pcm, SynthError> {
         let s = &self.spec;
         if s.needs_voice && req.voice.voice.is_none() {
@@ -702,29 +793,7 @@ impl HttpBackend {
                 SynthError::fatal(message)
             });
         }
-        let audio = match &s.audio_pointer {
-            None => body.to_vec(),
-            Some(ptr) => {
-                let json: Value = serde_json::from_slice(&body).map_err(|_| {
-                    let m = response::text_message(&body).unwrap_or_else(|| "not JSON".into());
-                    SynthError::transient(format!("expected JSON with audio at {ptr}: {m}"), None)
-                })?;
-                let b64 = json.pointer(ptr).and_then(Value::as_str).ok_or_else(|| {
-                    let m = response::json_message(&json)
-                        .unwrap_or_else(|| format!("no string at {ptr}"));
-                    SynthError::transient(format!("no audio in the JSON response: {m}"), None)
-                })?;
-                use base64::Engine as _;
-                base64::engine::general_purpose::STANDARD
-                    .decode(b64.trim())
-                    .map_err(|e| {
-                        SynthError::transient(
-                            format!("the audio at {ptr} is not base64: {e}"),
-                            None,
-                        )
-                    })?
-            }
-        };
+        let audio = self.audio_bytes(&body)?;
         response::decode_body(&audio, s.declared).map_err(|e| match e {
             BodyError::Message(m) => SynthError::transient(
                 self.spec
