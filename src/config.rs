@@ -394,6 +394,13 @@ fn check_backends(config: &Config) -> Result<()> {
                 format!("set `preset:` to one of {}, or describe the API with `url`, `body` and `response`", PRESETS.join(", ")),
             ));
         }
+        if b.value.price_per_million_chars.is_some() && b.value.price_per_minute.is_some() {
+            return Err(config.error(
+                span(b),
+                format!("backend {name:?} has both price_per_million_chars and price_per_minute"),
+                "keep the one the backend bills by: characters sent, or minutes of audio".into(),
+            ));
+        }
         if b.value.concurrency == Some(0) {
             return Err(config.error(
                 span(b),

@@ -423,7 +423,7 @@ async fn finish(
             ));
         }
         plausible_duration(samples.len() as f64 / f64::from(rate), &text, speed)
-            .map_err(|m| SynthError::transient(m, None))?;
+            .map_err(|m| SynthError::transient(m.to_string(), None))?;
         store
             .put(&key, &samples)
             .map_err(|e| SynthError::fatal(format!("cannot store the clip: {e}")))
@@ -432,13 +432,42 @@ async fn finish(
     .map_err(|e| SynthError::fatal(format!("clip processing stopped: {e}")))?
 }
 
+/// Audio whose length does not fit its text.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Implausible {
+    /// Far shorter than the text needs: cut off on the way.
+    #[error(
+        "the audio is too short for its text ({seconds:.2} s for {characters} characters, at least {bound:.2} s expected): cut off?"
+    )]
+    TooShort {
+        /// The audio's length.
+        seconds: f64,
+        /// Letters and digits in the text.
+        characters: usize,
+        /// The shortest believable length.
+        bound: f64,
+    },
+    /// Far longer than the text needs: a backend gone wrong.
+    #[error(
+        "the audio is too long for its text ({seconds:.2} s for {characters} characters, at most {bound:.2} s expected)"
+    )]
+    TooLong {
+        /// The audio's length.
+        seconds: f64,
+        /// Letters and digits in the text.
+        characters: usize,
+        /// The longest believable length.
+        bound: f64,
+    },
+}
+
 /// Whether `seconds` of speech is believable for `text` at `speed`: a clip
 /// far shorter than the text needs was cut off on the way (a dropped stream,
 /// a truncated body); one far longer is a backend gone wrong (looping,
 /// reading markup). The bounds are loose on purpose: at speed 1, at most 10
 /// Chinese characters or 25 other characters a second, and at least one
 /// character every 1.5 seconds (plus 5 s of slack).
-pub fn plausible_duration(seconds: f64, text: &str, speed: f32) -> Result<(), String> {
+pub fn plausible_duration(seconds: f64, text: &str, speed: f32) -> Result<(), Implausible> {
     let speed = f64::from(speed.max(0.1));
     let (mut han, mut other) = (0usize, 0usize);
     for c in text.chars().filter(|c| c.is_alphanumeric()) {
@@ -448,19 +477,22 @@ pub fn plausible_duration(seconds: f64, text: &str, speed: f32) -> Result<(), St
             other += 1;
         }
     }
+    let characters = han + other;
     let shortest = (han as f64 / 10.0 + other as f64 / 25.0) / speed;
-    let longest = 5.0 + 1.5 * (han + other) as f64 / speed;
+    let longest = 5.0 + 1.5 * characters as f64 / speed;
     if seconds < shortest {
-        return Err(format!(
-            "the audio is too short for its text ({seconds:.2} s for {} characters, at least {shortest:.2} s expected): cut off?",
-            han + other
-        ));
+        return Err(Implausible::TooShort {
+            seconds,
+            characters,
+            bound: shortest,
+        });
     }
     if seconds > longest {
-        return Err(format!(
-            "the audio is too long for its text ({seconds:.2} s for {} characters, at most {longest:.2} s expected)",
-            han + other
-        ));
+        return Err(Implausible::TooLong {
+            seconds,
+            characters,
+            bound: longest,
+        });
     }
     Ok(())
 }
@@ -499,11 +531,13 @@ mod tests {
         assert!(
             plausible_duration(0.8, en, 1.0)
                 .unwrap_err()
+                .to_string()
                 .contains("too short")
         );
         assert!(
             plausible_duration(0.9, zh, 1.0)
                 .unwrap_err()
+                .to_string()
                 .contains("too short")
         );
         // Faster speech is allowed to be shorter.
@@ -511,6 +545,7 @@ mod tests {
         assert!(
             plausible_duration(120.0, en, 1.0)
                 .unwrap_err()
+                .to_string()
                 .contains("too long")
         );
     }

@@ -2,7 +2,7 @@
 //!
 //! Written here because no well-kept crate offers a sample-accurate limiter
 //! with a fixed, known delay; the method is the classic one:
-//! required gain r[n] = min(1, ceiling / |x[n]|); a sliding minimum of r over
+//! required gain `r[n] = min(1, ceiling / |x[n]|)`; a sliding minimum of r over
 //! ±L samples; a moving average of that over ±L samples (so the gain glides
 //! down before a peak and is at most r at the peak itself); then a release
 //! that lets the gain recover slowly. The output is x delayed by 2L samples

@@ -18,7 +18,7 @@
 //! - `POST /custom/json`, `POST /custom/form`, `GET /custom/query`,
 //!   `POST /custom/text`: a generic API whose `format` field picks the
 //!   response (wav, wav_zero, wav_ffff, wav_7fff, wav_list, wav_html,
-//!   pcm_<rate>, mp3, flac, json)
+//!   `pcm_<rate>`, mp3, flac, json)
 //! - `GET /_mock/requests`: what was received, as JSON
 
 use std::collections::BTreeMap;
