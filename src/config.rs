@@ -352,14 +352,7 @@ fn parse_yaml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<(T, SourceFil
 }
 
 /// The presets `preset:` may name.
-pub const PRESETS: &[&str] = &[
-    "openai",
-    "elevenlabs",
-    "azure",
-    "google",
-    "piper",
-    "builtin",
-];
+pub const PRESETS: &[&str] = &["openai", "elevenlabs", "azure", "google", "piper", BUILTIN];
 
 /// What a config must be beyond its shape: known presets, defined
 /// backends, sane numbers, durations that parse.

@@ -114,13 +114,7 @@ pub(super) async fn synthesize(
     };
     respond(
         &st,
-        Incoming {
-            route: "azure",
-            method: "POST",
-            headers: &headers,
-            query: &q,
-            body: &body,
-        },
+        Incoming::new("azure", "POST", &headers, &q, &body),
         answer,
     )
     .await

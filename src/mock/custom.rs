@@ -67,13 +67,7 @@ pub(super) async fn json(
     };
     respond(
         &st,
-        Incoming {
-            route: "custom/json",
-            method: "POST",
-            headers: &headers,
-            query: &q,
-            body: &body,
-        },
+        Incoming::new("custom/json", "POST", &headers, &q, &body),
         answer,
     )
     .await
@@ -104,13 +98,7 @@ pub(super) async fn form(
     };
     respond(
         &st,
-        Incoming {
-            route: "custom/form",
-            method: "POST",
-            headers: &headers,
-            query: &q,
-            body: &body,
-        },
+        Incoming::new("custom/form", "POST", &headers, &q, &body),
         answer,
     )
     .await
@@ -131,13 +119,7 @@ pub(super) async fn query(
     };
     respond(
         &st,
-        Incoming {
-            route: "custom/query",
-            method: "GET",
-            headers: &headers,
-            query: &q,
-            body: &[],
-        },
+        Incoming::new("custom/query", "GET", &headers, &q, &[]),
         answer,
     )
     .await
@@ -158,13 +140,7 @@ pub(super) async fn text(
     };
     respond(
         &st,
-        Incoming {
-            route: "custom/text",
-            method: "POST",
-            headers: &headers,
-            query: &q,
-            body: &body,
-        },
+        Incoming::new("custom/text", "POST", &headers, &q, &body),
         answer,
     )
     .await

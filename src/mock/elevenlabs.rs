@@ -28,13 +28,7 @@ pub(super) async fn with_timestamps(
     Query(q): QueryMap,
     body: Bytes,
 ) -> Response {
-    let incoming = Incoming {
-        route: "elevenlabs",
-        method: "POST",
-        headers: &headers,
-        query: &q,
-        body: &body,
-    };
+    let incoming = Incoming::new("elevenlabs", "POST", &headers, &q, &body);
     respond(&st, incoming, || {
         answer(&st.options, &voice, &headers, &q, &body)
     })

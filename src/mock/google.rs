@@ -29,13 +29,7 @@ pub(super) async fn synthesize(
 ) -> Response {
     respond(
         &st,
-        Incoming {
-            route: "google",
-            method: "POST",
-            headers: &headers,
-            query: &q,
-            body: &body,
-        },
+        Incoming::new("google", "POST", &headers, &q, &body),
         || answer(&st, &headers, &q, &body),
     )
     .await

@@ -309,6 +309,24 @@ struct Incoming<'a> {
     body: &'a [u8],
 }
 
+impl<'a> Incoming<'a> {
+    fn new(
+        route: &'static str,
+        method: &'static str,
+        headers: &'a HeaderMap,
+        query: &'a BTreeMap<String, String>,
+        body: &'a [u8],
+    ) -> Self {
+        Incoming {
+            route,
+            method,
+            headers,
+            query,
+            body,
+        }
+    }
+}
+
 /// Answer one request: count it in flight, wait the latency, let the
 /// handler decide, put a fault in its place when one is due, record it.
 async fn respond(

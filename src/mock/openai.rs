@@ -29,13 +29,7 @@ pub(super) async fn audio_speech(
     Query(q): QueryMap,
     body: Bytes,
 ) -> Response {
-    let incoming = Incoming {
-        route: "openai",
-        method: "POST",
-        headers: &headers,
-        query: &q,
-        body: &body,
-    };
+    let incoming = Incoming::new("openai", "POST", &headers, &q, &body);
     respond(&st, incoming, || answer(&st.options, &headers, &body)).await
 }
 

@@ -46,13 +46,7 @@ pub(super) async fn synthesize(
     };
     respond(
         &st,
-        Incoming {
-            route: "piper",
-            method: "POST",
-            headers: &headers,
-            query: &q,
-            body: &body,
-        },
+        Incoming::new("piper", "POST", &headers, &q, &body),
         answer,
     )
     .await
