@@ -66,6 +66,15 @@ pub struct MasterStats {
 
 const BLOCK: usize = 8192;
 
+/// Passes the master may make before it settles for what it has: one is the
+/// rule, two when the limiter takes loudness away, more only for very peaky
+/// sources pushed to loud targets.
+const MAX_PASSES: u32 = 6;
+/// The most gain the master applies.
+const MAX_GAIN_DB: f64 = 30.0;
+/// How far above the pass's gain the probe measures, in dB.
+const PROBE_DB: f64 = 1.5;
+
 /// Feed every sample of the timeline, in order, block by block, to `f`.
 fn stream(
     timeline: &Timeline,
@@ -169,11 +178,27 @@ pub fn write_wav(
     // between samples can peak higher than the samples themselves.
     let mut margin_db = 0.5;
     let mut passes = 0;
+    // The slope of loudness against gain, for the correction after a pass:
+    // under heavy limiting a dB of gain buys much less than a dB of
+    // loudness. Where the limiter will work, the first pass also measures a
+    // probe at a little more gain; later passes use the secant.
+    let mut previous: Option<(f64, f64)> = None;
+    let limiting = input_tp.is_some_and(|tp| tp + gain_db > targets.true_peak_dbtp - margin_db);
     loop {
         passes += 1;
         let ceiling_db = targets.true_peak_dbtp - margin_db;
-        let (output, reduction) =
-            write_pass(timeline, clip_of, dest, gain_db, ceiling_db, on_progress)?;
+        let probe = (passes == 1 && limiting).then_some(gain_db + PROBE_DB);
+        let pass = Pass {
+            timeline,
+            clip_of,
+            on_progress,
+            gain_db,
+            ceiling_db,
+        };
+        let (output, reduction, probed) = pass.write(dest, probe)?;
+        if let (Some(g), Some(l)) = (probe, probed) {
+            previous = Some((g, l));
+        }
         let (output_lufs, output_tp) = readings(&output);
         let stats = MasterStats {
             samples: timeline.total,
@@ -187,7 +212,7 @@ pub fn write_wav(
             output_true_peak_dbtp: output_tp,
             passes,
         };
-        if passes == 4 {
+        if passes == MAX_PASSES {
             return Ok(stats);
         }
         if let Some(tp) = output_tp
@@ -200,12 +225,104 @@ pub fn write_wav(
         if let Some(l) = output_lufs
             && l < targets.loudness_lufs - 0.3
             && reduction > 0.0
-            && gain_db < 30.0
+            && gain_db < MAX_GAIN_DB
         {
-            gain_db += targets.loudness_lufs - l;
+            let slope = match previous {
+                Some((g, lufs)) if (gain_db - g).abs() > 0.01 => {
+                    ((l - lufs) / (gain_db - g)).clamp(0.1, 1.0)
+                }
+                _ => 1.0,
+            };
+            previous = Some((gain_db, l));
+            gain_db = (gain_db + (targets.loudness_lufs - l) / slope).min(MAX_GAIN_DB);
             continue;
         }
         return Ok(stats);
+    }
+}
+
+/// One pass over the timeline at a gain and a ceiling.
+struct Pass<'a> {
+    timeline: &'a Timeline,
+    clip_of: &'a dyn Fn(Source) -> Option<Clip>,
+    on_progress: &'a dyn Fn(u64) -> std::io::Result<()>,
+    gain_db: f64,
+    ceiling_db: f64,
+}
+
+/// The limiter of a pass: 2 ms to glide into a peak, 80 ms to recover.
+fn limiter(rate: u32, ceiling_db: f64) -> Limiter {
+    Limiter::new(
+        db_to_linear(ceiling_db) as f32,
+        (rate / 500) as usize,
+        (rate / 12) as usize,
+    )
+}
+
+/// A second limiter and loudness meter at another gain, run beside a pass.
+struct Probe {
+    gain: f32,
+    limiter: Limiter,
+    meter: EbuR128,
+    out: Vec<f32>,
+}
+
+impl Probe {
+    fn feed(&mut self, block: &[f32]) -> std::io::Result<()> {
+        self.out.clear();
+        for &s in block {
+            self.limiter.push(s * self.gain, &mut self.out);
+        }
+        self.meter
+            .add_frames_f32(&self.out)
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    }
+
+    fn finish(mut self) -> std::io::Result<Option<f64>> {
+        self.out.clear();
+        self.limiter.finish(&mut self.out);
+        self.meter
+            .add_frames_f32(&self.out)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        Ok(self.meter.loudness_global().ok().filter(|l| l.is_finite()))
+    }
+}
+
+impl Pass<'_> {
+    /// Gain, limiter, 16-bit samples into `dest`, and a meter of what was
+    /// written; with `probe_db`, also the loudness the same limiting gives
+    /// at that gain (nothing written). Returns the meter, the largest
+    /// reduction in dB, and the probe's loudness.
+    fn write(
+        &self,
+        dest: &Path,
+        probe_db: Option<f64>,
+    ) -> std::io::Result<(EbuR128, f64, Option<f64>)> {
+        let rate = self.timeline.rate;
+        let mut probe = match probe_db {
+            Some(db) => Some(Probe {
+                gain: db_to_linear(db) as f32,
+                limiter: limiter(rate, self.ceiling_db),
+                meter: EbuR128::new(1, rate, Mode::I)
+                    .map_err(|e| std::io::Error::other(format!("loudness meter: {e}")))?,
+                out: Vec::with_capacity(BLOCK),
+            }),
+            None => None,
+        };
+        let (output, reduction) = write_pass(
+            self.timeline,
+            self.clip_of,
+            dest,
+            self.gain_db,
+            self.ceiling_db,
+            &mut |block| probe.as_mut().map_or(Ok(()), |p| p.feed(block)),
+            self.on_progress,
+        )?;
+        let probed = match probe {
+            Some(p) => p.finish()?,
+            None => None,
+        };
+        Ok((output, reduction, probed))
     }
 }
 
@@ -217,6 +334,7 @@ fn write_pass(
     dest: &Path,
     gain_db: f64,
     ceiling_db: f64,
+    beside: &mut dyn FnMut(&[f32]) -> std::io::Result<()>,
     on_progress: &dyn Fn(u64) -> std::io::Result<()>,
 ) -> std::io::Result<(EbuR128, f64)> {
     let rate = timeline.rate;
@@ -229,12 +347,7 @@ fn write_pass(
     let mut w = hound::WavWriter::new(BufWriter::new(File::create(dest)?), spec).map_err(to_io)?;
     let mut output = meter(rate)?;
     let gain = db_to_linear(gain_db) as f32;
-    // 2 ms to glide into a peak, 80 ms to recover from it.
-    let mut limiter = Limiter::new(
-        db_to_linear(ceiling_db) as f32,
-        (rate / 500) as usize,
-        (rate / 12) as usize,
-    );
+    let mut limiter = limiter(rate, ceiling_db);
     let mut limited = Vec::with_capacity(BLOCK);
     let mut quantized = Vec::with_capacity(BLOCK);
     let mut written = 0u64;
@@ -254,6 +367,7 @@ fn write_pass(
             .map_err(|e| std::io::Error::other(e.to_string()))
     };
     stream(timeline, clip_of, on_progress, &mut |block| {
+        beside(block)?;
         limited.clear();
         for &s in block {
             limiter.push(s * gain, &mut limited);

@@ -226,10 +226,14 @@ fn transcripts_and_notes_follow_the_sample_timeline() {
     // Show notes: every chapter with its time and title, links written out.
     let notes = std::fs::read_to_string(dir.join("notes.md")).unwrap();
     assert!(notes.starts_with("# 2024年6月第二期\n"));
+    // The first item starts where the timeline says (m:ss of its first sample).
+    let start = m["chapters"][1]["start_sample"].as_u64().unwrap() / RATE as u64;
     assert!(
-        notes.contains(
-            "- 0:09 [Stable Audio Open](<https://stability.ai/news/introducing-stable-audio-open>)"
-        ),
+        notes.contains(&format!(
+            "- {}:{:02} [Stable Audio Open](<https://stability.ai/news/introducing-stable-audio-open>)",
+            start / 60,
+            start % 60
+        )),
         "{notes}"
     );
     assert_eq!(

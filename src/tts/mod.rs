@@ -12,6 +12,7 @@
 //! in [`build`]; a new HTTP preset is one entry in [`http`]'s preset table.
 
 pub mod builtin;
+pub mod espeak;
 pub mod http;
 pub mod template;
 
