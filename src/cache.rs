@@ -2,12 +2,15 @@
 //!
 //! Every clip podgen makes (a spoken segment, a resampled sting) is stored
 //! under a key that hashes everything that shaped it, as 32-bit float mono WAV
-//! at the episode rate. Clips live here rather than in memory, so memory stays
+//! at the episode rate, with the SHA-256 of its samples in a chunk after
+//! them, so that a clip damaged in place is never used. Clips live here rather than in memory, so memory stays
 //! bounded however long the episode; and finished work survives a crash.
 //! Files are written under a temporary name and renamed into place.
 
-use std::io::{BufWriter, Seek};
+use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
 
 use crate::audio::hound_to_io as to_io;
 
@@ -58,22 +61,13 @@ impl ClipStore {
         self.dir.join(&key[..2]).join(format!("{key}.wav"))
     }
 
-    /// The clip stored under `key`, if there is a complete one.
+    /// The clip stored under `key`, if there is a complete, intact one: its
+    /// header as podgen writes it, and its samples matching the checksum
+    /// stored after them. Anything else (damage, a cut, a file from another
+    /// version) is a miss, and the clip is made again.
     pub fn get(&self, key: &str) -> Option<Clip> {
         let path = self.path_of(key);
-        let reader = hound::WavReader::open(&path).ok()?;
-        let spec = reader.spec();
-        let frames = u64::from(reader.duration());
-        // The header is read: the reader stands at the first sample.
-        let data_start = reader.into_inner().stream_position().ok()?;
-        let size = std::fs::metadata(&path).ok()?.len();
-        let complete = spec.channels == 1
-            && spec.sample_rate == self.rate
-            && spec.sample_format == hound::SampleFormat::Float
-            && size >= data_start + frames * 4;
-        if !complete {
-            return None;
-        }
+        let frames = verify(&path, self.rate).ok()??;
         // A hit counts as a use: `podgen cache prune` removes the least recently used.
         if let Ok(f) = std::fs::File::options().append(true).open(&path) {
             let _ = f.set_modified(std::time::SystemTime::now());
@@ -83,6 +77,13 @@ impl ClipStore {
 
     /// Store `samples` (mono, at the store's rate) under `key`.
     pub fn put(&self, key: &str, samples: &[f32]) -> std::io::Result<Clip> {
+        let data_bytes = samples.len() as u64 * 4;
+        if data_bytes + CLIP_OVERHEAD > u64::from(u32::MAX) {
+            return Err(std::io::Error::other(format!(
+                "a clip of {} samples is more than a WAV file can hold",
+                samples.len()
+            )));
+        }
         let path = self.path_of(key);
         let parent = path.parent().expect("clip paths have a parent");
         std::fs::create_dir_all(parent)?;
@@ -90,18 +91,18 @@ impl ClipStore {
             .prefix(".clip-")
             .tempfile_in(parent)?;
         {
-            let spec = hound::WavSpec {
-                channels: 1,
-                sample_rate: self.rate,
-                bits_per_sample: 32,
-                sample_format: hound::SampleFormat::Float,
-            };
-            let mut w =
-                hound::WavWriter::new(BufWriter::new(tmp.as_file()), spec).map_err(to_io)?;
-            for &s in samples {
-                w.write_sample(s).map_err(to_io)?;
+            let mut w = BufWriter::new(tmp.as_file());
+            w.write_all(&clip_header(self.rate, data_bytes as u32))?;
+            let mut digest = Sha256::new();
+            for chunk in samples.chunks(4096) {
+                let bytes: Vec<u8> = chunk.iter().flat_map(|s| s.to_le_bytes()).collect();
+                digest.update(&bytes);
+                w.write_all(&bytes)?;
             }
-            w.finalize().map_err(to_io)?;
+            w.write_all(CHECKSUM_CHUNK)?;
+            w.write_all(&32u32.to_le_bytes())?;
+            w.write_all(&digest.finalize())?;
+            w.flush()?;
         }
         tmp.as_file().sync_data()?;
         tmp.persist(&path).map_err(|e| e.error)?;
@@ -110,6 +111,58 @@ impl ClipStore {
             frames: samples.len() as u64,
         })
     }
+}
+
+/// The chunk after the samples that holds their SHA-256.
+const CHECKSUM_CHUNK: &[u8; 4] = b"pgsm";
+/// Header (44 bytes) and checksum chunk (8 + 32 bytes) around the samples.
+const CLIP_OVERHEAD: u64 = 44 + 40;
+
+/// The 44-byte header of a clip: 32-bit float mono WAV at `rate` whose data
+/// chunk holds `data_bytes`, followed after the data by the checksum chunk.
+fn clip_header(rate: u32, data_bytes: u32) -> [u8; 44] {
+    let mut h = [0u8; 44];
+    h[..4].copy_from_slice(b"RIFF");
+    let riff = 4 + (8 + 16) + (8 + data_bytes) + (8 + 32);
+    h[4..8].copy_from_slice(&riff.to_le_bytes());
+    h[8..16].copy_from_slice(b"WAVEfmt ");
+    h[16..20].copy_from_slice(&16u32.to_le_bytes());
+    h[20..22].copy_from_slice(&3u16.to_le_bytes()); // IEEE float
+    h[22..24].copy_from_slice(&1u16.to_le_bytes());
+    h[24..28].copy_from_slice(&rate.to_le_bytes());
+    h[28..32].copy_from_slice(&(rate * 4).to_le_bytes());
+    h[32..34].copy_from_slice(&4u16.to_le_bytes());
+    h[34..36].copy_from_slice(&32u16.to_le_bytes());
+    h[36..40].copy_from_slice(b"data");
+    h[40..44].copy_from_slice(&data_bytes.to_le_bytes());
+    h
+}
+
+/// The frames of an intact clip at `path` (None when it is not one).
+fn verify(path: &Path, rate: u32) -> std::io::Result<Option<u64>> {
+    use std::io::Read as _;
+    let mut f = BufReader::new(std::fs::File::open(path)?);
+    let mut header = [0u8; 44];
+    f.read_exact(&mut header)?;
+    let data_bytes = u32::from_le_bytes(header[40..44].try_into().expect("4 bytes"));
+    if header != clip_header(rate, data_bytes) || data_bytes % 4 != 0 {
+        return Ok(None);
+    }
+    let mut digest = Sha256::new();
+    let mut left = u64::from(data_bytes);
+    let mut buf = vec![0u8; 64 * 1024];
+    while left > 0 {
+        let n = left.min(buf.len() as u64) as usize;
+        f.read_exact(&mut buf[..n])?;
+        digest.update(&buf[..n]);
+        left -= n as u64;
+    }
+    let mut tail = [0u8; 40];
+    f.read_exact(&mut tail)?;
+    let intact = &tail[..4] == CHECKSUM_CHUNK
+        && tail[4..8] == 32u32.to_le_bytes()
+        && tail[8..] == digest.finalize()[..];
+    Ok(intact.then_some(u64::from(data_bytes / 4)))
 }
 
 /// What the cache holds: clip count and bytes.

@@ -109,6 +109,11 @@ pub struct BackendConfig {
     pub max_attempts: Option<u32>,
     /// Per-request timeout, like `60s`.
     pub timeout: Option<String>,
+    /// The largest response body accepted, in MB (default 256).
+    pub max_response_mb: Option<u64>,
+    /// The most time one segment may take, retries and waits included
+    /// (default `10m`).
+    pub segment_timeout: Option<String>,
     /// Price per million characters, for `podgen plan`.
     pub price_per_million_chars: Option<f64>,
     /// Price per minute of audio, for `podgen plan`, for models billed by
@@ -303,7 +308,7 @@ pub fn discover(explicit: Option<&Path>, script: &Path) -> Result<Config> {
 
 /// Load the config at `path` and the voice files beside it.
 pub fn load(path: &Path) -> Result<Config> {
-    let (file, source) = parse_yaml::<ConfigFile>(path)?;
+    let (file, source) = parse_yaml::<ConfigFile>(path, "podgen.yaml config")?;
     let mut config = Config {
         file,
         source: Some(source),
@@ -324,7 +329,7 @@ pub fn load(path: &Path) -> Result<Config> {
             .collect();
         entries.sort();
         for p in entries {
-            let (voice, src) = parse_yaml::<VoiceConfig>(&p)?;
+            let (voice, src) = parse_yaml::<VoiceConfig>(&p, "voice profile")?;
             let name = p
                 .file_stem()
                 .and_then(|s| s.to_str())
@@ -338,16 +343,16 @@ pub fn load(path: &Path) -> Result<Config> {
 }
 
 /// Parse a YAML file into `T`, with errors that point into it.
-fn parse_yaml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<(T, SourceFile)> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Failure::input(
-            format!("cannot read {}: {e}", path.display()),
-            "check the path and that it is UTF-8 text",
-        )
-    })?;
+fn parse_yaml<T: for<'de> Deserialize<'de>>(path: &Path, what: &str) -> Result<(T, SourceFile)> {
+    let text = crate::error::read_source(
+        path,
+        &format!("the {what}"),
+        "check the path, and that it is a UTF-8 YAML file",
+    )?;
     let source = SourceFile::new(path, text);
-    let value =
-        serde_saphyr::from_str(&source.text).map_err(|e| crate::script::yaml_error(&source, &e))?;
+    let headline = format!("not a valid {what}");
+    let value = serde_saphyr::from_str(&source.text)
+        .map_err(|e| crate::script::yaml_error(&source, &e, &headline))?;
     Ok((value, source))
 }
 

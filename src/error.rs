@@ -17,8 +17,9 @@ pub enum Failure {
     Input(Report),
     /// Something went wrong while rendering: exit code 1.
     Runtime(Report),
-    /// Stopped by Ctrl-C: exit code 130, as shells report SIGINT.
-    Interrupted(Report),
+    /// Stopped by a signal: exit code 128 + its number, as shells report
+    /// it (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
+    Interrupted(Report, u8),
 }
 
 impl Failure {
@@ -27,14 +28,14 @@ impl Failure {
         match self {
             Failure::Input(_) => 2,
             Failure::Runtime(_) => 1,
-            Failure::Interrupted(_) => 130,
+            Failure::Interrupted(_, code) => *code,
         }
     }
 
     /// The report to print.
     pub fn report(&self) -> &Report {
         match self {
-            Failure::Input(r) | Failure::Runtime(r) | Failure::Interrupted(r) => r,
+            Failure::Input(r) | Failure::Runtime(r) | Failure::Interrupted(r, _) => r,
         }
     }
 
@@ -59,6 +60,79 @@ impl fmt::Debug for Failure {
 
 /// podgen's result: a [`Failure`] unless told otherwise.
 pub type Result<T, E = Failure> = std::result::Result<T, E>;
+
+/// The largest script, config or voice file podgen reads: a script of 8 MB
+/// would be a dozen hours of speech.
+pub const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Why a file could not be opened or read, in the user's words.
+pub fn unreadable(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "not found".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ if e.raw_os_error() == Some(40) => "a loop of symbolic links".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// What is wrong with `path` as a file to read, if anything: it must be a
+/// regular file (not a folder, a device or a pipe, which would block or
+/// never end) no larger than `max_bytes`.
+pub fn regular_file_problem(path: &Path, max_bytes: u64) -> Option<String> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return Some(unreadable(&e)),
+    };
+    if meta.is_dir() {
+        return Some("it is a folder, not a file".into());
+    }
+    if !meta.is_file() {
+        return Some("it is not a regular file (a device or a pipe?)".into());
+    }
+    (meta.len() > max_bytes).then(|| {
+        format!(
+            "it is {:.1} MB, more than the {} MB podgen reads",
+            meta.len() as f64 / 1e6,
+            max_bytes / 1_000_000
+        )
+    })
+}
+
+/// Read a script, config or voice file (`noun`: "the script"): a regular
+/// file of at most [`MAX_SOURCE_BYTES`], UTF-8 text. Errors say which file,
+/// what is wrong, and `hint`.
+pub fn read_source(path: &Path, noun: &str, hint: &str) -> Result<String> {
+    use std::io::Read as _;
+    let fail = |why: String| {
+        Failure::input(
+            format!("cannot read {noun} {}: {why}", path.display()),
+            hint.to_string(),
+        )
+    };
+    if let Some(why) = regular_file_problem(path, MAX_SOURCE_BYTES) {
+        return Err(fail(why));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_SOURCE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| fail(unreadable(&e)))?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(fail(format!(
+            "it grew past {} MB while being read",
+            MAX_SOURCE_BYTES / 1_000_000
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::input(
+            format!(
+                "{}: {noun} is not UTF-8 text (invalid byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
+            "save the file as UTF-8",
+        )
+    })
+}
 
 /// A source file the user wrote, kept so that errors can quote it.
 #[derive(Clone)]

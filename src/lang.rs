@@ -72,6 +72,49 @@ pub fn normalize_tag(tag: &str) -> String {
     tag.trim().replace('_', "-")
 }
 
+/// The first letter of `text` in a script other than Latin and Han, named:
+/// the built-in voice reads Mandarin and English (with Latin words inside
+/// Chinese), and says nothing, spells letter names or tries a dictionary it
+/// does not have for anything else.
+pub fn foreign_script(text: &str) -> Option<(&'static str, char)> {
+    text.chars()
+        .filter(|c| c.is_alphabetic() && !is_han(*c) && !is_latin(*c))
+        .map(|c| (script_name(c), c))
+        .next()
+}
+
+/// Latin letters, with their accented and full-width forms.
+fn is_latin(c: char) -> bool {
+    matches!(c as u32,
+        0x41..=0x5A | 0x61..=0x7A | 0xAA | 0xBA | 0xC0..=0x24F | 0x1E00..=0x1EFF
+        | 0x2C60..=0x2C7F | 0xA720..=0xA7FF | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A)
+        // Letter-like symbols (℃, ℓ) and small modifier letters are read as symbols.
+        || matches!(c as u32, 0x2070..=0x209F | 0x2100..=0x214F | 0x02B0..=0x02FF)
+}
+
+/// The name of the script of letter `c`, for messages.
+fn script_name(c: char) -> &'static str {
+    match c as u32 {
+        0x0370..=0x03FF | 0x1F00..=0x1FFF => "Greek",
+        0x0400..=0x052F => "Cyrillic",
+        0x0530..=0x058F => "Armenian",
+        0x0590..=0x05FF => "Hebrew",
+        0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
+            "Arabic"
+        }
+        0x0900..=0x0DFF => "Indic",
+        0x0E00..=0x0E7F => "Thai",
+        0x0E80..=0x0EFF => "Lao",
+        0x10A0..=0x10FF => "Georgian",
+        0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => "Korean (Hangul)",
+        0x1200..=0x139F => "Ethiopic",
+        0x3040..=0x309F => "Japanese (Hiragana)",
+        0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => "Japanese (Katakana)",
+        0x3100..=0x312F | 0x31A0..=0x31BF => "Bopomofo",
+        _ => "a script it does not know",
+    }
+}
+
 /// A CJK ideograph (Han character), the script of Chinese text.
 pub fn is_han(c: char) -> bool {
     matches!(c as u32,
@@ -107,6 +150,29 @@ mod tests {
         for bad in ["", "x", "zh--CN", "中文", "en-US-toolongsubtag", "en us"] {
             assert!(!is_valid_tag(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn foreign_scripts_are_named_and_latin_and_han_pass() {
+        assert_eq!(
+            foreign_script("Stability AI宣布 café Zürich 3.5% 🎉 ℃"),
+            None
+        );
+        assert_eq!(foreign_script("hello مرحبا").map(|f| f.0), Some("Arabic"));
+        assert_eq!(
+            foreign_script("안녕하세요").map(|f| f.0),
+            Some("Korean (Hangul)")
+        );
+        assert_eq!(
+            foreign_script("こんにちは").map(|f| f.0),
+            Some("Japanese (Hiragana)")
+        );
+        assert_eq!(foreign_script("สวัสดี").map(|f| f.0), Some("Thai"));
+        assert_eq!(foreign_script("שלום").map(|f| f.0), Some("Hebrew"));
+        assert_eq!(
+            foreign_script("привет").map(|f| (f.0, f.1)),
+            Some(("Cyrillic", 'п'))
+        );
     }
 
     #[test]

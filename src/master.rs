@@ -154,6 +154,24 @@ fn db_to_linear(db: f64) -> f64 {
     10f64.powf(db / 20.0)
 }
 
+/// The longest episode a 16-bit mono WAV can hold, in samples: its size
+/// fields are 32 bits (13.5 hours at 44.1 kHz).
+pub const MAX_SAMPLES: u64 = (u32::MAX as u64 - 44) / 2;
+
+/// Whether `timeline` fits the WAV podgen masters into; else what to say.
+pub fn check_length(timeline: &Timeline) -> Result<(), String> {
+    let max = MAX_SAMPLES;
+    if timeline.total <= max {
+        return Ok(());
+    }
+    Err(format!(
+        "the episode is {} long; a WAV file holds at most {} at {} Hz (mono, 16-bit): split it into shorter episodes",
+        crate::timeline::clock(timeline.total, timeline.rate),
+        crate::timeline::clock(max, timeline.rate),
+        timeline.rate
+    ))
+}
+
 /// Master `timeline` into a 16-bit PCM mono WAV at `dest`. `clip_of` gives
 /// the clip for every non-silent source; `on_progress` hears the sample
 /// position as each pass goes, and an error from it (an interrupt) stops.

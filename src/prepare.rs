@@ -243,7 +243,18 @@ fn build_backends(
 /// anything is synthesized.
 fn check_languages(plan: &Plan, cast: &Cast) -> Result<()> {
     for (i, seg) in plan.segments.iter().enumerate() {
-        if !cast.backend_of(&seg.voice).backend.speaks(&seg.tag) {
+        let backend = &cast.backend_of(&seg.voice).backend;
+        if let Some(script) = backend.cannot_read(&seg.text) {
+            return Err(Failure::input(
+                format!(
+                    "{}: voice {:?} is the built-in voice, which cannot read {script}: it speaks only Mandarin and English",
+                    plan.describe(i),
+                    seg.voice
+                ),
+                "give this voice a backend that reads this language in podgen.yaml, or write the text in Mandarin or English",
+            ));
+        }
+        if !backend.speaks(&seg.tag) {
             return Err(Failure::input(
                 format!(
                     "{}: language {:?} is read by voice {:?} on the built-in voice, which speaks only Mandarin and English",

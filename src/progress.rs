@@ -87,6 +87,13 @@ impl Reporter {
                     "{segment}: attempt {attempt} failed ({message}); retrying"
                 ));
             }
+            Event::Waiting {
+                segment,
+                seconds,
+                reason,
+            } => {
+                self.say(&format!("{segment}: waiting {seconds} s {reason}"));
+            }
             Event::ConcurrencyLowered { backend, to } => {
                 self.say(&format!("backend {backend:?} has too many requests in flight: concurrency lowered to {to}"));
             }

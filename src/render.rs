@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -71,6 +71,7 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     let stings = Stings::load(&prepared.plan, &store, prepared.rate)?;
     // Lay out: where every clip, pause and sting sits, in samples.
     let timeline = lay_out(&prepared, &speech, &stings);
+    master::check_length(&timeline).map_err(Failure::runtime)?;
     // Write the episode: master, MP3, texts, manifest; moved into place whole.
     let id = script::episode_id(&prepared.loaded.script);
     let episode = Episode {
@@ -155,8 +156,8 @@ impl CacheFolder {
         }
     }
 
-    /// The failure Ctrl-C makes: how much is done, and whether it is kept.
-    fn interrupted(&self, done: usize, total: usize) -> Failure {
+    /// The failure a signal makes: how much is done, and whether it is kept.
+    fn interrupted(&self, run: &Run, done: usize, total: usize) -> Failure {
         let kept = if self.is_kept() {
             format!(
                 "{done} of {total} segments are finished and kept in the cache ({}); run the same command again to go on from there",
@@ -165,37 +166,63 @@ impl CacheFolder {
         } else {
             format!("{done} of {total} segments were finished (--no-cache: not kept)")
         };
-        Failure::Interrupted(miette::Report::msg(format!("interrupted: {kept}")))
+        let (name, code) = run.signal();
+        Failure::Interrupted(
+            miette::Report::msg(format!("interrupted: stopped by {name}; {kept}")),
+            code,
+        )
     }
 }
 
-/// The async runtime of a render, and whether Ctrl-C was pressed.
+/// The async runtime of a render, and the signal that stopped it, if one
+/// did: Ctrl-C (SIGINT), SIGTERM (a service manager, `kill`) and SIGHUP (a
+/// closed terminal) all stop a render the same way, cleanly.
 struct Run {
     runtime: tokio::runtime::Runtime,
-    interrupted: Arc<AtomicBool>,
+    /// The number of the signal received, or 0.
+    signal: Arc<AtomicU8>,
 }
 
 impl Run {
     fn start() -> Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
-        let interrupted = Arc::new(AtomicBool::new(false));
-        let flag = interrupted.clone();
-        runtime.spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                flag.store(true, Ordering::SeqCst);
-            }
-        });
+        let received = Arc::new(AtomicU8::new(0));
+        for (kind, number) in [
+            (SignalKind::interrupt(), 2),
+            (SignalKind::terminate(), 15),
+            (SignalKind::hangup(), 1),
+        ] {
+            let flag = received.clone();
+            let mut stream = runtime
+                .block_on(async { signal(kind) })
+                .map_err(|e| Failure::runtime(format!("cannot listen for signals: {e}")))?;
+            runtime.spawn(async move {
+                if stream.recv().await.is_some() {
+                    let _ = flag.compare_exchange(0, number, Ordering::SeqCst, Ordering::SeqCst);
+                }
+            });
+        }
         Ok(Run {
             runtime,
-            interrupted,
+            signal: received,
         })
     }
 
     fn interrupted(&self) -> bool {
-        self.interrupted.load(Ordering::SeqCst)
+        self.signal.load(Ordering::SeqCst) != 0
+    }
+
+    /// The signal's name and the exit code it gives.
+    fn signal(&self) -> (&'static str, u8) {
+        match self.signal.load(Ordering::SeqCst) {
+            15 => ("SIGTERM", 143),
+            1 => ("SIGHUP", 129),
+            _ => ("Ctrl-C", 130),
+        }
     }
 
     /// Resolves once Ctrl-C was pressed.
@@ -248,7 +275,7 @@ fn synthesize_speech(
         Ok(Some(speech)) => Ok(speech),
         Ok(None) => {
             reporter.finish();
-            Err(cache.interrupted(done.load(Ordering::Relaxed), total))
+            Err(cache.interrupted(run, done.load(Ordering::Relaxed), total))
         }
         Err(f) => {
             reporter.finish();
@@ -317,7 +344,16 @@ fn write_episode(
 ) -> Result<(PathBuf, MasterStats)> {
     let staging = Staging::new(&p.output_root, episode.id)
         .map_err(|e| io(&format!("cannot write to {}", p.output_root.display()), e))?;
-    match fill_staging(&staging, p, episode, clip_of, run, reporter, cache) {
+    let filled = fill_staging(&staging, p, episode, clip_of, run, reporter, cache);
+    // A signal during the last writes still stops the render before the move.
+    let filled = match filled {
+        Ok(_) if run.interrupted() => {
+            let total = p.plan.segments.len();
+            Err(cache.interrupted(run, total, total))
+        }
+        other => other,
+    };
+    match filled {
         Ok(stats) => {
             let dir = staging
                 .commit()
@@ -367,7 +403,7 @@ fn fill_staging(
     .map_err(|e| {
         if e.kind() == std::io::ErrorKind::Interrupted {
             let total = p.plan.segments.len();
-            cache.interrupted(total, total)
+            cache.interrupted(run, total, total)
         } else {
             io("cannot write the episode audio", e)
         }

@@ -115,25 +115,11 @@ pub fn span<T>(value: &Spanned<T>) -> Option<SourceSpan> {
 /// Read and parse `path`. Syntax errors, wrong types, missing and unknown keys
 /// are reported here; semantic checks are in [`validate`].
 pub fn load(path: &Path) -> Result<LoadedScript> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Failure::input(
-            format!("cannot read the script {}: {e}", path.display()),
-            "give the path of an issue.yaml file",
-        )
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Failure::input(
-            format!(
-                "{}: the script is not UTF-8 text (invalid byte at offset {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ),
-            "save the file as UTF-8",
-        )
-    })?;
+    let text =
+        crate::error::read_source(path, "the script", "give the path of an issue.yaml file")?;
     let source = SourceFile::new(path, text);
-    let script: Script =
-        serde_saphyr::from_str(&source.text).map_err(|e| yaml_error(&source, &e))?;
+    let script: Script = serde_saphyr::from_str(&source.text)
+        .map_err(|e| yaml_error(&source, &e, "the script is not valid issue.yaml"))?;
     let base_dir = path
         .parent()
         .map(Path::to_path_buf)
@@ -146,28 +132,14 @@ pub fn load(path: &Path) -> Result<LoadedScript> {
     })
 }
 
-/// Turn a YAML parse or shape error into a report with a snippet and, for an
-/// unknown key, the nearest known key.
-pub fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error) -> Failure {
-    if let serde_saphyr::Error::SerdeUnknownField {
-        field,
-        expected,
-        location,
-    } = err.without_snippet()
-    {
-        let help = match nearest(field, expected) {
-            Some(k) => format!(
-                "did you mean `{k}`? Known keys here: {}",
-                expected.join(", ")
-            ),
-            None => format!("known keys here: {}", expected.join(", ")),
-        };
-        return source.error(
-            span_of(location),
-            format!("unknown key `{field}`"),
-            "not a key podgen knows",
-            Some(help),
-        );
+/// Turn a YAML parse or shape error into a report with a snippet, in the
+/// user's words: an unknown key gets the nearest known key; duplicate keys,
+/// several documents, alias bombs and badly typed numbers are said plainly.
+/// `headline` says what the file failed to be ("the script is not valid
+/// issue.yaml").
+pub fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error, headline: &str) -> Failure {
+    if let Some(plain) = plain_yaml_error(source, err, headline) {
+        return plain;
     }
     // serde-saphyr's own miette report carries the snippet and the position.
     let options = serde_saphyr::render_options! { source_name: Some(source.name.as_str()) };
@@ -182,7 +154,83 @@ pub fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error) -> Failure {
         .and_then(|l| span_of(&l))
         .map(|s| source.position(s.offset()))
         .unwrap_or_else(|| source.name.clone());
-    Failure::Input(report.wrap_err(format!("{prefix}: the script is not valid issue.yaml")))
+    Failure::Input(report.wrap_err(format!("{prefix}: {headline}")))
+}
+
+/// The YAML errors whose library wording would puzzle a producer, said in
+/// plain words; None for the rest.
+fn plain_yaml_error(
+    source: &SourceFile,
+    err: &serde_saphyr::Error,
+    headline: &str,
+) -> Option<Failure> {
+    use serde_saphyr::Error as E;
+    let plain = |location: &Location, message: String, label: &str, help: &str| {
+        source.error(span_of(location), message, label, Some(help.to_string()))
+    };
+    match err.without_snippet() {
+        E::SerdeUnknownField {
+            field,
+            expected,
+            location,
+        } => {
+            let help = match nearest(field, expected) {
+                Some(k) => format!(
+                    "did you mean `{k}`? Known keys here: {}",
+                    expected.join(", ")
+                ),
+                None => format!("known keys here: {}", expected.join(", ")),
+            };
+            Some(source.error(
+                span_of(location),
+                format!("unknown key `{field}`"),
+                "not a key podgen knows",
+                Some(help),
+            ))
+        }
+        E::DuplicateMappingKey { key, location } => {
+            let key = key.as_deref().map_or(String::new(), |k| format!(" `{k}`"));
+            Some(plain(
+                location,
+                format!("{headline}: the key{key} appears twice"),
+                "again",
+                "keep one of them",
+            ))
+        }
+        E::MultipleDocuments { location, .. } => Some(plain(
+            location,
+            format!("{headline}: the file holds more than one YAML document"),
+            "a second document starts here",
+            "keep one document (a line `---` starts another)",
+        )),
+        E::Budget { location, .. }
+        | E::AliasExpansionLimitExceeded { location, .. }
+        | E::AliasReplayLimitExceeded { location, .. }
+        | E::AliasReplayStackDepthExceeded { location, .. } => Some(plain(
+            location,
+            format!(
+                "{headline}: it is too large or nests too deeply (anchors and aliases that multiply?)"
+            ),
+            "here",
+            "write the values out; podgen files need no deep anchors or aliases",
+        )),
+        E::InvalidScalar { ty, location } => {
+            let expected = match *ty {
+                "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
+                "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+                "f32" | "f64" => "a number",
+                "bool" => "true or false",
+                other => other,
+            };
+            Some(plain(
+                location,
+                format!("{headline}: expected {expected} here"),
+                "this value",
+                "write the value as that",
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// Semantic checks on a parsed script: required text is present, files exist,
@@ -190,8 +238,8 @@ pub fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error) -> Failure {
 pub fn validate(loaded: &LoadedScript) -> Result<()> {
     let s = &loaded.script;
     let src = &loaded.source;
-    not_blank(src, &s.show, "show name")?;
-    not_blank(src, &s.title, "episode title")?;
+    check_line(src, &s.show, "show name")?;
+    check_line(src, &s.title, "episode title")?;
     if let Some(ep) = &s.episode {
         check_slug(src, ep)?;
     }
@@ -202,10 +250,10 @@ pub fn validate(loaded: &LoadedScript) -> Result<()> {
         check_language(src, lang)?;
     }
     if let Some(v) = &s.voice {
-        not_blank(src, v, "voice name")?;
+        check_line(src, v, "voice name")?;
     }
     if let Some(cover) = &s.cover {
-        check_file(loaded, cover, "cover image")?;
+        check_image(loaded, cover, "cover image")?;
     }
     for (bookend, name) in [(&s.intro, "intro"), (&s.outro, "outro")] {
         if let Some(b) = bookend {
@@ -261,7 +309,7 @@ fn validate_bookend(loaded: &LoadedScript, b: &Spanned<Bookend>, name: &str) -> 
         check_speakable(src, t, &format!("the {name}'s text"))?;
     }
     if let Some(sting) = &b.value.sting {
-        check_file(loaded, sting, "sting")?;
+        check_file(loaded, sting, "sting", MAX_STING_BYTES)?;
         crate::audio::decode::probe_file(&loaded.base_dir.join(&sting.value)).map_err(|e| {
             src.error(
                 span(sting),
@@ -272,7 +320,7 @@ fn validate_bookend(loaded: &LoadedScript, b: &Spanned<Bookend>, name: &str) -> 
         })?;
     }
     for v in [&b.value.voice, &b.value.title].into_iter().flatten() {
-        not_blank(src, v, &format!("{name} field"))?;
+        check_line(src, v, &format!("{name} field"))?;
     }
     if let Some(l) = &b.value.language {
         check_language(src, l)?;
@@ -293,6 +341,7 @@ fn validate_item(loaded: &LoadedScript, item: &Spanned<Item>, n: usize) -> Resul
             Some("every item is a chapter and needs a title".into()),
         ));
     }
+    check_line(src, &it.title, &format!("the title of item {n}"))?;
     match (&it.text, &it.lines) {
         (Some(_), Some(lines)) => {
             return Err(src.error(
@@ -323,13 +372,13 @@ fn validate_item(loaded: &LoadedScript, item: &Spanned<Item>, n: usize) -> Resul
             for (j, line) in lines.value.iter().enumerate() {
                 check_speakable(src, &line.value.text, &format!("line {} of {name}", j + 1))?;
                 if let Some(v) = &line.value.voice {
-                    not_blank(src, v, "voice name")?;
+                    check_line(src, v, "voice name")?;
                 }
             }
         }
     }
     if let Some(v) = &it.voice {
-        not_blank(src, v, "voice name")?;
+        check_line(src, v, "voice name")?;
     }
     if let Some(l) = &it.language {
         check_language(src, l)?;
@@ -338,7 +387,7 @@ fn validate_item(loaded: &LoadedScript, item: &Spanned<Item>, n: usize) -> Resul
         check_url(src, link)?;
     }
     if let Some(image) = &it.image {
-        check_file(loaded, image, "chapter image")?;
+        check_image(loaded, image, "chapter image")?;
     }
     Ok(())
 }
@@ -361,44 +410,147 @@ fn check_speakable(src: &SourceFile, text: &Spanned<String>, what: &str) -> Resu
             None,
         ));
     }
+    // Line breaks and tabs are layout; other control characters (NUL, escape
+    // codes) are no text anyone reads, and break transcripts.
+    if let Some(c) = text
+        .value
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(src.error(
+            span(text),
+            format!("{what} contains the control character U+{:04X}", c as u32),
+            "here",
+            Some("remove it: only text, line breaks and tabs are read".into()),
+        ));
+    }
     Ok(())
 }
 
-fn check_file(loaded: &LoadedScript, value: &Spanned<String>, what: &str) -> Result<()> {
-    let path = loaded.base_dir.join(&value.value);
-    if path.is_dir() {
-        return Err(loaded.source.error(
-            span(value),
-            format!("{what} {} is a folder, not a file", path.display()),
-            "a folder",
-            Some("name the file itself".into()),
-        ));
+/// A one-line value (a title, a name): not blank, no line breaks or other
+/// control characters, which would break chapters and transcripts.
+fn check_line(src: &SourceFile, v: &Spanned<String>, what: &str) -> Result<()> {
+    not_blank(src, v, what)?;
+    if let Some(c) = v.value.trim().chars().find(|c| c.is_control()) {
+        let (message, help) = if matches!(c, '\n' | '\r') {
+            (
+                format!("{what} contains a line break"),
+                "write it on one line",
+            )
+        } else {
+            (
+                format!("{what} contains the control character U+{:04X}", c as u32),
+                "remove it",
+            )
+        };
+        return Err(src.error(span(v), message, "here", Some(help.into())));
     }
-    if !path.is_file() {
-        return Err(loaded.source.error(
-            span(value),
+    Ok(())
+}
+
+/// The largest sting podgen decodes (stings are decoded whole, in memory;
+/// 100 MB is ten minutes of 48 kHz stereo WAV).
+pub const MAX_STING_BYTES: u64 = 100_000_000;
+/// The largest picture podgen embeds (hosts ask for at most 512 KB).
+pub const MAX_IMAGE_BYTES: u64 = 20_000_000;
+
+/// A file the script names exists and is a regular file of sane size.
+fn check_file(
+    loaded: &LoadedScript,
+    value: &Spanned<String>,
+    what: &str,
+    max_bytes: u64,
+) -> Result<()> {
+    let path = loaded.base_dir.join(&value.value);
+    let Some(problem) = crate::error::regular_file_problem(&path, max_bytes) else {
+        return Ok(());
+    };
+    let (message, label, help) = if problem == "not found" {
+        (
             format!("{what} not found: {}", path.display()),
             "no such file",
-            Some("paths in the script are relative to the folder of the issue file".into()),
+            "paths in the script are relative to the folder of the issue file",
+        )
+    } else if problem.starts_with("it is a folder") {
+        (
+            format!("{what} {} is a folder, not a file", path.display()),
+            "a folder",
+            "name the file itself",
+        )
+    } else {
+        (
+            format!("{what} {}: {problem}", path.display()),
+            "this file",
+            "name a regular file",
+        )
+    };
+    Err(loaded
+        .source
+        .error(span(value), message, label, Some(help.into())))
+}
+
+/// A picture the script names is a JPEG or PNG, by its bytes.
+fn check_image(loaded: &LoadedScript, value: &Spanned<String>, what: &str) -> Result<()> {
+    check_file(loaded, value, what, MAX_IMAGE_BYTES)?;
+    let path = loaded.base_dir.join(&value.value);
+    let mut head = [0u8; 8];
+    let read = std::fs::File::open(&path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    if crate::audio::mp3::image_type(&head[..read]).is_none() {
+        return Err(loaded.source.error(
+            span(value),
+            format!("{what} {} is not a JPEG or PNG image", path.display()),
+            "not a picture",
+            Some("podcast apps show JPEG and PNG pictures; convert it to one of them".into()),
         ));
     }
     Ok(())
+}
+
+/// The longest episode id (it names a folder and files in it).
+pub const MAX_EPISODE_ID: usize = 100;
+
+/// Names Windows reserves for devices, with or without an extension.
+fn is_reserved_name(id: &str) -> bool {
+    let stem = id.split('.').next().unwrap_or("").to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0')
 }
 
 fn check_slug(src: &SourceFile, ep: &Spanned<String>) -> Result<()> {
     let v = &ep.value;
+    let fail = |message: String, help: &str| {
+        Err(src.error(span(ep), message, "used as a file name", Some(help.into())))
+    };
+    if v.chars().count() > MAX_EPISODE_ID {
+        return fail(
+            format!(
+                "episode id is {} characters long, more than the {MAX_EPISODE_ID} a file name can safely take",
+                v.chars().count()
+            ),
+            "use a short id, like `2024-06-2`",
+        );
+    }
     let ok = !v.is_empty()
         && !v.starts_with('.')
-        && v.len() <= 100
+        && !v.ends_with('.')
         && v.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     if !ok {
-        return Err(src.error(
-            span(ep),
+        return fail(
             format!("episode id {v:?} is not a safe file name"),
-            "used as a file name",
-            Some("use letters, digits, '-', '_' and '.', like `2024-06-2`".into()),
-        ));
+            "use letters, digits, '-', '_' and '.' (not first or last), like `2024-06-2`",
+        );
+    }
+    if is_reserved_name(v) {
+        return fail(
+            format!("episode id {v:?} is a name Windows reserves for a device"),
+            "use another id, like `2024-06-2`",
+        );
     }
     Ok(())
 }
@@ -455,9 +607,13 @@ fn check_language(src: &SourceFile, lang: &Spanned<String>) -> Result<()> {
 
 fn check_url(src: &SourceFile, link: &Spanned<String>) -> Result<()> {
     let v = link.value.trim();
+    // Characters a URL never holds unescaped (RFC 3986), which would break
+    // the notes, the feed and the chapter tags.
     let ok = (v.starts_with("https://") || v.starts_with("http://"))
         && v.len() > "https://".len()
-        && !v.chars().any(char::is_whitespace);
+        && !v
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(c));
     if !ok {
         return Err(src.error(
             span(link),
@@ -483,7 +639,15 @@ pub fn episode_id(s: &Script) -> String {
             slug.push('-');
         }
     }
-    let slug = slug.trim_matches('-').to_string();
+    let mut slug = slug.trim_matches('-').to_string();
+    // A long title gives a long id: keep its first words, within bounds.
+    if slug.len() > 60 {
+        let cut = slug[..60].rfind('-').unwrap_or(60);
+        slug.truncate(cut);
+    }
+    if is_reserved_name(&slug) {
+        slug.push_str("-episode");
+    }
     match (&s.date, slug.is_empty()) {
         (Some(d), true) => d.value.clone(),
         (Some(d), false) => format!("{}-{slug}", d.value),

@@ -301,6 +301,15 @@ pub enum Event {
         /// Why.
         message: String,
     },
+    /// A wait is starting (or going on) that the user should know of.
+    Waiting {
+        /// Which segment.
+        segment: String,
+        /// How long: the wait ahead, or how long it has been waiting.
+        seconds: u64,
+        /// What for.
+        reason: String,
+    },
     /// The backend answered "too many concurrent requests".
     ConcurrencyLowered {
         /// The backend's name.
@@ -347,14 +356,28 @@ async fn one_segment(
         previous_text: prev.as_deref(),
         next_text: next.as_deref(),
     };
+    let budget = limited.limits().segment_budget;
+    let started = Instant::now();
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let outcome = match limited.request(&request, progress).await {
-            Ok(pcm) => finish(pcm, rate, &seg.text, voice.speed, store, &key).await,
-            Err(e) => Err(e),
+        let left = budget.saturating_sub(started.elapsed());
+        let answer = within(left, limited.request(&request, progress), || {
+            progress(Event::Waiting {
+                segment: location(),
+                seconds: started.elapsed().as_secs(),
+                reason: format!("for an answer from backend {:?}", voice.backend),
+            })
+        });
+        let outcome = match answer.await {
+            Some(Ok(pcm)) => finish(pcm, rate, &seg.text, voice.speed, store, &key).await,
+            Some(Err(e)) => Err(e),
+            None => Err(SynthError::fatal(format!(
+                "no answer within segment_timeout ({})",
+                seconds(budget)
+            ))),
         };
-        match outcome {
+        let e = match outcome {
             Ok(clip) => {
                 return Ok(SpeechClip {
                     clip,
@@ -363,27 +386,100 @@ async fn one_segment(
                     attempts: attempt,
                 });
             }
-            Err(e) if e.is_transient() && attempt < limited.limits().max_attempts => {
-                progress(Event::Retry {
-                    segment: location(),
-                    attempt,
-                    message: e.message().to_string(),
-                });
-                tokio::time::sleep(backoff(attempt, e.retry_after(), &key)).await;
-            }
-            Err(e) => {
-                let tries = if attempt > 1 {
-                    format!(" after {attempt} attempts")
-                } else {
-                    String::new()
-                };
-                return Err(Failure::runtime(format!(
-                    "{}: synthesis failed{tries}: {}",
-                    location(),
-                    e.message()
-                )));
-            }
+            Err(e) => e,
+        };
+        let wait = retry_wait(
+            &e,
+            attempt,
+            &key,
+            limited.limits(),
+            started,
+            &location,
+            progress,
+        )?;
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// How long to wait before the next attempt after `e`, or the failure to
+/// report when the error is final, the attempts are spent, or the wait would
+/// run past the segment's time budget. Says a long wait out loud.
+fn retry_wait(
+    e: &SynthError,
+    attempt: u32,
+    key: &str,
+    limits: &Limits,
+    started: Instant,
+    location: &dyn Fn() -> String,
+    progress: &(dyn Fn(Event) + Sync),
+) -> Result<Duration> {
+    let tries = if attempt > 1 {
+        format!(" after {attempt} attempts")
+    } else {
+        String::new()
+    };
+    let fail =
+        |why: String| Failure::runtime(format!("{}: synthesis failed{tries}: {why}", location()));
+    if !e.is_transient() || attempt >= limits.max_attempts {
+        return Err(fail(e.message().to_string()));
+    }
+    let wait = backoff(attempt, e.retry_after(), key);
+    let budget = limits.segment_budget;
+    let left = budget.saturating_sub(started.elapsed());
+    if wait > left {
+        return Err(fail(format!(
+            "{} (the next attempt would wait {}, past segment_timeout: {} of {} left)",
+            e.message(),
+            seconds(wait),
+            seconds(left),
+            seconds(budget)
+        )));
+    }
+    progress(Event::Retry {
+        segment: location(),
+        attempt,
+        message: e.message().to_string(),
+    });
+    if wait >= Duration::from_secs(5) {
+        progress(Event::Waiting {
+            segment: location(),
+            seconds: wait.as_secs(),
+            reason: if e.retry_after().is_some() {
+                "as the server asked (Retry-After)".into()
+            } else {
+                "before trying again".into()
+            },
+        });
+    }
+    Ok(wait)
+}
+
+/// `future`, unless it takes longer than `limit` (then None); `waiting` is
+/// called every 15 s while it runs, so that a slow answer is not silence.
+async fn within<T>(
+    limit: Duration,
+    future: impl std::future::Future<Output = T>,
+    waiting: impl Fn(),
+) -> Option<T> {
+    let deadline = tokio::time::Instant::now() + limit;
+    tokio::pin!(future);
+    loop {
+        let tick = tokio::time::Instant::now() + Duration::from_secs(15);
+        tokio::select! {
+            out = &mut future => return Some(out),
+            _ = tokio::time::sleep_until(deadline) => return None,
+            _ = tokio::time::sleep_until(tick), if tick < deadline => waiting(),
         }
+    }
+}
+
+/// A duration for messages: `45 s`, `12 min`, `3 h`.
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..120 => format!("{s} s"),
+        120..7200 => format!("{} min", s / 60),
+        _ => format!("{} h", s / 3600),
     }
 }
 
@@ -393,7 +489,7 @@ async fn one_segment(
 /// the segment's key, so runs are reproducible.
 fn backoff(attempt: u32, retry_after: Option<Duration>, key: &str) -> Duration {
     if let Some(d) = retry_after {
-        return d.min(Duration::from_secs(120));
+        return d;
     }
     let base = 250u64 << (attempt - 1).min(7);
     let jitter_seed = u64::from_str_radix(&key[..8], 16).unwrap_or(0) ^ u64::from(attempt);

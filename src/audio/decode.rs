@@ -37,6 +37,9 @@ pub enum DecodeError {
     /// The decoder gave up on the data.
     #[error("{0}")]
     Malformed(String),
+    /// It decoded, but podgen cannot use it.
+    #[error("{0}")]
+    Unusable(#[from] super::Unusable),
 }
 
 /// Decode a whole audio file into memory.
@@ -51,11 +54,12 @@ pub fn decode_bytes(bytes: Vec<u8>) -> Result<Pcm, DecodeError> {
 
 /// Check that a file opens as audio with a known rate, without decoding it all.
 pub fn probe_file(path: &Path) -> Result<(), DecodeError> {
-    let (format, _, rate, _) = open(Box::new(File::open(path)?))?;
+    let (format, _, rate, channels) = open(Box::new(File::open(path)?))?;
     drop(format);
     if rate == 0 {
         return Err(DecodeError::NoRate);
     }
+    super::check_format(rate, channels)?;
     Ok(())
 }
 
@@ -97,6 +101,11 @@ fn open(source: Box<dyn MediaSource>) -> Result<Opened, DecodeError> {
 
 fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, DecodeError> {
     let (mut format, track_id, mut rate, mut channels) = open(source)?;
+    // Before decoding anything: a header with an absurd rate or channel
+    // count would otherwise size buffers by it.
+    if rate != 0 {
+        super::check_format(rate, channels.max(1))?;
+    }
     let params = format
         .tracks()
         .iter()
@@ -128,6 +137,9 @@ fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, DecodeError> {
                 channels = audio.spec().channels().count() as u16;
                 buf.resize(audio.samples_interleaved(), 0.0);
                 audio.copy_to_slice_interleaved(&mut buf);
+                if samples.len() + buf.len() > super::MAX_DECODED_SAMPLES {
+                    return Err(super::Unusable::TooLong.into());
+                }
                 samples.extend_from_slice(&buf);
             }
             // A corrupt packet is skipped, as players do.
@@ -143,5 +155,6 @@ fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, DecodeError> {
         samples,
         rate,
         channels,
-    })
+    }
+    .checked()?)
 }

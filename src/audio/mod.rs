@@ -48,6 +48,61 @@ impl Pcm {
     }
 }
 
+/// The sample rates podgen accepts from any file or server: below 8 kHz is
+/// no audio a podcast carries, above 384 kHz no converter makes; a header
+/// outside them is damage (or hostility), and resampling it would ask for
+/// absurd memory.
+pub const RATES: std::ops::RangeInclusive<u32> = 8_000..=384_000;
+/// The most channels podgen accepts (7.1 surround has 8).
+pub const MAX_CHANNELS: u16 = 8;
+/// The most samples one decoded file or response may hold (256 MB as
+/// floats: 25 minutes of 44.1 kHz stereo). Stings and clips are decoded
+/// whole; a longer one is refused, not allowed to fill the memory.
+pub const MAX_DECODED_SAMPLES: usize = 64 * 1024 * 1024;
+
+/// Why audio that decoded is still not usable.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Unusable {
+    /// A sample rate outside [`RATES`].
+    #[error("its sample rate of {0} Hz is outside 8000 to 384000 Hz")]
+    Rate(u32),
+    /// No channels, or more than [`MAX_CHANNELS`].
+    #[error("it has {0} channels (podgen takes 1 to 8)")]
+    Channels(u16),
+    /// NaN or infinite samples (a float file gone wrong).
+    #[error("it contains {0} samples that are not numbers (NaN or infinite)")]
+    NotFinite(usize),
+    /// More than [`MAX_DECODED_SAMPLES`].
+    #[error(
+        "it is longer than podgen decodes in one piece (64 Mi samples: 25 minutes of 44.1 kHz stereo)"
+    )]
+    TooLong,
+}
+
+impl Pcm {
+    /// This audio, if podgen can work with it: a sane rate and channel
+    /// count, finite samples. Checked before any DSP touches it.
+    pub fn checked(self) -> Result<Pcm, Unusable> {
+        check_format(self.rate, self.channels)?;
+        let bad = self.samples.iter().filter(|s| !s.is_finite()).count();
+        if bad > 0 {
+            return Err(Unusable::NotFinite(bad));
+        }
+        Ok(self)
+    }
+}
+
+/// A rate and channel count podgen can work with.
+pub fn check_format(rate: u32, channels: u16) -> Result<(), Unusable> {
+    if !RATES.contains(&rate) {
+        return Err(Unusable::Rate(rate));
+    }
+    if channels == 0 || channels > MAX_CHANNELS {
+        return Err(Unusable::Channels(channels));
+    }
+    Ok(())
+}
+
 /// What headerless PCM is: rate, channels and sample encoding.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]

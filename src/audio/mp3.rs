@@ -45,18 +45,38 @@ pub struct TagInfo<'a> {
     pub chapters: Vec<TagChapter>,
 }
 
-/// An attached picture from an image file (JPEG unless it is named .png).
+/// The MIME type of a JPEG or PNG image, by its first bytes.
+pub fn image_type(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else {
+        None
+    }
+}
+
+/// The largest picture embedded (validation says so earlier, in words).
+const MAX_PICTURE_BYTES: u64 = 20_000_000;
+
+/// An attached picture from an image file, which must be a JPEG or PNG by
+/// its bytes: whatever a path points at is never embedded blindly.
 fn picture(path: &Path, kind: PictureType) -> std::io::Result<Picture> {
-    let data = std::fs::read(path)?;
-    let mime = match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("png") => "image/png",
-        _ => "image/jpeg",
-    };
+    use std::io::Read as _;
+    let mut data = Vec::new();
+    File::open(path)?
+        .take(MAX_PICTURE_BYTES + 1)
+        .read_to_end(&mut data)?;
+    if data.len() as u64 > MAX_PICTURE_BYTES {
+        return Err(std::io::Error::other(format!(
+            "{} is larger than {} MB",
+            path.display(),
+            MAX_PICTURE_BYTES / 1_000_000
+        )));
+    }
+    let mime = image_type(&data).ok_or_else(|| {
+        std::io::Error::other(format!("{} is not a JPEG or PNG image", path.display()))
+    })?;
     Ok(Picture {
         mime_type: mime.into(),
         picture_type: kind,

@@ -20,6 +20,8 @@ pub enum BodyError {
     Message(String),
     /// Bytes that decode as no audio format podgen knows.
     Undecodable(String),
+    /// Audio podgen cannot use: an absurd rate or channel count, NaN samples.
+    Unusable(super::Unusable),
 }
 
 impl std::fmt::Display for BodyError {
@@ -32,6 +34,7 @@ impl std::fmt::Display for BodyError {
                 "the server answered with a message instead of audio: {m}"
             ),
             BodyError::Undecodable(m) => write!(f, "the response is not decodable audio: {m}"),
+            BodyError::Unusable(u) => write!(f, "the response is audio podgen cannot use: {u}"),
         }
     }
 }
@@ -84,7 +87,10 @@ pub fn decode_body(body: &[u8], declared: Declared) -> Result<Pcm, BodyError> {
 }
 
 fn undecodable(e: decode::DecodeError) -> BodyError {
-    BodyError::Undecodable(e.to_string())
+    match e {
+        decode::DecodeError::Unusable(u) => BodyError::Unusable(u),
+        other => BodyError::Undecodable(other.to_string()),
+    }
 }
 
 fn is_mp3_sync(b: &[u8]) -> bool {
@@ -234,6 +240,7 @@ pub fn decode_wav(b: &[u8]) -> Result<Pcm, BodyError> {
             if channels == 0 || rate == 0 {
                 return Err(bad("zero channels or sample rate"));
             }
+            super::check_format(rate, channels).map_err(BodyError::Unusable)?;
             return raw_pcm(
                 &b[body..body + len],
                 PcmSpec {
@@ -255,7 +262,11 @@ pub fn decode_wav(b: &[u8]) -> Result<Pcm, BodyError> {
 
 /// Interpret headerless PCM. A trailing partial frame is dropped.
 pub fn raw_pcm(b: &[u8], p: PcmSpec) -> Result<Pcm, BodyError> {
+    super::check_format(p.sample_rate, p.channels.max(1)).map_err(BodyError::Unusable)?;
     let width = p.sample_format.width();
+    if b.len() / width > super::MAX_DECODED_SAMPLES {
+        return Err(BodyError::Unusable(super::Unusable::TooLong));
+    }
     let frame = width * usize::from(p.channels.max(1));
     let usable = b.len() / frame * frame;
     let samples = b[..usable]
@@ -271,11 +282,13 @@ pub fn raw_pcm(b: &[u8], p: PcmSpec) -> Result<Pcm, BodyError> {
             SampleFormat::F32le => f32::from_le_bytes([s[0], s[1], s[2], s[3]]),
         })
         .collect();
-    Ok(Pcm {
+    Pcm {
         samples,
         rate: p.sample_rate,
         channels: p.channels.max(1),
-    })
+    }
+    .checked()
+    .map_err(BodyError::Unusable)
 }
 
 #[cfg(test)]

@@ -12,12 +12,14 @@
 
 pub mod chapters;
 pub mod manifest;
+mod staging;
 pub mod transcript;
 
-use std::path::{Path, PathBuf};
+pub use staging::{Staging, own_files};
+
+use std::path::Path;
 
 use mp3lame_encoder::Bitrate;
-use serde::Serialize;
 
 use crate::audio::mp3;
 use crate::master::MasterStats;
@@ -156,71 +158,4 @@ pub fn write_texts(
     staging
         .write_json("render.json", &manifest::build(episode, stats))
         .map_err(named("render.json"))
-}
-
-/// Files for one episode, built in `<output>/.podgen-staging-*`.
-pub struct Staging {
-    dir: tempfile::TempDir,
-    target: PathBuf,
-    /// The output root, when this render created it (removed again on failure).
-    created_root: Option<PathBuf>,
-}
-
-impl Staging {
-    /// Start staging the episode that will live in `output_root/episode`.
-    pub fn new(output_root: &Path, episode: &str) -> std::io::Result<Self> {
-        let created_root = (!output_root.exists()).then(|| output_root.to_path_buf());
-        std::fs::create_dir_all(output_root)?;
-        let dir = tempfile::Builder::new()
-            .prefix(".podgen-staging-")
-            .tempdir_in(output_root)?;
-        Ok(Staging {
-            dir,
-            target: output_root.join(episode),
-            created_root,
-        })
-    }
-
-    /// Where to write the staged file `name`.
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// Write `value` as pretty JSON to the staged file `name`.
-    pub fn write_json(&self, name: &str, value: &impl Serialize) -> std::io::Result<()> {
-        let mut text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
-        text.push('\n');
-        std::fs::write(self.path(name), text)
-    }
-
-    /// Write `text` to the staged file `name`.
-    pub fn write_text(&self, name: &str, text: &str) -> std::io::Result<()> {
-        std::fs::write(self.path(name), text)
-    }
-
-    /// Move every staged file into the episode folder. When the folder is new
-    /// it is renamed into place whole; otherwise file by file, each rename atomic.
-    pub fn commit(self) -> std::io::Result<PathBuf> {
-        let staging = self.dir.keep();
-        if !self.target.exists() && std::fs::rename(&staging, &self.target).is_ok() {
-            return Ok(self.target);
-        }
-        std::fs::create_dir_all(&self.target)?;
-        for entry in std::fs::read_dir(&staging)? {
-            let entry = entry?;
-            std::fs::rename(entry.path(), self.target.join(entry.file_name()))?;
-        }
-        std::fs::remove_dir(&staging)?;
-        Ok(self.target)
-    }
-
-    /// Give up: remove the staged files, and the output root if this render made it.
-    pub fn abandon(self) {
-        let root = self.created_root.clone();
-        drop(self);
-        if let Some(root) = root {
-            // Only if empty: never remove anything the user put there.
-            let _ = std::fs::remove_dir(root);
-        }
-    }
 }

@@ -147,8 +147,12 @@ impl Backend for Builtin {
     }
 
     fn limits(&self) -> Limits {
-        // One engine per process (it keeps its state in globals).
-        Limits::new(Limit::chars(MAX_CHARS), 1)
+        Limits {
+            // A deterministic engine: what failed once fails again.
+            max_attempts: 1,
+            // One engine per process (it keeps its state in globals).
+            ..Limits::new(Limit::chars(MAX_CHARS), 1)
+        }
     }
 
     fn price(&self) -> Price {
@@ -157,6 +161,11 @@ impl Backend for Builtin {
 
     fn speaks(&self, tag: &str) -> bool {
         Language::from_tag(tag).is_some()
+    }
+
+    fn cannot_read(&self, text: &str) -> Option<String> {
+        crate::lang::foreign_script(text)
+            .map(|(script, c)| format!("{script} script (first at {c:?})"))
     }
 
     fn synthesize<'a>(&'a self, req: &'a Request<'a>) -> BoxFuture<'a, Result<Pcm, SynthError>> {

@@ -67,6 +67,10 @@ pub struct HttpSpec {
     pub max_attempts: u32,
     /// Per-request timeout.
     pub timeout: Duration,
+    /// The largest response body accepted.
+    pub max_response_bytes: u64,
+    /// The most time one segment may take, retries included.
+    pub segment_budget: Duration,
     /// The model unless a voice names one.
     pub default_model: Option<String>,
     /// Characters of the neighbouring segments sent as previous/next text.
@@ -100,6 +104,10 @@ struct Preset {
     context_chars: usize,
     needs_voice: bool,
 }
+
+/// The default cap on a response body: ten minutes of 48 kHz stereo 16-bit
+/// PCM is 115 MB; one segment is a sentence.
+const DEFAULT_MAX_RESPONSE_MB: u64 = 256;
 
 const PCM_24K: Declared = Declared::Pcm(PcmSpec {
     sample_rate: 24_000,
@@ -320,6 +328,11 @@ impl HttpSpec {
             rate_window: duration_of(name, "rate_window", c.rate_window.as_deref(), 60)?,
             max_attempts: c.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS).clamp(1, 50),
             timeout: duration_of(name, "timeout", c.timeout.as_deref(), 120)?,
+            max_response_bytes: c.max_response_mb.unwrap_or(DEFAULT_MAX_RESPONSE_MB) * 1_000_000,
+            segment_budget: match &c.segment_timeout {
+                Some(t) => duration_of(name, "segment_timeout", Some(t), 0)?,
+                None => super::DEFAULT_SEGMENT_BUDGET,
+            },
             default_model: c
                 .model
                 .clone()
@@ -721,6 +734,39 @@ impl HttpBackend {
         Ok(rb)
     }
 
+    /// The body, read up to the backend's size cap: a server that streams
+    /// without end must not fill the memory.
+    async fn read_body(&self, mut resp: reqwest::Response) -> Result<Vec<u8>, SynthError> {
+        let cap = self.spec.max_response_bytes;
+        let too_big = || {
+            SynthError::fatal(format!(
+                "the response is larger than {} MB (max_response_mb), far more than any clip: is the server streaming without end?",
+                cap / 1_000_000
+            ))
+        };
+        if resp.content_length().is_some_and(|n| n > cap) {
+            return Err(too_big());
+        }
+        let mut body = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if (body.len() + chunk.len()) as u64 > cap {
+                        return Err(too_big());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok(body),
+                Err(e) => {
+                    return Err(SynthError::transient(
+                        format!("the response was cut off: {}", error_chain(&e)),
+                        None,
+                    ));
+                }
+            }
+        }
+    }
+
     /// The audio bytes of a successful response: the body itself, or the
     /// base64 string at the JSON pointer.
     fn audio_bytes(&self, body: &[u8]) -> Result<Vec<u8>, SynthError> {
@@ -769,12 +815,7 @@ impl HttpBackend {
         })?;
         let status = resp.status();
         let retry_after = retry_after(resp.headers());
-        let body = resp.bytes().await.map_err(|e| {
-            SynthError::transient(
-                format!("the response was cut off: {}", error_chain(&e)),
-                None,
-            )
-        })?;
+        let body = self.read_body(resp).await?;
         if !status.is_success() {
             let message = response::text_message(&body).unwrap_or_else(|| "(no message)".into());
             let message = self
@@ -800,6 +841,8 @@ impl HttpBackend {
                     .redact(&format!("HTTP 200 but {}", BodyError::Message(m))),
                 None,
             ),
+            // The same request would bring the same damage back.
+            unusable @ BodyError::Unusable(_) => SynthError::fatal(unusable.to_string()),
             other => SynthError::transient(other.to_string(), None),
         })
     }
@@ -825,11 +868,11 @@ pub fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
             .and_then(|v| v.trim().parse::<f64>().ok())
     };
     if let Some(ms) = get("retry-after-ms").filter(|v| v.is_finite() && *v >= 0.0) {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        return Some(Duration::from_secs_f64((ms / 1000.0).min(30.0 * 86_400.0)));
     }
     get("retry-after")
         .filter(|v| v.is_finite() && *v >= 0.0)
-        .map(|s| Duration::from_secs_f64(s.min(3600.0)))
+        .map(|s| Duration::from_secs_f64(s.min(30.0 * 86_400.0)))
 }
 
 impl Backend for HttpBackend {
@@ -870,6 +913,7 @@ impl Backend for HttpBackend {
             rate_window: s.rate_window,
             max_attempts: s.max_attempts,
             context_chars: s.context_chars,
+            segment_budget: s.segment_budget,
         }
     }
 

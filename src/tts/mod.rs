@@ -32,6 +32,11 @@ use crate::voices::VoiceProfile;
 /// backend's config says otherwise.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 6;
 
+/// How long one segment may take in all (attempts, waits, Retry-After),
+/// unless the backend's config says otherwise: far more than a sentence
+/// ever needs, short enough that a dead server is said to be dead.
+pub const DEFAULT_SEGMENT_BUDGET: Duration = Duration::from_secs(10 * 60);
+
 /// One request: a segment's text and how to speak it.
 pub struct Request<'a> {
     /// What to say.
@@ -127,6 +132,8 @@ pub struct Limits {
     pub max_attempts: u32,
     /// Characters of neighbouring text to send for continuity (0: none).
     pub context_chars: usize,
+    /// The most time one segment may take, retries and waits included.
+    pub segment_budget: Duration,
 }
 
 impl Limits {
@@ -140,6 +147,7 @@ impl Limits {
             rate_window: Duration::from_secs(60),
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             context_chars: 0,
+            segment_budget: DEFAULT_SEGMENT_BUDGET,
         }
     }
 }
@@ -177,6 +185,12 @@ pub trait Backend: Send + Sync {
     /// Whether the backend can read text tagged `tag` (BCP-47).
     fn speaks(&self, _tag: &str) -> bool {
         true
+    }
+
+    /// Why the backend cannot read `text`, if it cannot (a script it does
+    /// not know); asked before anything is synthesized.
+    fn cannot_read(&self, _text: &str) -> Option<String> {
+        None
     }
 
     /// Speak one request.
