@@ -17,6 +17,9 @@ use crate::audio::PcmSpec;
 use crate::error::{Failure, Result, SourceFile, nearest};
 use crate::script::span;
 
+mod backend_check;
+pub use backend_check::{stand_in_placeholders, url_problem};
+
 /// The whole config file as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -271,6 +274,32 @@ impl Config {
             .unwrap_or_else(|| PathBuf::from("."))
     }
 
+    /// The span of the first `key:` at or after `within` (a backend's
+    /// entry), so that an error points at the line of the setting; None
+    /// when there is no source or no such line.
+    pub fn key_span(
+        &self,
+        within: Option<miette::SourceSpan>,
+        key: &str,
+    ) -> Option<miette::SourceSpan> {
+        let src = self.source.as_ref()?;
+        let from = within?.offset();
+        let text = src.text.get(from..)?;
+        let mut offset = from;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if trimmed
+                .strip_prefix(key)
+                .is_some_and(|r| r.starts_with(':'))
+            {
+                let start = offset + (line.len() - trimmed.len());
+                return Some(miette::SourceSpan::new(start.into(), key.len()));
+            }
+            offset += line.len();
+        }
+        None
+    }
+
     /// An input error about this config, pointing at `span` when known.
     pub fn error(
         &self,
@@ -315,6 +344,28 @@ pub fn load(path: &Path) -> Result<Config> {
         voice_files: Vec::new(),
         path: Some(path.to_path_buf()),
     };
+    load_voice_files(&mut config)?;
+    check(&config)?;
+    Ok(config)
+}
+
+/// Parse and check `text` as the config at `path`, as [`load`] does once
+/// the file is read (without `voices/*.yaml`).
+pub fn parse(path: &Path, text: String) -> Result<Config> {
+    let source = SourceFile::new(path, text);
+    let file = parse_source::<ConfigFile>(&source, "podgen.yaml config")?;
+    let config = Config {
+        file,
+        source: Some(source),
+        voice_files: Vec::new(),
+        path: Some(path.to_path_buf()),
+    };
+    check(&config)?;
+    Ok(config)
+}
+
+/// Add the voice profiles in `voices/` beside the config.
+fn load_voice_files(config: &mut Config) -> Result<()> {
     let voices_dir = config.dir().join("voices");
     if voices_dir.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(&voices_dir)
@@ -338,8 +389,7 @@ pub fn load(path: &Path) -> Result<Config> {
             config.voice_files.push((name, voice, src));
         }
     }
-    check(&config)?;
-    Ok(config)
+    Ok(())
 }
 
 /// Parse a YAML file into `T`, with errors that point into it.
@@ -350,10 +400,14 @@ fn parse_yaml<T: for<'de> Deserialize<'de>>(path: &Path, what: &str) -> Result<(
         "check the path, and that it is a UTF-8 YAML file",
     )?;
     let source = SourceFile::new(path, text);
-    let headline = format!("not a valid {what}");
-    let value = serde_saphyr::from_str(&source.text)
-        .map_err(|e| crate::script::yaml_error(&source, &e, &headline))?;
+    let value = parse_source(&source, what)?;
     Ok((value, source))
+}
+
+fn parse_source<T: for<'de> Deserialize<'de>>(source: &SourceFile, what: &str) -> Result<T> {
+    let headline = format!("not a valid {what}");
+    serde_saphyr::from_str(&source.text)
+        .map_err(|e| crate::script::yaml_error(source, &e, &headline))
 }
 
 /// The presets `preset:` may name.
@@ -399,12 +453,9 @@ fn check_backends(config: &Config) -> Result<()> {
                 "keep the one the backend bills by: characters sent, or minutes of audio".into(),
             ));
         }
-        if b.value.concurrency == Some(0) {
-            return Err(config.error(
-                span(b),
-                format!("backend {name:?}: concurrency must be at least 1"),
-                "use 1 for servers that take one request at a time".into(),
-            ));
+        if let Err((key, message, help)) = backend_check::values(&b.value) {
+            let at = config.key_span(span(b), key).or(span(b));
+            return Err(config.error(at, format!("backend {name:?}: {message}"), help));
         }
     }
     Ok(())
@@ -484,18 +535,27 @@ fn check_pauses(config: &Config) -> Result<()> {
     Ok(())
 }
 
-/// Milliseconds of `250ms`, `1s`, `1.5s` or a bare number of milliseconds.
+/// The longest duration any setting takes: 30 days.
+pub const MAX_DURATION_MS: u64 = 30 * 24 * 3600 * 1000;
+
+/// Milliseconds of `250ms`, `1s`, `1.5s`, `10m`, `2h` or a bare number of
+/// milliseconds; None for anything else, negative or over 30 days.
 pub fn parse_duration_ms(s: &str) -> Option<u64> {
     let s = s.trim();
     let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
         (n, 1.0)
     } else if let Some(n) = s.strip_suffix('s') {
         (n, 1000.0)
+    } else if let Some(n) = s.strip_suffix('m') {
+        (n, 60_000.0)
+    } else if let Some(n) = s.strip_suffix('h') {
+        (n, 3_600_000.0)
     } else {
         (s, 1.0)
     };
     let v: f64 = num.trim().parse().ok()?;
-    (v.is_finite() && (0.0..3.6e6).contains(&v)).then(|| (v * scale).round() as u64)
+    let ms = v * scale;
+    (ms.is_finite() && (0.0..=MAX_DURATION_MS as f64).contains(&ms)).then(|| ms.round() as u64)
 }
 
 /// A string with its `${VAR}` references expanded.

@@ -112,7 +112,7 @@ struct MockArgs {
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
     /// Fraction of requests that fail (0 to 1).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = fraction)]
     fail_rate: f64,
     /// Which faults to draw from: 429, 500, reset, truncate, empty.
     #[arg(long, value_delimiter = ',', default_value = "429,500,reset,truncate")]
@@ -131,7 +131,7 @@ struct MockArgs {
     max_concurrent: Option<usize>,
     /// WAV size fields: valid, zero, ffff, 7fff, list.
     #[arg(long, default_value = "valid")]
-    wav_header: String,
+    wav_header: WavHeader,
 }
 
 #[derive(Subcommand)]
@@ -156,6 +156,23 @@ fn main() -> ExitCode {
                 .wrap_lines(on_terminal)
                 .build(),
         )
+    }));
+    // The last resort, not the fix: a bug anywhere becomes one line that says
+    // so, exit 1, instead of a backtrace. Inputs get their own errors.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map_or(String::new(), |l| format!(" at {}:{}", l.file(), l.line()));
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!(
+            "podgen: internal error{place}: {what}; nothing was published. Please report this with the command that caused it."
+        );
+        std::process::exit(1);
     }));
     let result = run(cli.command);
     match result {
@@ -251,23 +268,26 @@ fn validate(script: PathBuf, config: ConfigArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A fraction from 0 to 1, for `--fail-rate`.
+fn fraction(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        Ok(v) => Err(format!("{v} is not between 0 and 1")),
+        Err(_) => Err(format!("{s:?} is not a number between 0 and 1")),
+    }
+}
+
 fn mock_tts(a: MockArgs) -> Result<(), Failure> {
     let port = a.port;
     let options = MockOptions {
         latency: Duration::from_millis(a.latency_ms),
-        fail_rate: a.fail_rate.clamp(0.0, 1.0),
+        fail_rate: a.fail_rate,
         faults: a.faults,
         retry_after: Duration::from_millis(a.retry_after_ms),
         seed: a.seed,
         api_key: a.api_key_env.and_then(|v| std::env::var(v).ok()),
         max_concurrent: a.max_concurrent,
-        wav_header: match a.wav_header.as_str() {
-            "zero" => WavHeader::Zero,
-            "ffff" => WavHeader::Ffff,
-            "7fff" => WavHeader::SevenFff,
-            "list" => WavHeader::List,
-            _ => WavHeader::Valid,
-        },
+        wav_header: a.wav_header,
     };
     let server = MockServer::start(port, options)
         .map_err(|e| Failure::runtime(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;

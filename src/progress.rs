@@ -88,11 +88,9 @@ impl Reporter {
                 ));
             }
             Event::Waiting {
-                segment,
-                seconds,
-                reason,
+                segment, reason, ..
             } => {
-                self.say(&format!("{segment}: waiting {seconds} s {reason}"));
+                self.say(&format!("{segment}: {reason}"));
             }
             Event::ConcurrencyLowered { backend, to } => {
                 self.say(&format!("backend {backend:?} has too many requests in flight: concurrency lowered to {to}"));

@@ -117,6 +117,12 @@ pub fn span<T>(value: &Spanned<T>) -> Option<SourceSpan> {
 pub fn load(path: &Path) -> Result<LoadedScript> {
     let text =
         crate::error::read_source(path, "the script", "give the path of an issue.yaml file")?;
+    parse(path, text)
+}
+
+/// Parse `text` as the script at `path` (which names it in errors and is
+/// where its relative paths start), as [`load`] does once the file is read.
+pub fn parse(path: &Path, text: String) -> Result<LoadedScript> {
     let source = SourceFile::new(path, text);
     let script: Script = serde_saphyr::from_str(&source.text)
         .map_err(|e| yaml_error(&source, &e, "the script is not valid issue.yaml"))?;
@@ -310,7 +316,9 @@ fn validate_bookend(loaded: &LoadedScript, b: &Spanned<Bookend>, name: &str) -> 
     }
     if let Some(sting) = &b.value.sting {
         check_file(loaded, sting, "sting", MAX_STING_BYTES)?;
-        crate::audio::decode::probe_file(&loaded.base_dir.join(&sting.value)).map_err(|e| {
+        // Decoded whole (stings are short): NaN samples and the like are found
+        // here, not at render.
+        crate::audio::decode::decode_file(&loaded.base_dir.join(&sting.value)).map_err(|e| {
             src.error(
                 span(sting),
                 format!("the {name} sting cannot be decoded: {e}"),

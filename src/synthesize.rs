@@ -307,7 +307,7 @@ pub enum Event {
         segment: String,
         /// How long: the wait ahead, or how long it has been waiting.
         seconds: u64,
-        /// What for.
+        /// What is waited for and how long, in words.
         reason: String,
     },
     /// The backend answered "too many concurrent requests".
@@ -363,10 +363,16 @@ async fn one_segment(
         attempt += 1;
         let left = budget.saturating_sub(started.elapsed());
         let answer = within(left, limited.request(&request, progress), || {
+            let waited = started.elapsed();
             progress(Event::Waiting {
                 segment: location(),
-                seconds: started.elapsed().as_secs(),
-                reason: format!("for an answer from backend {:?}", voice.backend),
+                seconds: waited.as_secs(),
+                reason: format!(
+                    "still waiting for an answer from backend {:?}: {} so far, {} left of segment_timeout",
+                    voice.backend,
+                    seconds(waited),
+                    seconds(budget.saturating_sub(waited))
+                ),
             })
         });
         let outcome = match answer.await {
@@ -444,11 +450,16 @@ fn retry_wait(
         progress(Event::Waiting {
             segment: location(),
             seconds: wait.as_secs(),
-            reason: if e.retry_after().is_some() {
-                "as the server asked (Retry-After)".into()
-            } else {
-                "before trying again".into()
-            },
+            reason: format!(
+                "waiting {} before attempt {}{}",
+                seconds(wait),
+                attempt + 1,
+                if e.retry_after().is_some() {
+                    ", as the server asked (Retry-After)"
+                } else {
+                    ""
+                }
+            ),
         });
     }
     Ok(wait)
@@ -597,6 +608,13 @@ pub fn plausible_duration(seconds: f64, text: &str, speed: f32) -> Result<(), Im
 pub fn sting(path: &Path, store: &ClipStore, rate: u32) -> Result<Clip> {
     let fail =
         |e: &dyn std::fmt::Display| Failure::runtime(format!("sting {}: {e}", path.display()));
+    // Validation checked the file; it may have changed since.
+    if let Some(why) = crate::error::regular_file_problem(path, crate::script::MAX_STING_BYTES) {
+        return Err(Failure::input(
+            format!("sting {}: {why}", path.display()),
+            "give a WAV, FLAC, MP3 or Ogg file",
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| fail(&e))?;
     let key = crate::hash::fields(&[
         b"sting",

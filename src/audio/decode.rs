@@ -52,17 +52,6 @@ pub fn decode_bytes(bytes: Vec<u8>) -> Result<Pcm, DecodeError> {
     decode_source(Box::new(Cursor::new(bytes)))
 }
 
-/// Check that a file opens as audio with a known rate, without decoding it all.
-pub fn probe_file(path: &Path) -> Result<(), DecodeError> {
-    let (format, _, rate, channels) = open(Box::new(File::open(path)?))?;
-    drop(format);
-    if rate == 0 {
-        return Err(DecodeError::NoRate);
-    }
-    super::check_format(rate, channels)?;
-    Ok(())
-}
-
 type Opened = (Box<dyn FormatReader>, u32, u32, u16);
 
 fn malformed(e: SymError) -> DecodeError {

@@ -72,12 +72,20 @@ pub enum Unusable {
     /// NaN or infinite samples (a float file gone wrong).
     #[error("it contains {0} samples that are not numbers (NaN or infinite)")]
     NotFinite(usize),
+    /// Float samples far beyond full scale: garbage read as audio.
+    #[error(
+        "it contains {0} samples far beyond full scale (more than {MAX_SAMPLE_MAGNITUDE}×): not audio, or the wrong sample format"
+    )]
+    OutOfRange(usize),
     /// More than [`MAX_DECODED_SAMPLES`].
     #[error(
         "it is longer than podgen decodes in one piece (64 Mi samples: 25 minutes of 44.1 kHz stereo)"
     )]
     TooLong,
 }
+
+/// The largest sample magnitude accepted, 36 dB over full scale.
+pub const MAX_SAMPLE_MAGNITUDE: f32 = 64.0;
 
 impl Pcm {
     /// This audio, if podgen can work with it: a sane rate and channel
@@ -87,6 +95,16 @@ impl Pcm {
         let bad = self.samples.iter().filter(|s| !s.is_finite()).count();
         if bad > 0 {
             return Err(Unusable::NotFinite(bad));
+        }
+        // Finite but huge floats overflow the resampler's FFT (found by
+        // tests/fuzz.rs); real audio, overs included, stays far below.
+        let wild = self
+            .samples
+            .iter()
+            .filter(|s| s.abs() > MAX_SAMPLE_MAGNITUDE)
+            .count();
+        if wild > 0 {
+            return Err(Unusable::OutOfRange(wild));
         }
         Ok(self)
     }

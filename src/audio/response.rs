@@ -101,6 +101,7 @@ fn is_mp3_sync(b: &[u8]) -> bool {
 /// Returns the most useful part of it: a JSON error's message, an HTML title.
 pub fn text_message(body: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
+    let text = without_terminal_codes(text);
     let trimmed = text.trim_start();
     if trimmed.is_empty()
         || trimmed
@@ -175,13 +176,50 @@ pub fn json_message(v: &serde_json::Value) -> Option<String> {
     v.get("message").and_then(s)
 }
 
+/// The longest excerpt of a server's words podgen prints, in characters.
+pub const MAX_EXCERPT: usize = 200;
+
+/// A message on one line, cut to [`MAX_EXCERPT`] characters.
 fn short(s: &str) -> String {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.chars().count() > 300 {
-        format!("{}…", s.chars().take(300).collect::<String>())
+    if s.chars().count() > MAX_EXCERPT {
+        format!("{}…", s.chars().take(MAX_EXCERPT).collect::<String>())
     } else {
         s
     }
+}
+
+/// `text` without terminal escape sequences (colours from a server's log
+/// formatter: `ESC [ … letter`, `ESC ] … BEL`) so that its words still show.
+fn without_terminal_codes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('[') => {
+                // CSI: parameters and intermediates, then one final byte @..~.
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            Some(']') => {
+                // OSC: up to BEL or ESC \.
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// WAV sizes that mean "until the end of the stream".
@@ -294,6 +332,18 @@ pub fn raw_pcm(b: &[u8], p: PcmSpec) -> Result<Pcm, BodyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_in_terminal_colours_keeps_its_words() {
+        let body = b"\x1b[31mERROR\x1b[0m: \x1b]0;title\x07model not loaded";
+        assert_eq!(
+            text_message(body).as_deref(),
+            Some("ERROR: model not loaded")
+        );
+        let long = "x ".repeat(1000);
+        let m = text_message(long.as_bytes()).unwrap();
+        assert_eq!(m.chars().count(), MAX_EXCERPT + 1);
+    }
 
     fn wav(data_size: u32, samples: &[i16], list_chunk: bool) -> Vec<u8> {
         let mut b = b"RIFF\xff\xff\xff\xffWAVE".to_vec();

@@ -65,6 +65,24 @@ pub enum WavHeader {
     List,
 }
 
+impl std::str::FromStr for WavHeader {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s.trim() {
+            "valid" => WavHeader::Valid,
+            "zero" => WavHeader::Zero,
+            "ffff" => WavHeader::Ffff,
+            "7fff" => WavHeader::SevenFff,
+            "list" => WavHeader::List,
+            other => {
+                return Err(format!(
+                    "unknown WAV header {other:?}: use valid, zero, ffff, 7fff, list"
+                ));
+            }
+        })
+    }
+}
+
 /// How the mock behaves.
 #[derive(Debug, Clone)]
 pub struct MockOptions {

@@ -139,11 +139,16 @@ impl Staging {
             .target
             .parent()
             .expect("the target is inside the output root");
-        let old = tempfile::Builder::new()
-            .prefix(&format!("{OLD_PREFIX}{}-", std::process::id()))
-            .tempdir_in(root)?
-            .keep();
-        std::fs::remove_dir(&old)?;
+        // Named after the episode, so that should podgen die between the two
+        // renames, the next render puts the old folder back (remove_stale).
+        let old = root.join(format!(
+            "{OLD_PREFIX}{}-{}",
+            std::process::id(),
+            self.episode
+        ));
+        if old.exists() {
+            std::fs::remove_dir_all(&old)?;
+        }
         std::fs::rename(&self.target, &old)?;
         if let Err(e) = std::fs::rename(self.dir.path(), &self.target) {
             let _ = std::fs::rename(&old, &self.target);
@@ -206,8 +211,50 @@ fn remove_stale(output_root: &Path) {
                 .and_then(|t| t.elapsed().ok())
                 .is_some_and(|age| age.as_secs() > 86_400),
         };
-        if stale {
-            let _ = std::fs::remove_dir_all(entry.path());
+        if !stale {
+            continue;
         }
+        // An old episode folder whose replacement never arrived goes back.
+        let episode = rest.split_once('-').map(|(_, e)| e).unwrap_or_default();
+        let target = output_root.join(episode);
+        if name.starts_with(OLD_PREFIX)
+            && !episode.is_empty()
+            && std::fs::symlink_metadata(&target).is_err()
+            && std::fs::rename(entry.path(), &target).is_ok()
+        {
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(entry.path());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_staging_goes_and_an_orphaned_old_episode_comes_back() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        // A process that is gone (pids stop far below this) left three folders.
+        std::fs::create_dir_all(r.join(".podgen-staging-999999999-abc")).unwrap();
+        std::fs::create_dir_all(r.join(".podgen-old-999999999-ep1")).unwrap();
+        std::fs::write(r.join(".podgen-old-999999999-ep1/ep1.wav"), "old").unwrap();
+        std::fs::create_dir_all(r.join(".podgen-old-999999999-ep2")).unwrap();
+        std::fs::create_dir_all(r.join("ep2")).unwrap();
+        // This process's own staging stays.
+        let mine = format!(".podgen-staging-{}-x", std::process::id());
+        std::fs::create_dir_all(r.join(&mine)).unwrap();
+        remove_stale(r);
+        let mut names: Vec<String> = std::fs::read_dir(r)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [mine.as_str(), "ep1", "ep2"]);
+        assert_eq!(
+            std::fs::read_to_string(r.join("ep1/ep1.wav")).unwrap(),
+            "old"
+        );
     }
 }

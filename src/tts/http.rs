@@ -9,11 +9,14 @@ use futures_util::future::BoxFuture;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use super::redact::Secrets;
 use super::template::{self, Escape, TemplateError, Vars};
 use super::{Backend, BuildError, DEFAULT_MAX_ATTEMPTS, Limits, Price, Request, SynthError};
 use crate::audio::response::{self, BodyError, Declared};
 use crate::audio::{Pcm, PcmSpec, SampleFormat};
-use crate::config::{BackendConfig, expand_env, parse_duration_ms};
+use crate::config::{
+    BackendConfig, expand_env, parse_duration_ms, stand_in_placeholders, url_problem,
+};
 use crate::plan::Limit;
 
 /// What a request body is.
@@ -379,15 +382,10 @@ impl HttpSpec {
         Ok(())
     }
 
-    /// Mask every secret in `s`.
+    /// Mask every secret in `s`, in the forms a server may echo it in
+    /// (see [`super::redact`]).
     pub fn redact(&self, s: &str) -> String {
-        let mut out = s.to_string();
-        for secret in &self.secrets {
-            if secret.len() >= 4 {
-                out = out.replace(secret.as_str(), "***");
-            }
-        }
-        out
+        Secrets::new(self.secrets.iter().map(String::as_str)).redact(s)
     }
 
     /// A description for listings: method, URL, limits; secrets masked.
@@ -435,10 +433,12 @@ fn url_of(c: &BackendConfig, p: Option<&Preset>, x: &mut Expander) -> Result<Str
         }
         (None, None) => return Err(invalid(name, "set `url` (or a `preset`)")),
     };
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
+    // Checked again with the environment's values in: a URL that cannot be
+    // requested must not cost retries at render.
+    if let Some(why) = url_problem(&stand_in_placeholders(&url)) {
         return Err(invalid(
             name,
-            format!("url {url:?} must start with http:// or https://"),
+            format!("the URL is not usable: {why} (after ${{...}} is filled in)"),
         ));
     }
     Ok(url)
@@ -922,6 +922,11 @@ impl Backend for HttpBackend {
     }
 
     fn synthesize<'a>(&'a self, req: &'a Request<'a>) -> BoxFuture<'a, Result<Pcm, SynthError>> {
-        Box::pin(self.call(req))
+        // Every message about this request is masked here, whatever made it.
+        Box::pin(async move {
+            self.call(req)
+                .await
+                .map_err(|e| e.map_message(|m| self.spec.redact(m)))
+        })
     }
 }

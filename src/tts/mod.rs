@@ -14,6 +14,7 @@
 pub mod builtin;
 pub mod espeak;
 pub mod http;
+pub mod redact;
 pub mod template;
 
 use std::path::Path;
@@ -99,6 +100,27 @@ impl SynthError {
             SynthError::Fatal(m)
             | SynthError::Transient { message: m, .. }
             | SynthError::TooManyConcurrent { message: m, .. } => m,
+        }
+    }
+
+    /// The same error with its message rewritten (to mask secrets).
+    pub fn map_message(self, f: impl FnOnce(&str) -> String) -> Self {
+        match self {
+            SynthError::Fatal(m) => SynthError::Fatal(f(&m)),
+            SynthError::Transient {
+                message,
+                retry_after,
+            } => SynthError::Transient {
+                message: f(&message),
+                retry_after,
+            },
+            SynthError::TooManyConcurrent {
+                message,
+                retry_after,
+            } => SynthError::TooManyConcurrent {
+                message: f(&message),
+                retry_after,
+            },
         }
     }
 

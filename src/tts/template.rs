@@ -120,6 +120,29 @@ pub fn names(s: &str) -> Vec<String> {
     out
 }
 
+/// Whether `template` can be filled: every `{{` closed, every name known,
+/// every filter one of xml, json, url and raw. The config checks its
+/// templates with this when it is loaded.
+pub fn check(template: &str) -> Result<(), TemplateError> {
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let end = rest[start..]
+            .find("}}")
+            .ok_or_else(|| TemplateError::Unclosed(template.to_string()))?;
+        let p = parse_placeholder(&rest[start + 2..start + end]);
+        if !KNOWN.contains(&p.name) {
+            return Err(TemplateError::UnknownVariable(p.name.to_string()));
+        }
+        if let Some(f) = p.filter
+            && !matches!(f, "xml" | "json" | "url" | "raw")
+        {
+            return Err(TemplateError::UnknownFilter(f.to_string()));
+        }
+        rest = &rest[start + end + 2..];
+    }
+    Ok(())
+}
+
 /// Fill a string template. Unknown names are an error; `escape` applies to
 /// placeholders without a filter.
 pub fn fill(template: &str, vars: &Vars, escape: Escape) -> Result<String, TemplateError> {

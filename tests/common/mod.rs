@@ -13,6 +13,14 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The podgen binary under test: this build's, or `PODGEN_TEST_BIN` (to run
+/// a suite against an older build and see its tests fail there).
+pub fn bin() -> PathBuf {
+    std::env::var_os("PODGEN_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_podgen")))
+}
+
 /// A scratch space: a cache folder and an output folder of its own.
 pub struct Scratch {
     pub dir: tempfile::TempDir,
@@ -52,7 +60,7 @@ impl Scratch {
 
     /// Run podgen with extra environment variables.
     pub fn podgen_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_podgen"))
+        Command::new(bin())
             .args(args)
             .envs(env.iter().copied())
             .env("PODGEN_CACHE_DIR", self.cache())
