@@ -378,25 +378,11 @@ fn save_finding(name: &str, seed: u64, input: &[u8]) -> PathBuf {
 
 // ----------------------------------------------------------------- corpus
 
+/// A WAV of `frames` frames of patterned bytes.
 fn wav(rate: u32, channels: u16, tag: u16, bits: u16, frames: usize) -> Vec<u8> {
-    let block = channels * bits / 8;
-    let data: Vec<u8> = (0..frames * usize::from(block))
-        .map(|i| (i * 37 % 251) as u8)
-        .collect();
-    let mut b = b"RIFF".to_vec();
-    b.extend((36 + data.len() as u32).to_le_bytes());
-    b.extend(b"WAVEfmt ");
-    b.extend(16u32.to_le_bytes());
-    b.extend(tag.to_le_bytes());
-    b.extend(channels.to_le_bytes());
-    b.extend(rate.to_le_bytes());
-    b.extend((rate * u32::from(block)).to_le_bytes());
-    b.extend(block.to_le_bytes());
-    b.extend(bits.to_le_bytes());
-    b.extend(b"data");
-    b.extend((data.len() as u32).to_le_bytes());
-    b.extend(data);
-    b
+    let block = usize::from(channels * bits / 8);
+    let data: Vec<u8> = (0..frames * block).map(|i| (i * 37 % 251) as u8).collect();
+    common::wav_file(rate, channels, tag, bits, &data)
 }
 
 fn audio_corpus() -> Vec<Vec<u8>> {

@@ -33,6 +33,26 @@ fn raw_config(url: &str, extra: &str) -> String {
     )
 }
 
+/// The openai preset at `url`, one voice on it, `extra` lines at the top level.
+fn openai_config(url: &str, backend_extra: &str, extra: &str) -> String {
+    format!(
+        "backends:\n  m:\n    preset: openai\n    base_url: {url}/v1\n{backend_extra}voices:\n  narrator: {{backend: m, voice: alloy}}\n{extra}"
+    )
+}
+
+/// A server that answers every request 429 with `retry_after` seconds.
+fn rate_limited(retry_after: u64, message: &'static str) -> RawServer {
+    raw_server(move |_, s| {
+        let body = serde_json::json!({"error": {"message": message}}).to_string();
+        let head = format!(
+            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: {retry_after}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        let _ = s.write_all(head.as_bytes());
+        let _ = s.write_all(body.as_bytes());
+    })
+}
+
 fn run(s: &Scratch, args: &[&str]) -> Output {
     s.podgen(args)
 }
@@ -83,25 +103,6 @@ fn assert_no_leftovers(out: &Path) {
             );
         }
     }
-}
-
-/// A WAV header and data: `tag` 1 = PCM, 3 = float.
-fn wav(rate: u32, channels: u16, tag: u16, bits: u16, data: &[u8]) -> Vec<u8> {
-    let block = channels * bits / 8;
-    let mut b = b"RIFF".to_vec();
-    b.extend((36 + data.len() as u32).to_le_bytes());
-    b.extend(b"WAVEfmt ");
-    b.extend(16u32.to_le_bytes());
-    b.extend(tag.to_le_bytes());
-    b.extend(channels.to_le_bytes());
-    b.extend(rate.to_le_bytes());
-    b.extend(rate.wrapping_mul(u32::from(block)).to_le_bytes());
-    b.extend(block.to_le_bytes());
-    b.extend(bits.to_le_bytes());
-    b.extend(b"data");
-    b.extend((data.len() as u32).to_le_bytes());
-    b.extend(data);
-    b
 }
 
 /// A second of a 220 Hz tone as 16-bit PCM at 24 kHz.
@@ -197,7 +198,7 @@ fn f01_absurd_sample_rates_are_errors_naming_the_file_or_segment() {
     let s = Scratch::new();
     for (name, rate) in [("huge", u32::MAX), ("one", 1)] {
         let sting = s.path(&format!("{name}.wav"));
-        std::fs::write(&sting, wav(rate, 1, 1, 16, &tone_s16())).unwrap();
+        std::fs::write(&sting, wav_file(rate, 1, 1, 16, &tone_s16())).unwrap();
         let sc = s.write(
             &format!("{name}.yaml"),
             &script(
@@ -215,7 +216,7 @@ fn f01_absurd_sample_rates_are_errors_naming_the_file_or_segment() {
     // The same from a backend: one attempt (the same request brings the same
     // bytes back), an error naming the segment.
     for rate in [1, u32::MAX] {
-        let server = serving(wav(rate, 1, 1, 16, &tone_s16()));
+        let server = serving(wav_file(rate, 1, 1, 16, &tone_s16()));
         let cfg = s.write("raw.podgen.yaml", &raw_config(&server.url, ""));
         let sc = s.write("backend.yaml", &script("", "Some words to speak."));
         let started = Instant::now();
@@ -236,7 +237,7 @@ fn f02_an_endless_body_is_cut_at_the_cap_with_a_clear_message() {
     let server = raw_server(|_, s| {
         let _ =
             s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: audio/wav\r\nConnection: close\r\n\r\n");
-        let _ = s.write_all(&wav(24_000, 1, 1, 16, &[])[..44]);
+        let _ = s.write_all(&wav_file(24_000, 1, 1, 16, &[])[..44]);
         let chunk = vec![7u8; 64 * 1024];
         while s.write_all(&chunk).is_ok() {}
     });
@@ -256,7 +257,7 @@ fn f03_non_finite_samples_are_rejected_before_any_dsp() {
     let s = Scratch::new();
     std::fs::write(
         s.path("nan.wav"),
-        wav(48_000, 1, 3, 32, &tone_f32_with_nan()),
+        wav_file(48_000, 1, 3, 32, &tone_f32_with_nan()),
     )
     .unwrap();
     let sc = s.write(
@@ -264,7 +265,7 @@ fn f03_non_finite_samples_are_rejected_before_any_dsp() {
         &script("intro:\n  sting: nan.wav\n  text: Hello.\n", "Words."),
     );
     assert_fails(&validate(&s, &sc), 2, &["nan.wav", "NaN"]);
-    let server = serving(wav(24_000, 1, 3, 32, &tone_f32_with_nan()));
+    let server = serving(wav_file(24_000, 1, 3, 32, &tone_f32_with_nan()));
     let cfg = s.write("raw.podgen.yaml", &raw_config(&server.url, ""));
     let sc = s.write("backend.yaml", &script("", "Words."));
     assert_fails(&render_with(&s, &sc, Some(&cfg)), 1, &["item 1", "NaN"]);
@@ -353,10 +354,7 @@ fn f07_echoed_forms_of_the_key_never_reach_stderr() {
     let s = Scratch::new();
     let cfg = s.write(
         "k.podgen.yaml",
-        &format!(
-            "backends:\n  o:\n    preset: openai\n    base_url: {}/v1\n    api_key: ${{TEST_KEY}}\nvoices:\n  narrator: {{backend: o, voice: alloy}}\n",
-            server.url
-        ),
+        &openai_config(&server.url, "    api_key: ${TEST_KEY}\n", ""),
     );
     let sc = s.write("k.yaml", &script("", "Words."));
     let out = s.podgen_env(
@@ -457,13 +455,7 @@ fn f10_sigterm_and_sighup_stop_cleanly_and_stale_staging_is_removed() {
     )
     .unwrap();
     let s = Scratch::new();
-    let cfg = s.write(
-        "m.podgen.yaml",
-        &format!(
-            "backends:\n  m:\n    preset: openai\n    base_url: {}/v1\nvoices:\n  narrator: {{backend: m, voice: alloy}}\n",
-            mock.url()
-        ),
-    );
+    let cfg = s.write("m.podgen.yaml", &openai_config(&mock.url(), "", ""));
     let sc = s.write("s.yaml", &script("", "Words that take a while."));
     for (signal, code) in [("TERM", 143), ("HUP", 129)] {
         let child = Command::new(bin())
@@ -509,10 +501,7 @@ fn f11_a_damaged_cache_clip_is_a_miss_and_is_made_again() {
     let s = Scratch::new();
     let cfg = s.write(
         "m.podgen.yaml",
-        &format!(
-            "backends:\n  m:\n    preset: openai\n    base_url: {}/v1\nvoices:\n  narrator: {{backend: m, voice: alloy}}\naudio:\n  formats: [wav]\n",
-            mock.url()
-        ),
+        &openai_config(&mock.url(), "", "audio:\n  formats: [wav]\n"),
     );
     let sc = s.write("s.yaml", &script("", "A sentence for the cache to keep."));
     assert!(render_with(&s, &sc, Some(&cfg)).status.success());
@@ -791,15 +780,7 @@ fn f16_a_silent_server_and_an_absurd_retry_after_are_bounded() {
         started.elapsed()
     );
 
-    let limited = raw_server(|_, s| {
-        let body = br#"{"error":{"message":"Rate limit reached"}}"#;
-        let head = format!(
-            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 999999\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        );
-        let _ = s.write_all(head.as_bytes());
-        let _ = s.write_all(body);
-    });
+    let limited = rate_limited(999_999, "Rate limit reached");
     let cfg = s.write("r.podgen.yaml", &raw_config(&limited.url, ""));
     let started = Instant::now();
     let out = render_with(&s, &sc_plain(&s), Some(&cfg));
@@ -808,15 +789,7 @@ fn f16_a_silent_server_and_an_absurd_retry_after_are_bounded() {
     assert_eq!(limited.hits.load(Ordering::SeqCst), 1);
 
     // A long wait the server asks for is said, with how long and why.
-    let slow = raw_server(|_, s| {
-        let body = br#"{"error":{"message":"Slow down"}}"#;
-        let head = format!(
-            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 5\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        );
-        let _ = s.write_all(head.as_bytes());
-        let _ = s.write_all(body);
-    });
+    let slow = rate_limited(5, "Slow down");
     let cfg = s.write(
         "w.podgen.yaml",
         &raw_config(&slow.url, "    max_attempts: 2\n"),

@@ -9,6 +9,8 @@
 //! partial and encoded forms of a value.
 
 use base64::Engine as _;
+
+use super::template::percent_encoded;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
 /// The shortest piece of a secret that is masked on its own. Shorter secrets
@@ -100,20 +102,6 @@ fn mark_runs(text: &[u8], form: &[u8], min: usize, masked: &mut [bool]) {
             masked[i..i + longest].iter_mut().for_each(|m| *m = true);
         }
     }
-}
-
-/// The secret percent-encoded as a query string carries it (unreserved
-/// characters stay, everything else is `%XX`).
-fn percent_encoded(secret: &str) -> String {
-    let mut out = String::new();
-    for b in secret.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The part of the base64 text that depends on the secret alone, for each of

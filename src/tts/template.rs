@@ -174,6 +174,20 @@ pub fn fill(template: &str, vars: &Vars, escape: Escape) -> Result<String, Templ
     Ok(out)
 }
 
+/// `s` percent-encoded: unreserved characters (RFC 3986) stay, every other
+/// byte is `%XX`.
+pub fn percent_encoded(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn escaped(s: &str, escape: Escape) -> String {
     match escape {
         Escape::Raw => s.to_string(),
@@ -181,17 +195,7 @@ fn escaped(s: &str, escape: Escape) -> String {
             let quoted = serde_json::to_string(s).expect("strings serialize");
             quoted[1..quoted.len() - 1].to_string()
         }
-        Escape::Url => {
-            let mut out = String::new();
-            for b in s.bytes() {
-                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                    out.push(b as char);
-                } else {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
-            out
-        }
+        Escape::Url => percent_encoded(s),
         Escape::Xml => {
             let mut out = String::with_capacity(s.len());
             for c in s.chars() {

@@ -157,3 +157,23 @@ pub fn clip_count(cache: &Path) -> usize {
         .filter(|p| p.extension().is_some_and(|x| x == "wav"))
         .count()
 }
+
+/// A WAV file: a 16-byte `fmt ` chunk (`tag` 1 = PCM, 3 = float) and `data`,
+/// with whatever rate and sizes the test wants, absurd ones included.
+pub fn wav_file(rate: u32, channels: u16, tag: u16, bits: u16, data: &[u8]) -> Vec<u8> {
+    let block = channels * bits / 8;
+    let mut b = b"RIFF".to_vec();
+    b.extend((36 + data.len() as u32).to_le_bytes());
+    b.extend(b"WAVEfmt ");
+    b.extend(16u32.to_le_bytes());
+    b.extend(tag.to_le_bytes());
+    b.extend(channels.to_le_bytes());
+    b.extend(rate.to_le_bytes());
+    b.extend(rate.wrapping_mul(u32::from(block)).to_le_bytes());
+    b.extend(block.to_le_bytes());
+    b.extend(bits.to_le_bytes());
+    b.extend(b"data");
+    b.extend((data.len() as u32).to_le_bytes());
+    b.extend(data);
+    b
+}
