@@ -36,6 +36,30 @@ pub struct ConfigFile {
     /// `voices:` by name.
     #[serde(default)]
     pub voices: BTreeMap<String, Spanned<VoiceConfig>>,
+    /// `lexicon:` pronunciation entries (before those of lexicon.yaml files).
+    #[serde(default)]
+    pub lexicon: Vec<Spanned<crate::speak::Entry>>,
+}
+
+/// `normalize:` on a backend or voice: `true`/`false` for every rule
+/// family, or the families one by one (`{numbers: false}`; the others stay on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Normalize {
+    /// Every family on or off.
+    All(bool),
+    /// Family by family.
+    Families(crate::speak::Rules),
+}
+
+impl Normalize {
+    /// The rule families this setting turns on.
+    pub fn rules(self) -> crate::speak::Rules {
+        match self {
+            Normalize::All(on) => crate::speak::Rules::all(on),
+            Normalize::Families(r) => r,
+        }
+    }
 }
 
 /// `audio:` in podgen.yaml.
@@ -122,6 +146,8 @@ pub struct BackendConfig {
     /// Price per minute of audio, for `podgen plan`, for models billed by
     /// the minute (OpenAI's gpt-4o-mini-tts).
     pub price_per_minute: Option<f64>,
+    /// Text normalisation for this backend's voices (default: all on).
+    pub normalize: Option<Normalize>,
 }
 
 /// The request body of a generic backend: exactly one of these.
@@ -175,6 +201,8 @@ pub struct VoiceConfig {
     /// Extra request fields, passed into the body as they are.
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Text normalisation for this voice, over its backend's.
+    pub normalize: Option<Normalize>,
 }
 
 /// The name of the built-in voice's backend, always defined.
@@ -249,6 +277,14 @@ impl Config {
             .map(String::as_str)
             .chain([BUILTIN])
             .collect()
+    }
+
+    /// The config's own `lexicon:` entries, compiled.
+    pub fn lexicon(&self) -> Result<crate::speak::Lexicon> {
+        match &self.source {
+            Some(src) => compile_lexicon(&self.file.lexicon, src),
+            None => Ok(crate::speak::Lexicon::default()),
+        }
     }
 
     /// Every voice, from the config and from `voices/*.yaml` (the config wins).
@@ -347,6 +383,32 @@ pub fn load(path: &Path) -> Result<Config> {
     load_voice_files(&mut config)?;
     check(&config)?;
     Ok(config)
+}
+
+/// The entries of a lexicon file (`lexicon.yaml`: a list of entries), or an
+/// empty lexicon when there is no such file.
+pub fn load_lexicon_file(path: &Path) -> Result<crate::speak::Lexicon> {
+    if !path.exists() {
+        return Ok(crate::speak::Lexicon::default());
+    }
+    let (entries, source) = parse_yaml::<Vec<Spanned<crate::speak::Entry>>>(path, "lexicon file")?;
+    compile_lexicon(&entries, &source)
+}
+
+/// Compile entries read from `source`, pointing at the entry at fault.
+fn compile_lexicon(
+    entries: &[Spanned<crate::speak::Entry>],
+    source: &SourceFile,
+) -> Result<crate::speak::Lexicon> {
+    let values: Vec<crate::speak::Entry> = entries.iter().map(|e| e.value.clone()).collect();
+    crate::speak::Lexicon::compile(&values).map_err(|(i, e)| {
+        source.error(
+            span(&entries[i]),
+            format!("lexicon entry {}: {e}", i + 1),
+            "this entry",
+            Some("an entry is like `{word: Rubin, say: 鲁宾}` or `{regex: 'GPT-(\\d)o', say: 'GPT $1 o'}`".into()),
+        )
+    })
 }
 
 /// Parse and check `text` as the config at `path`, as [`load`] does once

@@ -29,6 +29,7 @@ pub mod progress;
 pub mod publish;
 pub mod render;
 pub mod script;
+pub mod speak;
 pub mod synthesize;
 pub mod timeline;
 pub mod tts;

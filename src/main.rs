@@ -55,6 +55,22 @@ enum Command {
         /// Clip cache folder to look for hits in [default: as for render].
         #[arg(long, value_name = "DIR")]
         cache_dir: Option<PathBuf>,
+        /// Also print every segment as it will be spoken, with its voice.
+        #[arg(long)]
+        spoken: bool,
+    },
+    /// Print stdin as it would be sent to a voice, line for line: the
+    /// lexicon and text normalisation applied.
+    Normalize {
+        /// The language the text is in [default: guessed per line].
+        #[arg(long, value_name = "TAG")]
+        language: Option<String>,
+        /// podgen.yaml [default: ./podgen.yaml, else built-in defaults].
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// The voice whose rules and lexicon apply [default: narrator].
+        #[arg(long, value_name = "NAME")]
+        voice: Option<String>,
     },
     /// List the configured backends and voices and what each resolves to (secrets masked).
     Voices {
@@ -192,14 +208,23 @@ fn run(command: Command) -> Result<(), Failure> {
             script,
             config,
             cache_dir,
-        } => commands::plan::run(&RenderOptions {
-            script,
-            config: config.config,
-            backend: config.backend,
-            speed: 1.0,
-            cache_root: cache_dir,
-            ..Default::default()
-        }),
+            spoken,
+        } => commands::plan::run(
+            &RenderOptions {
+                script,
+                config: config.config,
+                backend: config.backend,
+                speed: 1.0,
+                cache_root: cache_dir,
+                ..Default::default()
+            },
+            spoken,
+        ),
+        Command::Normalize {
+            language,
+            config,
+            voice,
+        } => commands::normalize::run(config.as_deref(), voice.as_deref(), language.as_deref()),
         Command::Cache { action, cache_dir } => {
             let root = cache_dir.unwrap_or_else(podgen::cache::default_root);
             match action {

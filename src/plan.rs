@@ -52,6 +52,11 @@ pub enum Pause {
     Paragraph,
     /// Between two lines of a dialogue.
     Turn,
+    /// Written in the script: `[pause 800ms]` in text, or a `pause:` line.
+    Marked {
+        /// Milliseconds.
+        ms: u64,
+    },
 }
 
 /// What a chapter is, for titles and messages.
@@ -114,8 +119,11 @@ pub struct Segment {
     pub language: Language,
     /// The BCP-47 tag sent to backends: the script's, or the guessed language's.
     pub tag: String,
-    /// What is spoken.
+    /// The text as written: what transcripts show.
     pub text: String,
+    /// What is sent to the backend: `text` after the lexicon and text
+    /// normalisation (see [`crate::speak`]).
+    pub spoken: String,
     /// The pause that follows it.
     pub pause_after: Pause,
 }
@@ -160,8 +168,17 @@ impl Plan {
 /// The voice name used where the script names none.
 pub const DEFAULT_VOICE: &str = "narrator";
 
-/// Plan a validated script. `limit_for` gives the request limit of a voice.
-pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit) -> Plan {
+/// How a voice turns written text into spoken text: `(voice, text, tag)`.
+pub type SpeakFn<'a> = &'a dyn Fn(&str, &str, &str) -> String;
+
+/// Speech exactly as written (for plans that only need the voices).
+pub fn as_written(_voice: &str, text: &str, _tag: &str) -> String {
+    text.to_string()
+}
+
+/// Plan a validated script. `limit_for` gives the request limit of a voice;
+/// `speak` what a voice says for written text, which must fit that limit.
+pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit, speak: SpeakFn) -> Plan {
     let s: &Script = &loaded.script;
     let default_voice = s.voice.as_ref().map_or(DEFAULT_VOICE, |v| v.value.trim());
     let script_lang = s
@@ -179,6 +196,7 @@ pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit) -> Plan {
     let mut builder = Builder {
         plan: &mut plan,
         limit_for,
+        speak,
     };
     let str_of =
         |v: &Option<serde_saphyr::Spanned<String>>| v.as_ref().map(|v| v.value.trim().to_string());
@@ -198,32 +216,9 @@ pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit) -> Plan {
         builder.close_chapter();
     }
     for (i, item) in s.items.value.iter().enumerate() {
-        let it = &item.value;
-        let voice = str_of(&it.voice).unwrap_or_else(|| default_voice.into());
-        let lang = pick_language(&it.language, &script_lang);
-        let links = it
-            .links
-            .iter()
-            .map(|l| l.value.trim().to_string())
-            .collect();
-        builder.chapter(
-            ChapterKind::Item(i + 1),
-            it.title.value.trim().into(),
-            links,
-            |c| {
-                c.image = it.image.as_ref().map(|p| loaded.base_dir.join(&p.value));
-            },
-        );
-        if let Some(t) = &it.text {
-            builder.text(&t.value, &voice, lang.as_deref());
-        }
-        if let Some(lines) = &it.lines {
-            for line in &lines.value {
-                let line_voice = str_of(&line.value.voice).unwrap_or_else(|| voice.clone());
-                builder.dialogue_line(&line.value.text.value, &line_voice, lang.as_deref());
-            }
-        }
-        builder.close_chapter();
+        let voice = str_of(&item.value.voice).unwrap_or_else(|| default_voice.into());
+        let lang = pick_language(&item.value.language, &script_lang);
+        builder.item(i + 1, &item.value, loaded, &voice, lang.as_deref());
     }
     if let Some(outro) = &s.outro {
         let b = &outro.value;
@@ -255,6 +250,7 @@ fn pick_language(
 struct Builder<'a> {
     plan: &'a mut Plan,
     limit_for: &'a dyn Fn(&str) -> Limit,
+    speak: SpeakFn<'a>,
 }
 
 impl Builder<'_> {
@@ -279,6 +275,52 @@ impl Builder<'_> {
         self.plan.chapters.push(c);
     }
 
+    /// Item `number`: its chapter, then its text or its dialogue lines.
+    fn item(
+        &mut self,
+        number: usize,
+        it: &crate::script::Item,
+        loaded: &LoadedScript,
+        voice: &str,
+        lang: Option<&str>,
+    ) {
+        let links = it
+            .links
+            .iter()
+            .map(|l| l.value.trim().to_string())
+            .collect();
+        self.chapter(
+            ChapterKind::Item(number),
+            it.title.value.trim().into(),
+            links,
+            |c| {
+                c.image = it.image.as_ref().map(|p| loaded.base_dir.join(&p.value));
+            },
+        );
+        if let Some(t) = &it.text {
+            self.text(&t.value, voice, lang);
+        }
+        for line in it.lines.iter().flat_map(|l| &l.value) {
+            let line_voice = line
+                .value
+                .voice
+                .as_ref()
+                .map_or_else(|| voice.to_string(), |v| v.value.trim().to_string());
+            if let Some(t) = &line.value.text {
+                self.dialogue_line(&t.value, &line_voice, lang);
+            }
+            if let Some(ms) = line
+                .value
+                .pause
+                .as_ref()
+                .and_then(|p| crate::script::marker_ms(p.value.trim()))
+            {
+                self.marked_pause(ms);
+            }
+        }
+        self.close_chapter();
+    }
+
     fn close_chapter(&mut self) {
         let end = self.plan.segments.len();
         let c = self.plan.chapters.last_mut().expect("a chapter is open");
@@ -298,8 +340,20 @@ impl Builder<'_> {
         for paragraph in paragraphs(text) {
             self.paragraph(&paragraph, voice, lang, Pause::Paragraph);
         }
-        if let Some(last) = self.plan.segments.last_mut() {
+        if let Some(last) = self.plan.segments.last_mut()
+            && !matches!(last.pause_after, Pause::Marked { .. })
+        {
             last.pause_after = Pause::Turn;
+        }
+    }
+
+    /// A pause written as a dialogue line (`- pause: 800ms`): it follows
+    /// the last segment so far, in place of the turn's pause.
+    fn marked_pause(&mut self, ms: u64) {
+        let chapter = self.plan.chapters.len() - 1;
+        let start = self.plan.chapters[chapter].segments.start;
+        if let Some(last) = self.plan.segments[start..].last_mut() {
+            last.pause_after = Pause::Marked { ms };
         }
     }
 
@@ -313,31 +367,114 @@ impl Builder<'_> {
         let tag = lang.map_or_else(|| guessed.tag().to_string(), str::to_string);
         let language = Language::from_tag(&tag).unwrap_or(guessed);
         let limit = (self.limit_for)(voice);
-        for (si, sentence) in sentences(paragraph).iter().enumerate() {
-            let parts = chunks(sentence, limit);
-            let n = parts.len();
-            for (ci, part) in parts.into_iter().enumerate() {
-                self.plan.segments.push(Segment {
-                    chapter,
-                    paragraph: paragraph_no,
-                    sentence: si + 1,
-                    chunk: ci + 1,
-                    voice: voice.to_string(),
-                    language,
-                    tag: tag.clone(),
-                    text: part,
-                    pause_after: if ci + 1 < n {
-                        Pause::Chunk
-                    } else {
-                        Pause::Sentence
-                    },
-                });
+        let mut sentence_no = 0;
+        for (piece, marked) in split_pauses(paragraph) {
+            for sentence in sentences(&piece) {
+                sentence_no += 1;
+                let speak = |t: &str| (self.speak)(voice, t, &tag);
+                let parts = spoken_chunks(&sentence, limit, &speak);
+                let n = parts.len();
+                for (ci, (text, spoken)) in parts.into_iter().enumerate() {
+                    self.plan.segments.push(Segment {
+                        chapter,
+                        paragraph: paragraph_no,
+                        sentence: sentence_no,
+                        chunk: ci + 1,
+                        voice: voice.to_string(),
+                        language,
+                        tag: tag.clone(),
+                        text,
+                        spoken,
+                        pause_after: if ci + 1 < n {
+                            Pause::Chunk
+                        } else {
+                            Pause::Sentence
+                        },
+                    });
+                }
+            }
+            if let (Some(ms), true) = (marked, self.plan.segments.len() > start) {
+                // A pause marker before any speech of the chapter has nothing to follow.
+                if let Some(last) = self.plan.segments.last_mut() {
+                    last.pause_after = Pause::Marked { ms };
+                }
             }
         }
-        if let Some(last) = self.plan.segments.last_mut() {
+        if let Some(last) = self.plan.segments[start..].last_mut()
+            && !matches!(last.pause_after, Pause::Marked { .. })
+        {
             last.pause_after = pause;
         }
     }
+}
+
+/// Chunks of `sentence` as written, each with what is spoken for it, every
+/// spoken chunk within `limit`. Chunking happens on the written text (so
+/// transcripts stay whole words); when a spoken form outgrows the limit (a
+/// number read out is longer than its digits), the chunks are made smaller.
+fn spoken_chunks(
+    sentence: &str,
+    limit: Limit,
+    speak: &dyn Fn(&str) -> String,
+) -> Vec<(String, String)> {
+    let mut written_limit = limit;
+    loop {
+        let parts: Vec<(String, String)> = chunks(sentence, written_limit)
+            .into_iter()
+            .map(|c| {
+                let spoken = speak(&c);
+                (c, spoken)
+            })
+            .collect();
+        let fits = parts.iter().all(|(_, s)| limit.fits(s));
+        if fits || written_limit.max_chars <= 1 {
+            return parts;
+        }
+        written_limit = Limit {
+            max_chars: written_limit.max_chars * 3 / 4,
+            max_bytes: written_limit.max_bytes.map(|b| (b * 3 / 4).max(4)),
+        };
+    }
+}
+
+/// The pause marker inside text: `[pause 800ms]`, `[pause 1.5s]`.
+pub const PAUSE_MARKER: &str = "[pause ";
+
+/// `paragraph` cut at its pause markers: each piece with the pause that
+/// follows it. Only an exact marker with a duration counts; `\[pause`
+/// writes the words literally; anything else is text.
+pub fn split_pauses(paragraph: &str) -> Vec<(String, Option<u64>)> {
+    let mut out = Vec::new();
+    let mut piece = String::new();
+    let mut rest = paragraph;
+    while let Some(at) = rest.find(PAUSE_MARKER) {
+        if rest[..at].ends_with('\\') {
+            piece.push_str(&rest[..at - 1]);
+            piece.push_str(PAUSE_MARKER);
+            rest = &rest[at + PAUSE_MARKER.len()..];
+            continue;
+        }
+        let after = &rest[at + PAUSE_MARKER.len()..];
+        let ms = after
+            .find(']')
+            .filter(|&end| end <= 12)
+            .and_then(|end| crate::script::marker_ms(&after[..end]).map(|ms| (ms, end)));
+        match ms {
+            Some((ms, end)) => {
+                piece.push_str(&rest[..at]);
+                out.push((std::mem::take(&mut piece), Some(ms)));
+                rest = &after[end + 1..];
+            }
+            None => {
+                piece.push_str(&rest[..at + PAUSE_MARKER.len()]);
+                rest = after;
+            }
+        }
+    }
+    piece.push_str(rest);
+    out.push((piece, None));
+    out.retain(|(p, ms)| !p.trim().is_empty() || ms.is_some());
+    out
 }
 
 /// Paragraphs of a text: separated by blank lines. The lines inside one

@@ -12,6 +12,7 @@ use crate::error::{Failure, Result};
 use crate::master::Targets;
 use crate::plan::{self, Plan};
 use crate::script::{self, LoadedScript};
+use crate::speak::{Lexicon, Reading, Rulebook};
 use crate::synthesize::{Cast, LimitedBackend};
 use crate::timeline::{Pauses, ms_to_samples};
 use crate::tts::{self, Keys};
@@ -91,7 +92,12 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
     let audio = AudioSettings::from_config(&config)?;
 
     // Voice names come from a first plan; limits depend on the voices' backends.
-    let names = plan::build(&loaded, &|_| plan::Limit::chars(usize::MAX)).voice_names();
+    let names = plan::build(
+        &loaded,
+        &|_| plan::Limit::chars(usize::MAX),
+        &plan::as_written,
+    )
+    .voice_names();
     let profiles = voices::resolve(
         &config,
         &loaded,
@@ -101,9 +107,20 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
     )?;
     voices::check_backends(&profiles, &config)?;
     let (backends, unset) = build_backends(&config, &profiles, cache_root, keys)?;
+    let readings = readings(&config, &profiles, Some(&loaded.base_dir))?;
     let cast = Cast::new(profiles, backends);
-    let plan = plan::build(&loaded, &|voice| cast.backend_of(voice).limits().text);
+    let speak = |voice: &str, text: &str, tag: &str| match readings.get(voice) {
+        Some(r) => r.spoken(text, tag),
+        None => text.to_string(),
+    };
+    let plan = plan::build(
+        &loaded,
+        &|voice| cast.backend_of(voice).limits().text,
+        &speak,
+    );
     check_languages(&plan, &cast)?;
+    let mut warnings = audio.warnings;
+    warnings.extend(languages_without_rules(&plan, &readings));
 
     let output_root = opts
         .output_root
@@ -120,7 +137,7 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
         targets: audio.targets,
         formats: audio.formats,
         output_root,
-        warnings: audio.warnings,
+        warnings,
         unset,
     })
 }
@@ -244,7 +261,7 @@ fn build_backends(
 fn check_languages(plan: &Plan, cast: &Cast) -> Result<()> {
     for (i, seg) in plan.segments.iter().enumerate() {
         let backend = &cast.backend_of(&seg.voice).backend;
-        if let Some(script) = backend.cannot_read(&seg.text) {
+        if let Some(script) = backend.cannot_read(&seg.spoken) {
             return Err(Failure::input(
                 format!(
                     "{}: voice {:?} is the built-in voice, which cannot read {script}: it speaks only Mandarin and English",
@@ -267,6 +284,74 @@ fn check_languages(plan: &Plan, cast: &Cast) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// How each voice reads: its rule families (the voice's `normalize:`, else
+/// its backend's, else all on) and the lexicon entries for it. The lexicon
+/// is `lexicon.yaml` beside the script (`script_dir`), then the config's
+/// `lexicon:`, then `lexicon.yaml` beside the config: earlier entries win.
+pub fn readings(
+    config: &Config,
+    profiles: &[VoiceProfile],
+    script_dir: Option<&Path>,
+) -> Result<HashMap<String, Reading>> {
+    let config_dir = config.dir();
+    let mut lexicon = Lexicon::default();
+    if let Some(dir) = script_dir
+        && !same_dir(dir, &config_dir)
+    {
+        lexicon = lexicon.then(config::load_lexicon_file(&dir.join(LEXICON_FILE))?);
+    }
+    lexicon = lexicon.then(config.lexicon()?);
+    lexicon = lexicon.then(config::load_lexicon_file(&config_dir.join(LEXICON_FILE))?);
+    let voice_configs = config.voices();
+    Ok(profiles
+        .iter()
+        .map(|p| {
+            let own = voice_configs.get(&p.name).and_then(|v| v.normalize);
+            let backend = config
+                .file
+                .backends
+                .get(&p.backend)
+                .and_then(|b| b.value.normalize);
+            let rules = own
+                .or(backend)
+                .map(config::Normalize::rules)
+                .unwrap_or_default();
+            let reading = Reading {
+                rules,
+                lexicon: lexicon.for_voice(&p.name, &p.backend),
+            };
+            (p.name.clone(), reading)
+        })
+        .collect())
+}
+
+/// The lexicon file podgen reads beside the script and beside the config.
+pub const LEXICON_FILE: &str = "lexicon.yaml";
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// A warning, once per language, for text whose language has no
+/// normalisation rules (it is sent as written).
+fn languages_without_rules(plan: &Plan, readings: &HashMap<String, Reading>) -> Vec<String> {
+    let mut tags: Vec<&str> = plan
+        .segments
+        .iter()
+        .filter(|s| readings.get(&s.voice).is_some_and(|r| r.rules.any()))
+        .filter(|s| Rulebook::for_tag(&s.tag) == Rulebook::None)
+        .map(|s| s.tag.as_str())
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    tags.into_iter()
+        .map(|t| format!("language {t:?}: podgen has no rules to read numbers and dates in it; its text is sent as written"))
+        .collect()
 }
 
 /// Pause lengths: the config's `pauses:`, else the defaults.

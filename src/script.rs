@@ -83,7 +83,9 @@ pub struct Line {
     /// Who says it (default: the item's voice).
     pub voice: Option<Spanned<String>>,
     /// What is said.
-    pub text: Spanned<String>,
+    pub text: Option<Spanned<String>>,
+    /// Or a pause instead of words: `800ms`, `1.5s` (at most 60 s).
+    pub pause: Option<Spanned<String>>,
 }
 
 /// A script loaded from disk, with what is needed to report errors against it.
@@ -239,6 +241,23 @@ fn plain_yaml_error(
     }
 }
 
+/// The longest pause a marker may ask for.
+pub const MAX_MARKED_PAUSE_MS: u64 = 60_000;
+
+/// The milliseconds of a marker's duration (`800ms`, `1.5s`), at most
+/// [`MAX_MARKED_PAUSE_MS`].
+pub fn marker_ms(s: &str) -> Option<u64> {
+    let (number, scale) = match s.strip_suffix("ms") {
+        Some(n) => (n, 1.0),
+        None => (s.strip_suffix('s')?, 1000.0),
+    };
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let ms = number.parse::<f64>().ok()? * scale;
+    (ms.is_finite() && ms <= MAX_MARKED_PAUSE_MS as f64).then(|| ms.round() as u64)
+}
+
 /// Semantic checks on a parsed script: required text is present, files exist,
 /// dates and tags are well formed. Reports the first problem, in file order.
 pub fn validate(loaded: &LoadedScript) -> Result<()> {
@@ -378,7 +397,27 @@ fn validate_item(loaded: &LoadedScript, item: &Spanned<Item>, n: usize) -> Resul
                 ));
             }
             for (j, line) in lines.value.iter().enumerate() {
-                check_speakable(src, &line.value.text, &format!("line {} of {name}", j + 1))?;
+                let what = format!("line {} of {name}", j + 1);
+                match (&line.value.text, &line.value.pause) {
+                    (Some(t), None) => check_speakable(src, t, &what)?,
+                    (None, Some(p)) if marker_ms(p.value.trim()).is_some() => {}
+                    (None, Some(p)) => {
+                        return Err(src.error(
+                            span(p),
+                            format!("{what}: {:?} is not a pause", p.value),
+                            "not a pause",
+                            Some("write it like 800ms or 1.5s (at most 60s)".into()),
+                        ));
+                    }
+                    _ => {
+                        return Err(src.error(
+                            span(line),
+                            format!("{what} needs either `text:` or `pause:`"),
+                            "this line",
+                            Some("like `- {voice: host, text: ...}` or `- pause: 800ms`".into()),
+                        ));
+                    }
+                }
                 if let Some(v) = &line.value.voice {
                     check_line(src, v, "voice name")?;
                 }

@@ -198,13 +198,13 @@ fn context(plan: &Plan, i: usize, chars: usize) -> (Option<String>, Option<Strin
     let seg = &plan.segments[i];
     let same_chapter = |j: usize| plan.segments.get(j).filter(|s| s.chapter == seg.chapter);
     let prev = i.checked_sub(1).and_then(same_chapter).map(|s| {
-        let n = s.text.chars().count();
-        s.text
+        let n = s.spoken.chars().count();
+        s.spoken
             .chars()
             .skip(n.saturating_sub(chars))
             .collect::<String>()
     });
-    let next = same_chapter(i + 1).map(|s| s.text.chars().take(chars).collect::<String>());
+    let next = same_chapter(i + 1).map(|s| s.spoken.chars().take(chars).collect::<String>());
     (prev, next)
 }
 
@@ -253,7 +253,7 @@ pub fn segment_key(plan: &Plan, i: usize, cast: &Cast, rate: u32) -> String {
         limited.backend.as_ref(),
         cast.voice(&seg.voice),
         &seg.tag,
-        &seg.text,
+        &seg.spoken,
         &context_key,
         rate,
     )
@@ -349,7 +349,7 @@ async fn one_segment(
         )
     };
     let request = Request {
-        text: &seg.text,
+        text: &seg.spoken,
         language: seg.language,
         tag: &seg.tag,
         voice,
@@ -376,7 +376,7 @@ async fn one_segment(
             })
         });
         let outcome = match answer.await {
-            Some(Ok(pcm)) => finish(pcm, rate, &seg.text, voice.speed, store, &key).await,
+            Some(Ok(pcm)) => finish(pcm, rate, &seg.spoken, voice.speed, store, &key).await,
             Some(Err(e)) => Err(e),
             None => Err(SynthError::fatal(format!(
                 "no answer within segment_timeout ({})",

@@ -41,8 +41,9 @@ impl Pauses {
         }
     }
 
-    fn after(&self, pause: Pause) -> u64 {
+    fn after(&self, pause: Pause, rate: u32) -> u64 {
         match pause {
+            Pause::Marked { ms } => ms_to_samples(ms, rate),
             Pause::End => 0,
             Pause::Chunk => self.chunk,
             Pause::Sentence => self.sentence,
@@ -163,7 +164,7 @@ pub fn lay_out(plan: &Plan, lengths: &Lengths, pauses: &Pauses, rate: u32) -> Ti
             push(
                 &mut t,
                 Source::Silence,
-                pauses.after(plan.segments[si].pause_after),
+                pauses.after(plan.segments[si].pause_after, rate),
             );
         }
         if let Some(len) = lengths.tail_sting[ci] {
@@ -228,6 +229,7 @@ mod tests {
             language: Language::EnglishUs,
             tag: "en-US".into(),
             text: "x".into(),
+            spoken: "x".into(),
             pause_after,
         }
     }

@@ -55,7 +55,8 @@ impl VoiceProfile {
         }
     }
 
-    fn from_config(name: &str, c: &VoiceConfig) -> Self {
+    /// The profile a voice entry of the config describes.
+    pub fn from_config(name: &str, c: &VoiceConfig) -> Self {
         VoiceProfile {
             name: name.to_string(),
             backend: c.backend.clone().unwrap_or_else(|| BUILTIN.into()),

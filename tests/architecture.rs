@@ -109,6 +109,7 @@ fn backends_know_nothing_of_the_stages_that_use_them() {
 #[test]
 fn text_planning_and_the_timeline_are_pure() {
     assert_uses_only("plan", &["lang", "script"]);
+    assert_uses_only("speak", &["speak", "lang"]);
     assert_uses_only("timeline", &["plan", "lang"]);
 }
 

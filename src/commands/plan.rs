@@ -19,14 +19,42 @@ use crate::tts::{Keys, Price};
 
 /// Prepare the render `opts` describes (API keys may be missing) and print
 /// the report, with cache hits from `opts.cache_root` (else the default cache).
-pub fn run(opts: &RenderOptions) -> Result<()> {
+pub fn run(opts: &RenderOptions, spoken: bool) -> Result<()> {
     let root = opts.cache_root.clone().unwrap_or_else(cache::default_root);
     let prepared = prepare(opts, &root, Keys::Optional)?;
     let store = ClipStore::open(&root, prepared.rate).map_err(|e| {
         Failure::runtime(format!("cannot open the cache at {}: {e}", root.display()))
     })?;
     print!("{}", report(&prepared, &store));
+    if spoken {
+        print!("{}", spoken_report(&prepared));
+    }
     Ok(())
+}
+
+/// Every segment's spoken text, by chapter, with the voice that speaks it
+/// and, where it differs, the text as written.
+pub fn spoken_report(p: &Prepared) -> String {
+    let mut out = String::from("\nWhat each segment sends:\n");
+    for chapter in &p.plan.chapters {
+        let _ = writeln!(out, "{}", chapter.label());
+        for i in chapter.segments.clone() {
+            let seg = &p.plan.segments[i];
+            let v = p.cast.voice(&seg.voice);
+            let _ = writeln!(
+                out,
+                "  [{} {}/{}] {}",
+                seg.voice,
+                v.backend,
+                v.voice.as_deref().unwrap_or(&v.name),
+                seg.spoken
+            );
+            if seg.spoken != seg.text {
+                let _ = writeln!(out, "      written: {}", seg.text);
+            }
+        }
+    }
+    out
 }
 
 /// What is still to be sent to one backend.
@@ -103,7 +131,7 @@ fn rows(p: &Prepared, store: &ClipStore) -> (Vec<ChapterRow>, BTreeMap<String, T
             if !row.voices.contains(&label) {
                 row.voices.push(label);
             }
-            let n = seg.text.chars().count();
+            let n = seg.spoken.chars().count();
             row.characters += n;
             if store
                 .get(&segment_key(&p.plan, i, &p.cast, p.rate))
@@ -113,7 +141,7 @@ fn rows(p: &Prepared, store: &ClipStore) -> (Vec<ChapterRow>, BTreeMap<String, T
             } else {
                 let left = to_send.entry(v.backend.clone()).or_default();
                 left.characters += n;
-                left.seconds += estimated_seconds(&seg.text, v.speed);
+                left.seconds += estimated_seconds(&seg.spoken, v.speed);
             }
         }
         rows.push(row);

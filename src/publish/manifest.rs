@@ -72,6 +72,9 @@ struct SegmentRecord<'a> {
     language: &'a str,
     text: &'a str,
     text_hash: String,
+    /// What was sent: the text after the lexicon and normalisation.
+    spoken: &'a str,
+    /// Characters sent (of `spoken`).
     characters: usize,
     cache_key: &'a str,
     cached: bool,
@@ -124,7 +127,8 @@ pub fn build<'a>(episode: &'a Episode, stats: &MasterStats) -> Manifest<'a> {
                 language: &seg.tag,
                 text: &seg.text,
                 text_hash: crate::hash::hex(seg.text.as_bytes()),
-                characters: seg.text.chars().count(),
+                spoken: &seg.spoken,
+                characters: seg.spoken.chars().count(),
                 cache_key: &speech[i].cache_key,
                 cached: speech[i].cached,
                 attempts: speech[i].attempts,
