@@ -220,3 +220,39 @@ fn bad_lexicon_entries_and_pause_lines_are_input_errors_with_their_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("bad.yaml:7"), "{}", stderr(&out));
 }
+
+#[test]
+fn plan_spoken_shows_each_segment_as_sent_with_its_voice() {
+    let s = Scratch::new();
+    let sc = s.write("issue.yaml", SCRIPT);
+    let cfg = s.write(
+        "podgen.yaml",
+        "voices:\n  host: {backend: builtin}\nlexicon:\n  - {word: Rubin, say: 鲁宾}\n",
+    );
+    let out = s.podgen(&[
+        "plan",
+        "--spoken",
+        sc.to_str().unwrap(),
+        "-c",
+        cfg.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("[host builtin/host] 六月六日，英伟达市值突破三万亿美元，今年股价累计涨幅百分之一百四十七。"),
+        "{text}"
+    );
+    assert!(
+        text.contains("written: 6月6日，英伟达市值突破3万亿美元"),
+        "{text}"
+    );
+    assert!(
+        text.contains("预计二零二六年推出下一代AI平台鲁宾。"),
+        "{text}"
+    );
+    // A segment that is spoken as written has no "written:" line.
+    assert!(
+        text.contains("] AMD在Computex大会上介绍了全新Zen 5架构。\n"),
+        "{text}"
+    );
+}
