@@ -203,6 +203,9 @@ pub struct VoiceConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Text normalisation for this voice, over its backend's.
     pub normalize: Option<Normalize>,
+    /// Another voice that reads the English spans inside this voice's
+    /// Mandarin sentences (words, acronyms, model names).
+    pub english: Option<String>,
 }
 
 /// The name of the built-in voice's backend, always defined.

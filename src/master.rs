@@ -79,6 +79,7 @@ const PROBE_DB: f64 = 1.5;
 fn stream(
     timeline: &Timeline,
     clip_of: &dyn Fn(Source) -> Option<Clip>,
+    speech_gain: &[f32],
     on_progress: &dyn Fn(u64) -> std::io::Result<()>,
     f: &mut dyn FnMut(&[f32]) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
@@ -107,13 +108,17 @@ fn stream(
                         piece.len
                     )));
                 }
+                let gain = match source {
+                    Source::Speech { segment } => speech_gain.get(segment).copied().unwrap_or(1.0),
+                    _ => 1.0,
+                };
                 let mut r = hound::WavReader::open(&clip.path).map_err(to_io)?;
                 let mut samples = r.samples::<f32>();
                 let mut n = 0u64;
                 loop {
                     block.clear();
                     for s in samples.by_ref().take(BLOCK) {
-                        block.push(s.map_err(to_io)?);
+                        block.push(s.map_err(to_io)? * gain);
                     }
                     if block.is_empty() {
                         break;
@@ -173,18 +178,20 @@ pub fn check_length(timeline: &Timeline) -> Result<(), String> {
 }
 
 /// Master `timeline` into a 16-bit PCM mono WAV at `dest`. `clip_of` gives
-/// the clip for every non-silent source; `on_progress` hears the sample
+/// the clip for every non-silent source, `speech_gain` a linear gain per
+/// plan segment (1 where it is empty); `on_progress` hears the sample
 /// position as each pass goes, and an error from it (an interrupt) stops.
 pub fn write_wav(
     timeline: &Timeline,
     clip_of: &dyn Fn(Source) -> Option<Clip>,
+    speech_gain: &[f32],
     dest: &Path,
     targets: Targets,
     on_progress: &dyn Fn(u64) -> std::io::Result<()>,
 ) -> std::io::Result<MasterStats> {
     let rate = timeline.rate;
     let mut input = meter(rate)?;
-    stream(timeline, clip_of, on_progress, &mut |b| {
+    stream(timeline, clip_of, speech_gain, on_progress, &mut |b| {
         input
             .add_frames_f32(b)
             .map_err(|e| std::io::Error::other(e.to_string()))
@@ -209,6 +216,7 @@ pub fn write_wav(
         let pass = Pass {
             timeline,
             clip_of,
+            speech_gain,
             on_progress,
             gain_db,
             ceiling_db,
@@ -263,6 +271,7 @@ pub fn write_wav(
 struct Pass<'a> {
     timeline: &'a Timeline,
     clip_of: &'a dyn Fn(Source) -> Option<Clip>,
+    speech_gain: &'a [f32],
     on_progress: &'a dyn Fn(u64) -> std::io::Result<()>,
     gain_db: f64,
     ceiling_db: f64,
@@ -327,15 +336,9 @@ impl Pass<'_> {
             }),
             None => None,
         };
-        let (output, reduction) = write_pass(
-            self.timeline,
-            self.clip_of,
-            dest,
-            self.gain_db,
-            self.ceiling_db,
-            &mut |block| probe.as_mut().map_or(Ok(()), |p| p.feed(block)),
-            self.on_progress,
-        )?;
+        let (output, reduction) = write_pass(self, dest, &mut |block| {
+            probe.as_mut().map_or(Ok(()), |p| p.feed(block))
+        })?;
         let probed = match probe {
             Some(p) => p.finish()?,
             None => None,
@@ -347,14 +350,18 @@ impl Pass<'_> {
 /// One pass: gain, limiter, 16-bit samples into `dest`, and a meter of what
 /// was written. Returns the meter and the largest reduction in dB.
 fn write_pass(
-    timeline: &Timeline,
-    clip_of: &dyn Fn(Source) -> Option<Clip>,
+    pass: &Pass,
     dest: &Path,
-    gain_db: f64,
-    ceiling_db: f64,
     beside: &mut dyn FnMut(&[f32]) -> std::io::Result<()>,
-    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
 ) -> std::io::Result<(EbuR128, f64)> {
+    let Pass {
+        timeline,
+        clip_of,
+        speech_gain,
+        on_progress,
+        gain_db,
+        ceiling_db,
+    } = *pass;
     let rate = timeline.rate;
     let spec = hound::WavSpec {
         channels: 1,
@@ -384,7 +391,7 @@ fn write_pass(
             .add_frames_f32(&quantized)
             .map_err(|e| std::io::Error::other(e.to_string()))
     };
-    stream(timeline, clip_of, on_progress, &mut |block| {
+    stream(timeline, clip_of, speech_gain, on_progress, &mut |block| {
         beside(block)?;
         limited.clear();
         for &s in block {

@@ -52,6 +52,9 @@ pub enum Pause {
     Paragraph,
     /// Between two lines of a dialogue.
     Turn,
+    /// None: the next segment continues the same sentence in another voice
+    /// (an English span inside Mandarin).
+    Joined,
     /// Written in the script: `[pause 800ms]` in text, or a `pause:` line.
     Marked {
         /// Milliseconds.
@@ -113,8 +116,11 @@ pub struct Segment {
     pub sentence: usize,
     /// The part of a sentence too long for one request, from 1.
     pub chunk: usize,
-    /// The voice name as the script gives it.
+    /// The voice that speaks it: the script's, or for an English span
+    /// inside Mandarin, that voice's `english:` voice.
     pub voice: String,
+    /// Who speaks, as transcripts name them: the script's voice name.
+    pub speaker: String,
     /// What the built-in voice reads it as (guessed when the tag is not one it speaks).
     pub language: Language,
     /// The BCP-47 tag sent to backends: the script's, or the guessed language's.
@@ -149,6 +155,44 @@ impl Plan {
         names
     }
 
+    /// The segments as transcripts show them: runs of segments joined
+    /// without a pause (English spans inside a Mandarin sentence) are one
+    /// utterance, every other segment is one of its own.
+    pub fn utterances(&self) -> Vec<Range<usize>> {
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for i in 0..self.segments.len() {
+            match out.last_mut() {
+                Some(r) if i > 0 && self.segments[i - 1].pause_after == Pause::Joined => {
+                    r.end = i + 1;
+                }
+                _ => out.push(i..i + 1),
+            }
+        }
+        out
+    }
+
+    /// The written text of the segments in `range`, joined as one sentence
+    /// (with a space only where Latin text meets Latin text).
+    pub fn text_of(&self, range: Range<usize>) -> String {
+        let mut out = String::new();
+        for seg in &self.segments[range] {
+            let latin_meets_latin = out
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+                && seg
+                    .text
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric());
+            if latin_meets_latin {
+                out.push(' ');
+            }
+            out.push_str(&seg.text);
+        }
+        out
+    }
+
     /// "item 3 (\"Title\"), paragraph 2, sentence 1" for error messages.
     pub fn describe(&self, segment: usize) -> String {
         let s = &self.segments[segment];
@@ -171,14 +215,30 @@ pub const DEFAULT_VOICE: &str = "narrator";
 /// How a voice turns written text into spoken text: `(voice, text, tag)`.
 pub type SpeakFn<'a> = &'a dyn Fn(&str, &str, &str) -> String;
 
-/// Speech exactly as written (for plans that only need the voices).
-pub fn as_written(_voice: &str, text: &str, _tag: &str) -> String {
-    text.to_string()
+/// What planning needs to know of each voice.
+pub struct Voicing<'a> {
+    /// The request limit of a voice's backend.
+    pub limit: &'a dyn Fn(&str) -> Limit,
+    /// What a voice says for written text (which must fit the limit).
+    pub speak: SpeakFn<'a>,
+    /// The voice that reads the English spans inside a voice's Mandarin.
+    pub english: &'a dyn Fn(&str) -> Option<String>,
 }
 
-/// Plan a validated script. `limit_for` gives the request limit of a voice;
-/// `speak` what a voice says for written text, which must fit that limit.
-pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit, speak: SpeakFn) -> Plan {
+impl Voicing<'static> {
+    /// No limits, speech as written, no English voices: for plans that only
+    /// need the voice names.
+    pub fn names_only() -> Self {
+        Voicing {
+            limit: &|_| Limit::chars(usize::MAX),
+            speak: &|_, text, _| text.to_string(),
+            english: &|_| None,
+        }
+    }
+}
+
+/// Plan a validated script, each voice as `voicing` says.
+pub fn build(loaded: &LoadedScript, voicing: &Voicing) -> Plan {
     let s: &Script = &loaded.script;
     let default_voice = s.voice.as_ref().map_or(DEFAULT_VOICE, |v| v.value.trim());
     let script_lang = s
@@ -195,8 +255,7 @@ pub fn build(loaded: &LoadedScript, limit_for: &dyn Fn(&str) -> Limit, speak: Sp
     };
     let mut builder = Builder {
         plan: &mut plan,
-        limit_for,
-        speak,
+        voicing,
     };
     let str_of =
         |v: &Option<serde_saphyr::Spanned<String>>| v.as_ref().map(|v| v.value.trim().to_string());
@@ -249,8 +308,7 @@ fn pick_language(
 
 struct Builder<'a> {
     plan: &'a mut Plan,
-    limit_for: &'a dyn Fn(&str) -> Limit,
-    speak: SpeakFn<'a>,
+    voicing: &'a Voicing<'a>,
 }
 
 impl Builder<'_> {
@@ -366,31 +424,56 @@ impl Builder<'_> {
         let guessed = Language::guess(paragraph);
         let tag = lang.map_or_else(|| guessed.tag().to_string(), str::to_string);
         let language = Language::from_tag(&tag).unwrap_or(guessed);
-        let limit = (self.limit_for)(voice);
+        let english = if language.is_chinese() {
+            (self.voicing.english)(voice)
+        } else {
+            None
+        };
         let mut sentence_no = 0;
         for (piece, marked) in split_pauses(paragraph) {
             for sentence in sentences(&piece) {
                 sentence_no += 1;
-                let speak = |t: &str| (self.speak)(voice, t, &tag);
-                let parts = spoken_chunks(&sentence, limit, &speak);
-                let n = parts.len();
-                for (ci, (text, spoken)) in parts.into_iter().enumerate() {
-                    self.plan.segments.push(Segment {
-                        chapter,
-                        paragraph: paragraph_no,
-                        sentence: sentence_no,
-                        chunk: ci + 1,
-                        voice: voice.to_string(),
-                        language,
-                        tag: tag.clone(),
-                        text,
-                        spoken,
-                        pause_after: if ci + 1 < n {
+                let spans = match &english {
+                    Some(_) => latin_spans(&sentence),
+                    None => vec![(sentence.clone(), false)],
+                };
+                let last_span = spans.len() - 1;
+                for (k, (span_text, latin)) in spans.into_iter().enumerate() {
+                    let (span_voice, span_tag) = match (&english, latin) {
+                        (Some(en), true) => (en.as_str(), ENGLISH_SPAN_TAG.to_string()),
+                        _ => (voice, tag.clone()),
+                    };
+                    let limit = (self.voicing.limit)(span_voice);
+                    let speak = |t: &str| (self.voicing.speak)(span_voice, t, &span_tag);
+                    let parts = spoken_chunks(&span_text, limit, &speak);
+                    let n = parts.len();
+                    for (ci, (text, spoken)) in parts.into_iter().enumerate() {
+                        let pause_after = if ci + 1 < n {
                             Pause::Chunk
+                        } else if k < last_span {
+                            Pause::Joined
                         } else {
                             Pause::Sentence
-                        },
-                    });
+                        };
+                        self.plan.segments.push(Segment {
+                            chapter,
+                            paragraph: paragraph_no,
+                            sentence: sentence_no,
+                            chunk: self.plan.segments[start..]
+                                .last()
+                                .filter(|s| {
+                                    s.sentence == sentence_no && s.paragraph == paragraph_no
+                                })
+                                .map_or(1, |s| s.chunk + 1),
+                            voice: span_voice.to_string(),
+                            speaker: voice.to_string(),
+                            language: if latin { Language::EnglishUs } else { language },
+                            tag: span_tag.clone(),
+                            text,
+                            spoken,
+                            pause_after,
+                        });
+                    }
                 }
             }
             if let (Some(ms), true) = (marked, self.plan.segments.len() > start) {
@@ -406,6 +489,57 @@ impl Builder<'_> {
             last.pause_after = pause;
         }
     }
+}
+
+/// The language tag of English spans inside Mandarin.
+pub const ENGLISH_SPAN_TAG: &str = "en-US";
+
+/// `sentence` cut into Latin-script spans (true) and the rest (false), in
+/// order; together they are exactly `sentence`. A Latin span starts with a
+/// Latin letter and runs on over letters, digits, spaces between them and
+/// joiners inside a word (`-`, `.`, `'`, `&`, `+`, `/`, `_`): `Stable Audio
+/// Open`, `AMD Zen 5`, `GPT-4o`, `LLM-Modulo`. Punctuation or spaces alone
+/// between two spans go with the span before them, so that no request
+/// carries only a comma.
+pub fn latin_spans(sentence: &str) -> Vec<(String, bool)> {
+    let chars: Vec<char> = sentence.chars().collect();
+    let mut spans: Vec<(String, bool)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        let latin = chars[i].is_ascii_alphabetic();
+        if latin {
+            i += 1;
+            while i < chars.len() {
+                let c = chars[i];
+                let next_alnum = chars.get(i + 1).is_some_and(char::is_ascii_alphanumeric);
+                if c.is_ascii_alphanumeric() || ("-.'&+/_ ".contains(c) && next_alnum) {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+        } else {
+            while i < chars.len() && !chars[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+        }
+        let text: String = chars[start..i].iter().collect();
+        let wordless = !text.chars().any(char::is_alphanumeric);
+        match spans.last_mut() {
+            Some(last) if wordless => last.0.push_str(&text),
+            _ => spans.push((text, latin)),
+        }
+    }
+    // A wordless start (a quote mark) goes with what follows.
+    if spans.len() > 1 && !spans[0].0.chars().any(char::is_alphanumeric) {
+        let first = spans.remove(0);
+        spans[0].0.insert_str(0, &first.0);
+    }
+    if spans.is_empty() {
+        spans.push((String::new(), false));
+    }
+    spans
 }
 
 /// Chunks of `sentence` as written, each with what is spoken for it, every

@@ -92,12 +92,16 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
     let audio = AudioSettings::from_config(&config)?;
 
     // Voice names come from a first plan; limits depend on the voices' backends.
-    let names = plan::build(
-        &loaded,
-        &|_| plan::Limit::chars(usize::MAX),
-        &plan::as_written,
-    )
-    .voice_names();
+    let mut names = plan::build(&loaded, &plan::Voicing::names_only()).voice_names();
+    // The voices that read English spans inside Mandarin are cast too.
+    let defined = config.voices();
+    for n in names.clone() {
+        if let Some(en) = defined.get(&n).and_then(|v| v.english.clone())
+            && !names.contains(&en)
+        {
+            names.push(en);
+        }
+    }
     let profiles = voices::resolve(
         &config,
         &loaded,
@@ -113,10 +117,14 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
         Some(r) => r.spoken(text, tag),
         None => text.to_string(),
     };
+    let english = |voice: &str| defined.get(voice).and_then(|v| v.english.clone());
     let plan = plan::build(
         &loaded,
-        &|voice| cast.backend_of(voice).limits().text,
-        &speak,
+        &plan::Voicing {
+            limit: &|voice| cast.backend_of(voice).limits().text,
+            speak: &speak,
+            english: &english,
+        },
     );
     check_languages(&plan, &cast)?;
     let mut warnings = audio.warnings;

@@ -72,6 +72,9 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     // Lay out: where every clip, pause and sting sits, in samples.
     let timeline = lay_out(&prepared, &speech, &stings);
     master::check_length(&timeline).map_err(Failure::runtime)?;
+    // Level: spans another voice read are matched to their sentence.
+    let gains = synthesize::span_gains(&prepared.plan, &speech, prepared.rate)
+        .map_err(|e| Failure::runtime(format!("cannot read a clip back from the cache: {e}")))?;
     // Write the episode: master, MP3, texts, manifest; moved into place whole.
     let id = script::episode_id(&prepared.loaded.script);
     let episode = Episode {
@@ -81,6 +84,7 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         plan: &prepared.plan,
         cast: &prepared.cast,
         speech: &speech,
+        gains: &gains,
         timeline: &timeline,
         pauses: prepared.pauses,
         cache_dir: cache.describe(),
@@ -396,6 +400,7 @@ fn fill_staging(
     let stats = master::write_wav(
         episode.timeline,
         clip_of,
+        episode.gains,
         &staging.path(&wav_name),
         p.targets,
         &on_progress,

@@ -284,6 +284,53 @@ pub async fn speech(
     Ok(done.into_iter().map(|(_, c)| c).collect())
 }
 
+/// The most a span is raised or lowered to match its sentence, in dB.
+pub const MAX_SPAN_GAIN_DB: f32 = 12.0;
+
+/// A linear gain per plan segment: 1, except in sentences read by more than
+/// one voice (English spans inside Mandarin), where the other voices' clips
+/// are brought to the level of the sentence's own voice, so that a name in
+/// another voice is neither louder nor softer than the words around it.
+pub fn span_gains(plan: &Plan, speech: &[SpeechClip], rate: u32) -> std::io::Result<Vec<f32>> {
+    let mut gains = vec![1.0f32; plan.segments.len()];
+    for u in plan.utterances() {
+        if u.len() < 2 {
+            continue;
+        }
+        let mut levels = Vec::with_capacity(u.len());
+        for i in u.clone() {
+            levels.push(clip_level(&speech[i].clip, rate)?);
+        }
+        let own: Vec<f32> = u
+            .clone()
+            .zip(&levels)
+            .filter(|(i, _)| plan.segments[*i].voice == plan.segments[*i].speaker)
+            .filter_map(|(_, l)| *l)
+            .collect();
+        if own.is_empty() {
+            continue;
+        }
+        let target = (own.iter().map(|l| l * l).sum::<f32>() / own.len() as f32).sqrt();
+        let limit = 10f32.powf(MAX_SPAN_GAIN_DB / 20.0);
+        for (i, level) in u.zip(levels) {
+            let seg = &plan.segments[i];
+            if let (true, Some(l)) = (seg.voice != seg.speaker, level) {
+                gains[i] = (target / l).clamp(1.0 / limit, limit);
+            }
+        }
+    }
+    Ok(gains)
+}
+
+fn clip_level(clip: &Clip, rate: u32) -> std::io::Result<Option<f32>> {
+    let mut r = hound::WavReader::open(&clip.path).map_err(crate::audio::hound_to_io)?;
+    let samples: Vec<f32> = r
+        .samples::<f32>()
+        .collect::<Result<_, _>>()
+        .map_err(crate::audio::hound_to_io)?;
+    Ok(dsp::active_rms(&samples, rate))
+}
+
 /// What the synthesis stage reports as it goes.
 #[derive(Debug, Clone)]
 pub enum Event {

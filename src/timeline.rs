@@ -44,6 +44,9 @@ impl Pauses {
     fn after(&self, pause: Pause, rate: u32) -> u64 {
         match pause {
             Pause::Marked { ms } => ms_to_samples(ms, rate),
+            // Each clip fades in and out over a few milliseconds already, so
+            // butting them together does not click.
+            Pause::Joined => 0,
             Pause::End => 0,
             Pause::Chunk => self.chunk,
             Pause::Sentence => self.sentence,
@@ -226,6 +229,7 @@ mod tests {
             sentence: 1,
             chunk: 1,
             voice: "v".into(),
+            speaker: "v".into(),
             language: Language::EnglishUs,
             tag: "en-US".into(),
             text: "x".into(),

@@ -40,15 +40,15 @@ fn render_with(s: &Scratch, config: &str, script: &str, extra: &[&str]) -> serde
     read_json(&ep.join("render.json"))
 }
 
-/// Every segment lasts what the mock says its text lasts, resampled to
-/// 44.1 kHz, within `tolerance` samples.
+/// Every segment lasts what the mock says its text (as sent: the spoken
+/// text) lasts, resampled to 44.1 kHz, within `tolerance` samples.
 fn assert_mock_durations(
     m: &serde_json::Value,
     mock_rate_of: &dyn Fn(&serde_json::Value) -> u32,
     tolerance: u64,
 ) {
     for seg in m["segments"].as_array().unwrap() {
-        let text = seg["text"].as_str().unwrap();
+        let text = seg["spoken"].as_str().unwrap();
         let rate = mock_rate_of(seg);
         let expected = expected_frames(speech_frames(text, rate), rate, RATE) as u64;
         let got = seg["samples"].as_u64().unwrap();

@@ -256,3 +256,125 @@ fn plan_spoken_shows_each_segment_as_sent_with_its_voice() {
         "{text}"
     );
 }
+
+#[test]
+fn english_spans_inside_mandarin_go_to_the_english_voice_joined_and_level_matched() {
+    let mock = MockServer::start(0, MockOptions::default()).unwrap();
+    let s = Scratch::new();
+    let cfg = s.write(
+        "en.podgen.yaml",
+        &format!(
+            "backends:\n  m:\n    preset: openai\n    base_url: {u}/v1\n  soft:\n    url: {u}/custom/json\n    body: {{json: {{text: \"{{{{text}}}}\", voice: \"{{{{voice}}}}\", gain: 0.35}}}}\n    response: {{audio: raw}}\nvoices:\n  host: {{backend: m, voice: zf_xiaobei, english: host_en, normalize: false}}\n  host_en: {{backend: soft, voice: af_heart, normalize: false}}\naudio:\n  formats: [wav]\n",
+            u = mock.url()
+        ),
+    );
+    let sentence = "Stability AI宣布推出开放模型Stable Audio Open，能够生成高质量的音频。";
+    let sc = s.write(
+        "en.yaml",
+        &format!(
+            "show: 周报\ntitle: 测试\nepisode: spans\nlanguage: zh-CN\nvoice: host\nitems:\n  - title: 一\n    text: {sentence}\n"
+        ),
+    );
+    let out = s.podgen(&[
+        "render",
+        sc.to_str().unwrap(),
+        "-c",
+        cfg.to_str().unwrap(),
+        "-o",
+        "out",
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // The mock heard the Latin spans in the English voice, the rest in the
+    // Mandarin voice.
+    let mut heard: Vec<(String, String)> = mock
+        .requests()
+        .into_iter()
+        .map(|r| {
+            let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            (body["voice"].as_str().unwrap().to_string(), r.text.unwrap())
+        })
+        .collect();
+    heard.sort();
+    let pair = |v: &str, t: &str| (v.to_string(), t.to_string());
+    assert_eq!(
+        heard,
+        [
+            pair("af_heart", "Stability AI"),
+            pair("af_heart", "Stable Audio Open"),
+            pair("zf_xiaobei", "宣布推出开放模型"),
+            pair("zf_xiaobei", "，能够生成高质量的音频。"),
+        ]
+    );
+    let m = read_json(&s.path("out/spans/render.json"));
+    let segments = m["segments"].as_array().unwrap();
+    let spans: Vec<(&str, &str, &str)> = segments
+        .iter()
+        .map(|g| {
+            (
+                g["voice"].as_str().unwrap(),
+                g["speaker"].as_str().unwrap(),
+                g["spoken"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("host_en", "host", "Stability AI"),
+            ("host", "host", "宣布推出开放模型"),
+            ("host_en", "host", "Stable Audio Open"),
+            ("host", "host", "，能够生成高质量的音频。"),
+        ]
+    );
+    // Every character sent exactly once.
+    let all: String = spans.iter().map(|(_, _, t)| *t).collect();
+    assert_eq!(all.replace(' ', ""), sentence.replace(' ', ""));
+
+    // No pause inside the sentence: its four clips follow each other.
+    let pieces = m["timeline"].as_array().unwrap();
+    let speech: Vec<&serde_json::Value> = pieces.iter().filter(|p| p["kind"] == "speech").collect();
+    for w in speech.windows(2) {
+        let end = w[0]["start"].as_u64().unwrap() + w[0]["len"].as_u64().unwrap();
+        assert_eq!(
+            end,
+            w[1]["start"].as_u64().unwrap(),
+            "a gap inside the sentence"
+        );
+    }
+
+    // One cue for the sentence, in the speaker's name.
+    let vtt = std::fs::read_to_string(s.path("out/spans/spans.vtt")).unwrap();
+    assert_eq!(vtt.matches(" --> ").count(), 1, "{vtt}");
+    assert!(vtt.contains(&format!("<v host>{sentence}")), "{vtt}");
+
+    // The English spans are brought to the Mandarin voice's level.
+    let (wav, _) = read_wav(&s.path("out/spans/spans.wav"));
+    let level = |i: usize| {
+        let p = speech[i];
+        let a = p["start"].as_u64().unwrap() as usize;
+        let b = a + p["len"].as_u64().unwrap() as usize;
+        active_dbfs(&wav[a..b])
+    };
+    let (en, zh) = ((level(0) + level(2)) / 2.0, (level(1) + level(3)) / 2.0);
+    assert!(
+        (en - zh).abs() < 1.5,
+        "English spans at {en:.1} dB, Mandarin at {zh:.1} dB"
+    );
+    assert!(
+        segments[0]["gain_db"].as_f64().unwrap().abs() > 0.5,
+        "no level matching needed?"
+    );
+}
+
+/// The level of the louder-than-−45 dBFS 10 ms windows, in dBFS.
+fn active_dbfs(samples: &[f32]) -> f32 {
+    let gate = 10f32.powf(-45.0 / 20.0);
+    let loud: Vec<f32> = samples
+        .chunks(441)
+        .filter(|w| rms(w) > gate)
+        .flat_map(|w| w.iter().copied())
+        .collect();
+    dbfs(rms(&loud))
+}

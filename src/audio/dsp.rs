@@ -64,9 +64,36 @@ pub fn rms(samples: &[f32]) -> f32 {
     (samples.iter().map(|s| s * s).sum::<f32>() / samples.len() as f32).sqrt()
 }
 
+/// The level of speech in `samples`: the RMS of its 10 ms windows louder
+/// than -45 dBFS (pauses between words do not pull it down). None when no
+/// window is that loud.
+pub fn active_rms(samples: &[f32], rate: u32) -> Option<f32> {
+    let window = (rate as usize / 100).max(1);
+    let gate = 10f32.powf(-45.0 / 20.0);
+    let (mut energy, mut n) = (0.0f64, 0usize);
+    for w in samples.chunks(window) {
+        let r = rms(w);
+        if r > gate {
+            energy += f64::from(r * r) * w.len() as f64;
+            n += w.len();
+        }
+    }
+    (n > 0).then(|| (energy / n as f64).sqrt() as f32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn active_rms_ignores_the_pauses() {
+        let rate = 1000;
+        let mut s = vec![0.5f32; 100];
+        s.extend(vec![0.0; 900]);
+        let a = active_rms(&s, rate).unwrap();
+        assert!((a - 0.5).abs() < 1e-4, "{a}");
+        assert!(active_rms(&vec![0.0; 100], rate).is_none());
+    }
 
     #[test]
     fn trims_both_ends_with_margin() {

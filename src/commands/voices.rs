@@ -81,12 +81,7 @@ pub fn describe(config: &Config, script: Option<&Path>, backend: Option<&str>) -
 fn script_voices(config: &Config, script: &Path, backend: Option<&str>) -> Result<String> {
     let loaded = crate::script::load(script)?;
     crate::script::validate(&loaded)?;
-    let names = crate::plan::build(
-        &loaded,
-        &|_| crate::plan::Limit::chars(usize::MAX),
-        &crate::plan::as_written,
-    )
-    .voice_names();
+    let names = crate::plan::build(&loaded, &crate::plan::Voicing::names_only()).voice_names();
     let cast = crate::voices::resolve(config, &loaded, &names, backend, 1.0)?;
     let mut out = format!("{} uses:\n", script.display());
     for v in cast {

@@ -136,6 +136,20 @@ pub fn flac_bytes(samples: &[f32], rate: u32) -> Result<Vec<u8>, String> {
 
 /// Audio in a format named by the generic API's `format` field.
 pub(super) fn formatted(text: &str, format: &str, style: WavHeader) -> Result<Answer, String> {
+    formatted_at(text, format, style, 1.0)
+}
+
+/// [`formatted`], with the speech scaled by `gain` (a backend that speaks
+/// louder or softer than another).
+pub(super) fn formatted_at(
+    text: &str,
+    format: &str,
+    style: WavHeader,
+    gain: f32,
+) -> Result<Answer, String> {
+    let speech = |text: &str, rate: u32| -> Vec<f32> {
+        speech(text, rate).into_iter().map(|s| s * gain).collect()
+    };
     let text_owned = text.to_string();
     if let Some(rate) = format.strip_prefix("pcm_") {
         let rate: u32 = rate

@@ -10,14 +10,17 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::audio::formatted;
+use super::audio::formatted_at;
 use super::{Answer, Incoming, MockState, QueryMap, check_key, header_str, respond};
 
+/// The generic API's answer; `gain` (0 to 1, from a JSON body's `gain`)
+/// makes the speech softer, as some backends speak.
 fn custom(
     st: &MockState,
     headers: &HeaderMap,
     text: Option<String>,
     format: Option<String>,
+    gain: f32,
 ) -> Answer {
     if st.options.api_key.is_some() {
         let presented = header_str(headers, "authorization")
@@ -36,10 +39,11 @@ fn custom(
             json!({"error": "text is required"}),
         );
     };
-    formatted(
+    formatted_at(
         &text,
         format.as_deref().unwrap_or("wav"),
         st.options.wav_header,
+        gain,
     )
     .unwrap_or_else(|e| Answer::json_error(StatusCode::BAD_REQUEST, json!({"error": e})))
 }
@@ -59,6 +63,9 @@ pub(super) async fn json(
                 .and_then(Value::as_str)
                 .map(str::to_string)
                 .or(q.get("format").cloned()),
+            v.get("gain")
+                .and_then(Value::as_f64)
+                .map_or(1.0, |g| g.clamp(0.0, 1.0) as f32),
         ),
         Err(e) => Answer::json_error(
             StatusCode::BAD_REQUEST,
@@ -94,6 +101,7 @@ pub(super) async fn form(
             &headers,
             fields.get("text").cloned(),
             fields.get("format").cloned(),
+            1.0,
         )
     };
     respond(
@@ -115,6 +123,7 @@ pub(super) async fn query(
             &headers,
             q.get("text").cloned(),
             q.get("format").cloned(),
+            1.0,
         )
     };
     respond(
@@ -132,7 +141,13 @@ pub(super) async fn text(
     body: Bytes,
 ) -> Response {
     let answer = || match std::str::from_utf8(&body) {
-        Ok(t) => custom(&st, &headers, Some(t.to_string()), q.get("format").cloned()),
+        Ok(t) => custom(
+            &st,
+            &headers,
+            Some(t.to_string()),
+            q.get("format").cloned(),
+            1.0,
+        ),
         Err(_) => Answer::json_error(
             StatusCode::BAD_REQUEST,
             json!({"error": "body is not UTF-8"}),

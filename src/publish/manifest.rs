@@ -76,6 +76,11 @@ struct SegmentRecord<'a> {
     spoken: &'a str,
     /// Characters sent (of `spoken`).
     characters: usize,
+    /// Who speaks it in the transcripts (the voice that reads it may be
+    /// that voice's English voice).
+    speaker: &'a str,
+    /// The gain that matched it to its sentence, in dB (0 for most).
+    gain_db: f64,
     cache_key: &'a str,
     cached: bool,
     attempts: u32,
@@ -129,6 +134,8 @@ pub fn build<'a>(episode: &'a Episode, stats: &MasterStats) -> Manifest<'a> {
                 text_hash: crate::hash::hex(seg.text.as_bytes()),
                 spoken: &seg.spoken,
                 characters: seg.spoken.chars().count(),
+                speaker: &seg.speaker,
+                gain_db: (20.0 * f64::from(episode.gains[i]).log10() * 100.0).round() / 100.0,
                 cache_key: &speech[i].cache_key,
                 cached: speech[i].cached,
                 attempts: speech[i].attempts,

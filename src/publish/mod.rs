@@ -42,6 +42,8 @@ pub struct Episode<'a> {
     pub cast: &'a Cast,
     /// Per plan segment: its clip and how it was made.
     pub speech: &'a [SpeechClip],
+    /// Per plan segment: the linear gain that matches it to its sentence.
+    pub gains: &'a [f32],
     /// Where everything sits, in samples.
     pub timeline: &'a Timeline,
     /// The pauses the timeline used.

@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 
 use crate::plan::{Limit, Plan, chunks};
-use crate::timeline::{Span, Timeline, sample_to_ms};
+use crate::timeline::{Timeline, sample_to_ms};
 
 /// `hh:mm:ss.mmm` (`sep` '.') or `hh:mm:ss,mmm` (`sep` ',') of a sample position.
 fn stamp(sample: u64, rate: u32, sep: char) -> String {
@@ -36,13 +36,14 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     chunks(text, Limit::chars(width))
 }
 
-/// The WebVTT transcript.
+/// The WebVTT transcript: a cue per utterance (a segment, or a sentence
+/// whose English spans another voice read).
 pub fn vtt(plan: &Plan, t: &Timeline) -> String {
     let mut out = String::from("WEBVTT\n");
-    for (i, seg) in plan.segments.iter().enumerate() {
-        let span = t.segments[i];
+    for (n, u) in plan.utterances().into_iter().enumerate() {
+        let seg = &plan.segments[u.start];
         let chapter = &plan.chapters[seg.chapter];
-        if chapter.segments.start == i {
+        if chapter.segments.start == u.start {
             // NOTE blocks may not contain "-->".
             let _ = write!(
                 out,
@@ -51,15 +52,17 @@ pub fn vtt(plan: &Plan, t: &Timeline) -> String {
                 chapter.title.replace("-->", "->")
             );
         }
+        let (start, end) = (t.segments[u.start].start, t.segments[u.end - 1].end);
         let _ = write!(
             out,
             "\n{}\n{} --> {}\n<v {}>",
-            i + 1,
-            stamp(span.start, t.rate, '.'),
-            stamp(span.end, t.rate, '.'),
-            vtt_escape(&seg.voice)
+            n + 1,
+            stamp(start, t.rate, '.'),
+            stamp(end, t.rate, '.'),
+            vtt_escape(&seg.speaker)
         );
-        let lines: Vec<String> = wrap(&seg.text, 65).iter().map(|l| vtt_escape(l)).collect();
+        let text = plan.text_of(u);
+        let lines: Vec<String> = wrap(&text, 65).iter().map(|l| vtt_escape(l)).collect();
         out.push_str(&lines.join("\n"));
         out.push('\n');
     }
@@ -71,18 +74,19 @@ pub fn srt(plan: &Plan, t: &Timeline) -> String {
     let mut out = String::new();
     let mut card = 0;
     let mut last_voice: Option<&str> = None;
-    for (i, seg) in plan.segments.iter().enumerate() {
-        let Span { start, end } = t.segments[i];
-        let speaker_changed = last_voice != Some(seg.voice.as_str());
-        last_voice = Some(&seg.voice);
+    for u in plan.utterances() {
+        let seg = &plan.segments[u.start];
+        let (start, end) = (t.segments[u.start].start, t.segments[u.end - 1].end);
+        let speaker_changed = last_voice != Some(seg.speaker.as_str());
+        last_voice = Some(&seg.speaker);
         let prefix = if speaker_changed {
-            format!("{}: ", seg.voice)
+            format!("{}: ", seg.speaker)
         } else {
             String::new()
         };
-        let lines = wrap(&format!("{prefix}{}", seg.text), 32);
+        let lines = wrap(&format!("{prefix}{}", plan.text_of(u)), 32);
         let cards: Vec<&[String]> = lines.chunks(2).collect();
-        // Share the segment's span out by characters, in whole samples.
+        // Share the utterance's span out by characters, in whole samples.
         let weight = |c: &[String]| {
             c.iter()
                 .map(|l| l.chars().count() as u64)
