@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::lang::{Language, is_cjk, is_han};
 use crate::script::{LoadedScript, Script};
+use crate::speak::Spoken;
 
 /// How long a text one request may carry, as the backend counts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +131,8 @@ pub struct Segment {
     /// What is sent to the backend: `text` after the lexicon and text
     /// normalisation (see [`crate::speak`]).
     pub spoken: String,
+    /// `spoken` as SSML with phonemes, where a lexicon entry gives IPA.
+    pub ssml: Option<String>,
     /// The pause that follows it.
     pub pause_after: Pause,
 }
@@ -213,7 +216,7 @@ impl Plan {
 pub const DEFAULT_VOICE: &str = "narrator";
 
 /// How a voice turns written text into spoken text: `(voice, text, tag)`.
-pub type SpeakFn<'a> = &'a dyn Fn(&str, &str, &str) -> String;
+pub type SpeakFn<'a> = &'a dyn Fn(&str, &str, &str) -> Spoken;
 
 /// What planning needs to know of each voice.
 pub struct Voicing<'a> {
@@ -231,7 +234,10 @@ impl Voicing<'static> {
     pub fn names_only() -> Self {
         Voicing {
             limit: &|_| Limit::chars(usize::MAX),
-            speak: &|_, text, _| text.to_string(),
+            speak: &|_, text, _| Spoken {
+                text: text.to_string(),
+                ssml: None,
+            },
             english: &|_| None,
         }
     }
@@ -447,7 +453,8 @@ impl Builder<'_> {
                     let speak = |t: &str| (self.voicing.speak)(span_voice, t, &span_tag);
                     let parts = spoken_chunks(&span_text, limit, &speak);
                     let n = parts.len();
-                    for (ci, (text, spoken)) in parts.into_iter().enumerate() {
+                    for (ci, (text, Spoken { text: spoken, ssml })) in parts.into_iter().enumerate()
+                    {
                         let pause_after = if ci + 1 < n {
                             Pause::Chunk
                         } else if k < last_span {
@@ -471,6 +478,7 @@ impl Builder<'_> {
                             tag: span_tag.clone(),
                             text,
                             spoken,
+                            ssml,
                             pause_after,
                         });
                     }
@@ -549,18 +557,18 @@ pub fn latin_spans(sentence: &str) -> Vec<(String, bool)> {
 fn spoken_chunks(
     sentence: &str,
     limit: Limit,
-    speak: &dyn Fn(&str) -> String,
-) -> Vec<(String, String)> {
+    speak: &dyn Fn(&str) -> Spoken,
+) -> Vec<(String, Spoken)> {
     let mut written_limit = limit;
     loop {
-        let parts: Vec<(String, String)> = chunks(sentence, written_limit)
+        let parts: Vec<(String, Spoken)> = chunks(sentence, written_limit)
             .into_iter()
             .map(|c| {
                 let spoken = speak(&c);
                 (c, spoken)
             })
             .collect();
-        let fits = parts.iter().all(|(_, s)| limit.fits(s));
+        let fits = parts.iter().all(|(_, s)| limit.fits(&s.text));
         if fits || written_limit.max_chars <= 1 {
             return parts;
         }

@@ -114,8 +114,11 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
     let readings = readings(&config, &profiles, Some(&loaded.base_dir))?;
     let cast = Cast::new(profiles, backends);
     let speak = |voice: &str, text: &str, tag: &str| match readings.get(voice) {
-        Some(r) => r.spoken(text, tag),
-        None => text.to_string(),
+        Some(r) => r.speak(text, tag),
+        None => crate::speak::Spoken {
+            text: text.to_string(),
+            ssml: None,
+        },
     };
     let english = |voice: &str| defined.get(voice).and_then(|v| v.english.clone());
     let plan = plan::build(

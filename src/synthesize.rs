@@ -253,7 +253,11 @@ pub fn segment_key(plan: &Plan, i: usize, cast: &Cast, rate: u32) -> String {
         limited.backend.as_ref(),
         cast.voice(&seg.voice),
         &seg.tag,
-        &seg.spoken,
+        &match &seg.ssml {
+            // An IPA edit must make a new clip, even where `say` is unchanged.
+            Some(ssml) => format!("{}\u{0}{ssml}", seg.spoken),
+            None => seg.spoken.clone(),
+        },
         &context_key,
         rate,
     )
@@ -397,6 +401,7 @@ async fn one_segment(
     };
     let request = Request {
         text: &seg.spoken,
+        ssml: seg.ssml.as_deref(),
         language: seg.language,
         tag: &seg.tag,
         voice,
@@ -410,17 +415,7 @@ async fn one_segment(
         attempt += 1;
         let left = budget.saturating_sub(started.elapsed());
         let answer = within(left, limited.request(&request, progress), || {
-            let waited = started.elapsed();
-            progress(Event::Waiting {
-                segment: location(),
-                seconds: waited.as_secs(),
-                reason: format!(
-                    "still waiting for an answer from backend {:?}: {} so far, {} left of segment_timeout",
-                    voice.backend,
-                    seconds(waited),
-                    seconds(budget.saturating_sub(waited))
-                ),
-            })
+            progress(still_waiting(location(), &voice.backend, started, budget));
         });
         let outcome = match answer.await {
             Some(Ok(pcm)) => finish(pcm, rate, &seg.spoken, voice.speed, store, &key).await,
@@ -451,6 +446,20 @@ async fn one_segment(
             progress,
         )?;
         tokio::time::sleep(wait).await;
+    }
+}
+
+/// The event for an answer that is slow to come.
+fn still_waiting(segment: String, backend: &str, started: Instant, budget: Duration) -> Event {
+    let waited = started.elapsed();
+    Event::Waiting {
+        segment,
+        seconds: waited.as_secs(),
+        reason: format!(
+            "still waiting for an answer from backend {backend:?}: {} so far, {} left of segment_timeout",
+            seconds(waited),
+            seconds(budget.saturating_sub(waited))
+        ),
     }
 }
 

@@ -234,6 +234,7 @@ mod tests {
             tag: "en-US".into(),
             text: "x".into(),
             spoken: "x".into(),
+            ssml: None,
             pause_after,
         }
     }

@@ -378,3 +378,46 @@ fn active_dbfs(samples: &[f32]) -> f32 {
         .collect();
     dbfs(rms(&loud))
 }
+
+#[test]
+fn an_ipa_entry_reaches_azure_as_a_phoneme_and_other_backends_as_its_alias() {
+    let mock = MockServer::start(0, MockOptions::default()).unwrap();
+    let s = Scratch::new();
+    let cfg = s.write(
+        "ipa.podgen.yaml",
+        &format!(
+            "backends:\n  openai: {{preset: openai, base_url: '{u}/v1'}}\n  azure: {{preset: azure, base_url: '{u}'}}\nvoices:\n  host: {{backend: azure, voice: en-US-JennyNeural}}\n  guest: {{backend: openai, voice: alloy}}\naudio:\n  formats: [wav]\nlexicon:\n  - {{word: Nguyen, say: win, ipa: 'ŋwiən'}}\n",
+            u = mock.url()
+        ),
+    );
+    let sc = s.write(
+        "ipa.yaml",
+        "show: S\ntitle: IPA\nepisode: ipa\nitems:\n  - title: One\n    lines:\n      - {voice: host, text: Nguyen & Smith <say> hello.}\n      - {voice: guest, text: Nguyen says hello.}\n",
+    );
+    let out = s.podgen(&[
+        "render",
+        sc.to_str().unwrap(),
+        "-c",
+        cfg.to_str().unwrap(),
+        "-o",
+        "out",
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let reqs = mock.requests();
+    let azure = reqs.iter().find(|r| r.route == "azure").unwrap();
+    assert!(
+        azure.body.contains(
+            "<phoneme alphabet=\"ipa\" ph=\"ŋwiən\">win</phoneme> &amp; Smith &lt;say&gt; hello."
+        ),
+        "{}",
+        azure.body
+    );
+    let openai = reqs.iter().find(|r| r.route == "openai").unwrap();
+    assert_eq!(openai.text.as_deref(), Some("win says hello."));
+    let vtt = std::fs::read_to_string(s.path("out/ipa/ipa.vtt")).unwrap();
+    assert!(
+        vtt.contains("Nguyen") && !vtt.contains("win") && !vtt.contains("phoneme"),
+        "{vtt}"
+    );
+}

@@ -18,6 +18,9 @@ pub struct Entry {
     pub regex: Option<String>,
     /// What is spoken instead.
     pub say: String,
+    /// How it is pronounced, in IPA, for backends that take phonemes (Azure
+    /// SSML `<phoneme>`, templates through `{{ssml}}`); the others say `say`.
+    pub ipa: Option<String>,
     /// Match without regard to letter case.
     #[serde(default)]
     pub ignore_case: bool,
@@ -53,6 +56,7 @@ struct Compiled {
     pattern: regex::Regex,
     literal: bool,
     say: String,
+    ipa: Option<String>,
     language: Option<String>,
     voices: Vec<String>,
     backends: Vec<String>,
@@ -70,8 +74,13 @@ pub struct Lexicon {
 pub enum Piece {
     /// Text no entry matched.
     Written(String),
-    /// An entry's `say`.
-    Said(String),
+    /// An entry's `say`, and its IPA when it gives one.
+    Said {
+        /// What is spoken.
+        say: String,
+        /// How, in IPA.
+        ipa: Option<String>,
+    },
 }
 
 fn primary(tag: &str) -> String {
@@ -162,6 +171,7 @@ fn compile_one(e: &Entry) -> Result<Compiled, LexiconError> {
         pattern,
         literal,
         say: e.say.clone(),
+        ipa: e.ipa.clone().filter(|i| !i.trim().is_empty()),
         language: e.language.as_deref().map(primary),
         voices: e.voices.clone(),
         backends: e.backends.clone(),
@@ -213,7 +223,10 @@ impl Compiled {
             } else {
                 caps.expand(&self.say, &mut said);
             }
-            out.push(Piece::Said(said));
+            out.push(Piece::Said {
+                say: said,
+                ipa: self.ipa.clone(),
+            });
             copied = m.end();
             from = m.end();
         }
@@ -234,6 +247,7 @@ mod tests {
             regex: None,
             say: say.into(),
             ignore_case: false,
+            ipa: None,
             language: None,
             voices: vec![],
             backends: vec![],
@@ -245,7 +259,7 @@ mod tests {
             .into_iter()
             .map(|p| match p {
                 Piece::Written(w) => w,
-                Piece::Said(s) => format!("<{s}>"),
+                Piece::Said { say, .. } => format!("<{say}>"),
             })
             .collect()
     }

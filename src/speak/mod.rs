@@ -52,19 +52,77 @@ impl Rulebook {
     }
 }
 
+/// What is spoken for a text: plain, and as SSML with `<phoneme>` where a
+/// lexicon entry gives IPA (None when none does).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Spoken {
+    /// The text sent to backends.
+    pub text: String,
+    /// The same, XML-escaped, with `<phoneme alphabet="ipa" ph="…">`
+    /// around what IPA entries say: for backends that take phonemes.
+    pub ssml: Option<String>,
+}
+
 impl Reading {
     /// What is spoken for `text` in the language `tag`.
     pub fn spoken(&self, text: &str, tag: &str) -> String {
+        self.speak(text, tag).text
+    }
+
+    /// What is spoken for `text` in the language `tag`, with its SSML form.
+    pub fn speak(&self, text: &str, tag: &str) -> Spoken {
         let book = Rulebook::for_tag(tag);
-        let mut out = String::with_capacity(text.len() + text.len() / 4);
+        let mut plain = String::with_capacity(text.len() + text.len() / 4);
+        let mut ssml = String::new();
+        let mut phonemes = false;
         for piece in self.lexicon.apply(text, tag) {
             match piece {
-                lexicon::Piece::Said(s) => out.push_str(&s),
-                lexicon::Piece::Written(s) => out.push_str(&normalize(&s, book, self.rules)),
+                lexicon::Piece::Written(s) => {
+                    let n = normalize(&s, book, self.rules);
+                    ssml.push_str(&xml_escape(&n));
+                    plain.push_str(&n);
+                }
+                lexicon::Piece::Said {
+                    say,
+                    ipa: Some(ipa),
+                } => {
+                    phonemes = true;
+                    ssml.push_str(&format!(
+                        "<phoneme alphabet=\"ipa\" ph=\"{}\">{}</phoneme>",
+                        xml_escape(&ipa),
+                        xml_escape(&say)
+                    ));
+                    plain.push_str(&say);
+                }
+                lexicon::Piece::Said { say, ipa: None } => {
+                    ssml.push_str(&xml_escape(&say));
+                    plain.push_str(&say);
+                }
             }
         }
-        out
+        Spoken {
+            text: plain,
+            ssml: phonemes.then_some(ssml),
+        }
     }
+}
+
+/// `s` with XML's special characters escaped, and the control characters
+/// XML 1.0 cannot carry (all but tab, CR, LF) replaced by spaces.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `text` normalised by `book`'s rules.

@@ -118,7 +118,7 @@ const PCM_24K: Declared = Declared::Pcm(PcmSpec {
     sample_format: SampleFormat::S16le,
 });
 
-const AZURE_SSML: &str = "<speak version='1.0' xmlns='http://www.w3.org/2001/10/synthesis' xml:lang='{{language}}'><voice name='{{voice}}'><prosody rate='{{speed_percent}}'>{{text}}</prosody></voice></speak>";
+const AZURE_SSML: &str = "<speak version='1.0' xmlns='http://www.w3.org/2001/10/synthesis' xml:lang='{{language}}'><voice name='{{voice}}'><prosody rate='{{speed_percent}}'>{{ssml|raw}}</prosody></voice></speak>";
 
 /// The request and response shapes of each preset, as each vendor documents
 /// them (ARCHITECTURE.md, "Backends", lists the sources and quirks).
@@ -636,6 +636,13 @@ impl HttpBackend {
         let speed = f64::from(v.speed);
         let mut vars = Vars::new();
         vars.insert("text", json!(req.text));
+        vars.insert(
+            "ssml",
+            json!(
+                req.ssml
+                    .map_or_else(|| crate::speak::xml_escape(req.text), str::to_string)
+            ),
+        );
         vars.insert("voice", v.voice.clone().map_or(Value::Null, Value::String));
         vars.insert(
             "model",

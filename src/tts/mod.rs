@@ -42,6 +42,8 @@ pub const DEFAULT_SEGMENT_BUDGET: Duration = Duration::from_secs(10 * 60);
 pub struct Request<'a> {
     /// What to say.
     pub text: &'a str,
+    /// The same as SSML with phonemes, when the lexicon gave IPA.
+    pub ssml: Option<&'a str>,
     /// The language the built-in voice reads it in.
     pub language: Language,
     /// The BCP-47 tag HTTP backends get as `{{language}}`.

@@ -196,22 +196,7 @@ fn escaped(s: &str, escape: Escape) -> String {
             quoted[1..quoted.len() - 1].to_string()
         }
         Escape::Url => percent_encoded(s),
-        Escape::Xml => {
-            let mut out = String::with_capacity(s.len());
-            for c in s.chars() {
-                match c {
-                    '&' => out.push_str("&amp;"),
-                    '<' => out.push_str("&lt;"),
-                    '>' => out.push_str("&gt;"),
-                    '"' => out.push_str("&quot;"),
-                    '\'' => out.push_str("&apos;"),
-                    // Characters XML 1.0 cannot carry at all (control codes but tab, CR, LF).
-                    c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
-                    c => out.push(c),
-                }
-            }
-            out
-        }
+        Escape::Xml => crate::speak::xml_escape(s),
     }
 }
 
@@ -274,6 +259,7 @@ pub const KNOWN: &[&str] = &[
     "next_text",
     "api_key",
     "sample_rate",
+    "ssml",
 ];
 
 #[cfg(test)]
