@@ -68,6 +68,8 @@ fn a_lexicon_entry_changes_requests_not_transcripts_and_one_edit_resends_its_seg
     assert!(first.iter().any(|t| t.contains("台北电脑展")), "{first:?}");
     let vtt = std::fs::read_to_string(s.path("a/spoken/spoken.vtt")).unwrap();
     assert!(vtt.contains("Rubin") && !vtt.contains("鲁宾"), "{vtt}");
+    let srt = std::fs::read_to_string(s.path("a/spoken/spoken.srt")).unwrap();
+    assert!(srt.contains("Rubin") && !srt.contains("鲁宾"), "{srt}");
     let chapters = std::fs::read_to_string(s.path("a/spoken/chapters.json")).unwrap();
     assert!(!chapters.contains("鲁宾"));
     let manifest = read_json(&s.path("a/spoken/render.json"));
