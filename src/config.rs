@@ -76,6 +76,8 @@ pub struct AudioConfig {
     pub true_peak_dbtp: Option<f64>,
     /// Which files to write (default mp3 and wav).
     pub formats: Option<Vec<String>>,
+    /// Bring every speech clip to one level before the master (default true).
+    pub levelling: Option<bool>,
 }
 
 /// `pauses:` in podgen.yaml: durations like `250ms` or `1.5s`.

@@ -67,6 +67,8 @@ pub struct Prepared {
     pub targets: Targets,
     /// The audio files to write.
     pub formats: Formats,
+    /// Whether speech clips are levelled before the master.
+    pub levelling: bool,
     /// Where episode folders go.
     pub output_root: PathBuf,
     /// Settings accepted but not acted on yet.
@@ -131,6 +133,12 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
     );
     check_languages(&plan, &cast)?;
     let mut warnings = audio.warnings;
+    let levelling = config
+        .file
+        .audio
+        .as_ref()
+        .and_then(|a| a.levelling)
+        .unwrap_or(true);
     warnings.extend(languages_without_rules(&plan, &readings));
 
     let output_root = opts
@@ -147,6 +155,7 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
         rate: audio.rate,
         targets: audio.targets,
         formats: audio.formats,
+        levelling,
         output_root,
         warnings,
         unset,

@@ -72,8 +72,8 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     // Lay out: where every clip, pause and sting sits, in samples.
     let timeline = lay_out(&prepared, &speech, &stings);
     master::check_length(&timeline).map_err(Failure::runtime)?;
-    // Level: spans another voice read are matched to their sentence.
-    let gains = synthesize::span_gains(&prepared.plan, &speech, prepared.rate)
+    // Level: every clip to one speech level, before the episode gain.
+    let gains = synthesize::level_gains(&prepared.plan, &speech, prepared.rate, prepared.levelling)
         .map_err(|e| Failure::runtime(format!("cannot read a clip back from the cache: {e}")))?;
     // Write the episode: master, MP3, texts, manifest; moved into place whole.
     let id = script::episode_id(&prepared.loaded.script);

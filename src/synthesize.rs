@@ -288,39 +288,35 @@ pub async fn speech(
     Ok(done.into_iter().map(|(_, c)| c).collect())
 }
 
-/// The most a span is raised or lowered to match its sentence, in dB.
-pub const MAX_SPAN_GAIN_DB: f32 = 12.0;
+/// The speech level every clip is brought to before the episode gain: the
+/// active RMS (see [`dsp::active_rms`]) of a newsreader's voice at about
+/// -16 LUFS. Only the level relative to stings matters; the master sets the
+/// episode's loudness.
+pub const SPEECH_LEVEL_DBFS: f32 = -20.0;
 
-/// A linear gain per plan segment: 1, except in sentences read by more than
-/// one voice (English spans inside Mandarin), where the other voices' clips
-/// are brought to the level of the sentence's own voice, so that a name in
-/// another voice is neither louder nor softer than the words around it.
-pub fn span_gains(plan: &Plan, speech: &[SpeechClip], rate: u32) -> std::io::Result<Vec<f32>> {
+/// The most a clip is raised or lowered by levelling, in dB: enough for
+/// backends 10 dB apart, not enough to lift breath noise into speech.
+pub const MAX_LEVEL_DB: f32 = 15.0;
+
+/// A linear gain per plan segment that brings every speech clip to
+/// [`SPEECH_LEVEL_DBFS`], so that voices from different backends, and loud
+/// and soft sentences of one, sit at one level (English spans inside
+/// Mandarin included). All 1 when `levelling` is off.
+pub fn level_gains(
+    plan: &Plan,
+    speech: &[SpeechClip],
+    rate: u32,
+    levelling: bool,
+) -> std::io::Result<Vec<f32>> {
     let mut gains = vec![1.0f32; plan.segments.len()];
-    for u in plan.utterances() {
-        if u.len() < 2 {
-            continue;
-        }
-        let mut levels = Vec::with_capacity(u.len());
-        for i in u.clone() {
-            levels.push(clip_level(&speech[i].clip, rate)?);
-        }
-        let own: Vec<f32> = u
-            .clone()
-            .zip(&levels)
-            .filter(|(i, _)| plan.segments[*i].voice == plan.segments[*i].speaker)
-            .filter_map(|(_, l)| *l)
-            .collect();
-        if own.is_empty() {
-            continue;
-        }
-        let target = (own.iter().map(|l| l * l).sum::<f32>() / own.len() as f32).sqrt();
-        let limit = 10f32.powf(MAX_SPAN_GAIN_DB / 20.0);
-        for (i, level) in u.zip(levels) {
-            let seg = &plan.segments[i];
-            if let (true, Some(l)) = (seg.voice != seg.speaker, level) {
-                gains[i] = (target / l).clamp(1.0 / limit, limit);
-            }
+    if !levelling {
+        return Ok(gains);
+    }
+    let target = 10f32.powf(SPEECH_LEVEL_DBFS / 20.0);
+    let limit = 10f32.powf(MAX_LEVEL_DB / 20.0);
+    for (gain, clip) in gains.iter_mut().zip(speech) {
+        if let Some(level) = clip_level(&clip.clip, rate)? {
+            *gain = (target / level).clamp(1.0 / limit, limit);
         }
     }
     Ok(gains)

@@ -157,3 +157,81 @@ fn a_louder_target_engages_the_limiter_and_still_holds_the_ceiling() {
     assert!(m["master"]["limiter_max_reduction_db"].as_f64().unwrap() > 1.0);
     assert!(m["master"]["output_true_peak_dbtp"].as_f64().unwrap() <= -2.0);
 }
+
+/// Each voice's loudness per item, by the test meter, from the segments'
+/// sample spans in render.json.
+fn voice_loudness_per_item(levelling: bool) -> Vec<(f64, f64)> {
+    let mock = podgen::mock::MockServer::start(0, podgen::mock::MockOptions::default()).unwrap();
+    let s = Scratch::new();
+    // Two backends, the second 10 dB quieter (the mock's generic API scales
+    // its speech by `gain`).
+    let backend = |gain: f64| {
+        format!(
+            "{{url: '{}/custom/json', body: {{json: {{text: '{{{{text}}}}', gain: {gain}}}}}, response: {{audio: raw}}}}",
+            mock.url()
+        )
+    };
+    let cfg = s.write(
+        "podgen.yaml",
+        &format!(
+            "backends:\n  loud: {}\n  soft: {}\nvoices:\n  host: {{backend: loud}}\n  guest: {{backend: soft}}\naudio:\n  formats: [wav]\n  levelling: {levelling}\n",
+            backend(1.0),
+            backend(0.316)
+        ),
+    );
+    let mut script = String::from("show: Two voices\ntitle: Levels\nepisode: levels\nitems:\n");
+    for i in 1..=3 {
+        script.push_str(&format!(
+            "  - title: Item {i}\n    lines:\n      - {{voice: host, text: The host opens item {i} with a sentence of some length.}}\n      - {{voice: guest, text: The guest answers with another sentence of about that length.}}\n      - {{voice: host, text: And the host closes it.}}\n"
+        ));
+    }
+    let sc = s.write("levels.yaml", &script);
+    let out = s.podgen(&[
+        "render",
+        sc.to_str().unwrap(),
+        "-c",
+        cfg.to_str().unwrap(),
+        "-o",
+        "out",
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (samples, spec) = read_wav(&s.path("out/levels/levels.wav"));
+    let m = read_json(&s.path("out/levels/render.json"));
+    let segments = m["segments"].as_array().unwrap();
+    (0..3)
+        .map(|item| {
+            let of = |voice: &str| {
+                let mut audio = Vec::new();
+                for g in segments
+                    .iter()
+                    .filter(|g| g["voice"] == voice && g["chapter"].as_u64() == Some(item))
+                {
+                    let a = g["start_sample"].as_u64().unwrap() as usize;
+                    let b = g["end_sample"].as_u64().unwrap() as usize;
+                    audio.extend_from_slice(&samples[a..b]);
+                }
+                integrated_lufs(&audio, spec.sample_rate)
+            };
+            (of("host"), of("guest"))
+        })
+        .collect()
+}
+
+#[test]
+fn voices_from_backends_10_db_apart_are_levelled_to_within_1_lu() {
+    for (i, (host, guest)) in voice_loudness_per_item(true).into_iter().enumerate() {
+        eprintln!("levelled, item {}: host {host:.2} LUFS, guest {guest:.2} LUFS", i + 1);
+        assert!(
+            (host - guest).abs() <= 1.0,
+            "item {}: host {host:.2} LUFS, guest {guest:.2} LUFS",
+            i + 1
+        );
+    }
+    // Without levelling the difference is the backends' 10 dB: the test
+    // would see it.
+    for (host, guest) in voice_loudness_per_item(false) {
+        eprintln!("not levelled: host {host:.2} LUFS, guest {guest:.2} LUFS");
+        assert!(host - guest > 8.0, "host {host:.2}, guest {guest:.2}");
+    }
+}

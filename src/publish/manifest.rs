@@ -79,7 +79,7 @@ struct SegmentRecord<'a> {
     /// Who speaks it in the transcripts (the voice that reads it may be
     /// that voice's English voice).
     speaker: &'a str,
-    /// The gain that matched it to its sentence, in dB (0 for most).
+    /// The levelling gain that brought it to the speech level, in dB.
     gain_db: f64,
     cache_key: &'a str,
     cached: bool,
