@@ -78,6 +78,8 @@ pub struct AudioConfig {
     pub formats: Option<Vec<String>>,
     /// Bring every speech clip to one level before the master (default true).
     pub levelling: Option<bool>,
+    /// Stings' level relative to speech, in dB (default -3), when levelling.
+    pub sting_level_db: Option<f32>,
 }
 
 /// `pauses:` in podgen.yaml: durations like `250ms` or `1.5s`.

@@ -18,6 +18,10 @@ use crate::timeline::{Pauses, ms_to_samples};
 use crate::tts::{self, Keys};
 use crate::voices::{self, VoiceProfile};
 
+/// Stings sit this far under the speech level unless the config says
+/// otherwise: music as loud as the voice makes the voice after it sound weak.
+pub const DEFAULT_STING_LEVEL_DB: f32 = -3.0;
+
 /// The episode sample rate unless the config sets one.
 pub const SAMPLE_RATE: u32 = 44_100;
 
@@ -69,6 +73,8 @@ pub struct Prepared {
     pub formats: Formats,
     /// Whether speech clips are levelled before the master.
     pub levelling: bool,
+    /// Stings' level relative to speech, in dB, when levelling.
+    pub sting_level_db: f32,
     /// Where episode folders go.
     pub output_root: PathBuf,
     /// Settings accepted but not acted on yet.
@@ -133,12 +139,7 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
     );
     check_languages(&plan, &cast)?;
     let mut warnings = audio.warnings;
-    let levelling = config
-        .file
-        .audio
-        .as_ref()
-        .and_then(|a| a.levelling)
-        .unwrap_or(true);
+
     warnings.extend(languages_without_rules(&plan, &readings));
 
     let output_root = opts
@@ -155,7 +156,8 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
         rate: audio.rate,
         targets: audio.targets,
         formats: audio.formats,
-        levelling,
+        levelling: audio.levelling,
+        sting_level_db: audio.sting_level_db,
         output_root,
         warnings,
         unset,
@@ -167,6 +169,8 @@ struct AudioSettings {
     rate: u32,
     targets: Targets,
     formats: Formats,
+    levelling: bool,
+    sting_level_db: f32,
     warnings: Vec<String>,
 }
 
@@ -229,10 +233,19 @@ impl AudioSettings {
                 "use [mp3, wav], [mp3] or [wav]",
             ));
         }
+        let sting_level_db = audio.sting_level_db.unwrap_or(DEFAULT_STING_LEVEL_DB);
+        if !(sting_level_db.is_finite() && (-30.0..=10.0).contains(&sting_level_db)) {
+            return Err(out_of_range(
+                format!("audio.sting_level_db {sting_level_db} is out of range"),
+                "a level relative to speech in dB, from -30 to 10 (default -3)",
+            ));
+        }
         Ok(AudioSettings {
             rate,
             targets,
             formats,
+            levelling: audio.levelling.unwrap_or(true),
+            sting_level_db,
             warnings,
         })
     }

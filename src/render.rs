@@ -68,7 +68,12 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     // stops here; finished clips are already in the cache.
     let speech = synthesize_speech(&prepared, &store, &run, &reporter, &cache)?;
     // Stings: decoded and resampled once, kept in the store like speech.
-    let stings = Stings::load(&prepared.plan, &store, prepared.rate)?;
+    let stings = Stings::load(
+        &prepared.plan,
+        &store,
+        prepared.rate,
+        prepared.levelling.then_some(prepared.sting_level_db),
+    )?;
     // Lay out: where every clip, pause and sting sits, in samples.
     let timeline = lay_out(&prepared, &speech, &stings);
     master::check_length(&timeline).map_err(Failure::runtime)?;
@@ -85,6 +90,7 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         cast: &prepared.cast,
         speech: &speech,
         gains: &gains,
+        sting_level_db: prepared.levelling.then_some(prepared.sting_level_db),
         timeline: &timeline,
         pauses: prepared.pauses,
         cache_dir: cache.describe(),
@@ -295,10 +301,10 @@ struct Stings {
 }
 
 impl Stings {
-    fn load(plan: &Plan, store: &ClipStore, rate: u32) -> Result<Self> {
+    fn load(plan: &Plan, store: &ClipStore, rate: u32, level: Option<f32>) -> Result<Self> {
         let load = |path: &Option<PathBuf>| {
             path.as_ref()
-                .map(|p| synthesize::sting(p, store, rate))
+                .map(|p| synthesize::sting(p, store, rate, level))
                 .transpose()
         };
         let mut stings = Stings {

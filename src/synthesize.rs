@@ -656,8 +656,9 @@ pub fn plausible_duration(seconds: f64, text: &str, speed: f32) -> Result<(), Im
     Ok(())
 }
 
-/// Decode a sting file, mix it to mono at `rate` and store it.
-pub fn sting(path: &Path, store: &ClipStore, rate: u32) -> Result<Clip> {
+/// Decode a sting file, mix it to mono at `rate`, bring it to `level` (dB
+/// relative to [`SPEECH_LEVEL_DBFS`], when levelling) and store it.
+pub fn sting(path: &Path, store: &ClipStore, rate: u32, level: Option<f32>) -> Result<Clip> {
     let fail =
         |e: &dyn std::fmt::Display| Failure::runtime(format!("sting {}: {e}", path.display()));
     // Validation checked the file; it may have changed since.
@@ -673,12 +674,21 @@ pub fn sting(path: &Path, store: &ClipStore, rate: u32) -> Result<Clip> {
         PROCESSING_VERSION.as_bytes(),
         &bytes,
         &rate.to_le_bytes(),
+        level
+            .map_or(String::from("as is"), |l| format!("{l}"))
+            .as_bytes(),
     ]);
     if let Some(clip) = store.get(&key) {
         return Ok(clip);
     }
     let pcm = decode::decode_bytes(bytes).map_err(|e| fail(&e))?;
-    let pcm = resample::to_rate(dsp::to_mono(pcm), rate).map_err(|e| fail(&e))?;
+    let mut pcm = resample::to_rate(dsp::to_mono(pcm), rate).map_err(|e| fail(&e))?;
+    if let (Some(level), Some(now)) = (level, dsp::active_rms(&pcm.samples, rate)) {
+        // Within ±20 dB: a sting far off is more likely silence than a choice.
+        let target = 10f32.powf((SPEECH_LEVEL_DBFS + level) / 20.0);
+        let gain = (target / now).clamp(0.1, 10.0);
+        pcm.samples.iter_mut().for_each(|s| *s *= gain);
+    }
     store
         .put(&key, &pcm.samples)
         .map_err(|e| fail(&format!("cannot store: {e}")))

@@ -221,7 +221,10 @@ fn voice_loudness_per_item(levelling: bool) -> Vec<(f64, f64)> {
 #[test]
 fn voices_from_backends_10_db_apart_are_levelled_to_within_1_lu() {
     for (i, (host, guest)) in voice_loudness_per_item(true).into_iter().enumerate() {
-        eprintln!("levelled, item {}: host {host:.2} LUFS, guest {guest:.2} LUFS", i + 1);
+        eprintln!(
+            "levelled, item {}: host {host:.2} LUFS, guest {guest:.2} LUFS",
+            i + 1
+        );
         assert!(
             (host - guest).abs() <= 1.0,
             "item {}: host {host:.2} LUFS, guest {guest:.2} LUFS",
@@ -233,5 +236,63 @@ fn voices_from_backends_10_db_apart_are_levelled_to_within_1_lu() {
     for (host, guest) in voice_loudness_per_item(false) {
         eprintln!("not levelled: host {host:.2} LUFS, guest {guest:.2} LUFS");
         assert!(host - guest > 8.0, "host {host:.2}, guest {guest:.2}");
+    }
+}
+
+/// RMS in dBFS of the 10 ms windows above −45 dBFS: the level measure
+/// levelling works by, computed here again.
+fn active_db(samples: &[f32], rate: u32) -> f32 {
+    let gate = 10f32.powf(-45.0 / 20.0);
+    let loud: Vec<f32> = samples
+        .chunks(rate as usize / 100)
+        .filter(|w| rms(w) > gate)
+        .flat_map(|w| w.iter().copied())
+        .collect();
+    dbfs(rms(&loud))
+}
+
+#[test]
+fn stings_sit_at_their_configured_level_under_the_speech() {
+    for (config, expected) in [
+        (None, -3.0f32),
+        (Some("audio:\n  sting_level_db: -10\n"), -10.0),
+    ] {
+        let s = Scratch::new();
+        let script = root().join("examples/ai-weekly-2024-06-2.yaml");
+        let mut args = vec!["render", script.to_str().unwrap(), "-o", "out", "--quiet"];
+        let cfg;
+        if let Some(c) = config {
+            cfg = s.write("podgen.yaml", &format!("{c}  formats: [wav]\n"));
+            args.extend(["-c", cfg.to_str().unwrap()]);
+        }
+        let out = s.podgen(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let (samples, spec) = read_wav(&s.path("out/2024-06-2/2024-06-2.wav"));
+        let m = read_json(&s.path("out/2024-06-2/render.json"));
+        let span = |v: &serde_json::Value| {
+            let a = v["start_sample"].as_u64().unwrap() as usize;
+            let b = v["end_sample"].as_u64().unwrap() as usize;
+            &samples[a..b]
+        };
+        let speech: Vec<f32> = m["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| span(g).iter().copied())
+            .collect();
+        let speech_db = active_db(&speech, spec.sample_rate);
+        for sting in m["stings"].as_array().unwrap() {
+            assert_eq!(sting["level_db"].as_f64(), Some(f64::from(expected)));
+            let diff = active_db(span(sting), spec.sample_rate) - speech_db;
+            eprintln!(
+                "sting {}: {diff:.2} dB against speech (asked {expected})",
+                sting["role"]
+            );
+            assert!(
+                (diff - expected).abs() < 1.5,
+                "{} sting at {diff:.2} dB",
+                sting["role"]
+            );
+        }
     }
 }

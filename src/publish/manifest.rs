@@ -95,6 +95,8 @@ struct StingRecord {
     chapter: usize,
     role: &'static str,
     file: String,
+    /// Its level relative to the speech level in dB, or None: as in the file.
+    level_db: Option<f32>,
     start_sample: u64,
     end_sample: u64,
     samples: u64,
@@ -203,6 +205,7 @@ fn stings(episode: &Episode) -> (Vec<StingRecord>, Sums) {
             .as_ref()
             .map(|f| f.display().to_string())
             .unwrap_or_default(),
+        level_db: episode.sting_level_db,
         start_sample: p.start,
         end_sample: p.start + p.len,
         samples: p.len,

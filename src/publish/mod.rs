@@ -42,8 +42,10 @@ pub struct Episode<'a> {
     pub cast: &'a Cast,
     /// Per plan segment: its clip and how it was made.
     pub speech: &'a [SpeechClip],
-    /// Per plan segment: the linear gain that matches it to its sentence.
+    /// Per plan segment: the levelling gain, linear.
     pub gains: &'a [f32],
+    /// Stings' level relative to speech in dB, when they were levelled.
+    pub sting_level_db: Option<f32>,
     /// Where everything sits, in samples.
     pub timeline: &'a Timeline,
     /// The pauses the timeline used.
