@@ -186,15 +186,7 @@ fn voice_loudness_per_item(levelling: bool) -> Vec<(f64, f64)> {
         ));
     }
     let sc = s.write("levels.yaml", &script);
-    let out = s.podgen(&[
-        "render",
-        sc.to_str().unwrap(),
-        "-c",
-        cfg.to_str().unwrap(),
-        "-o",
-        "out",
-        "--quiet",
-    ]);
+    let out = s.render_config(&sc, &cfg, "out");
     assert!(out.status.success(), "{}", stderr(&out));
     let (samples, spec) = read_wav(&s.path("out/levels/levels.wav"));
     let m = read_json(&s.path("out/levels/render.json"));

@@ -35,15 +35,7 @@ items:
 fn render(s: &Scratch, cfg: &str, out: &str) -> std::process::Output {
     let cfg = s.write(&format!("{out}.podgen.yaml"), cfg);
     let sc = s.write("issue.yaml", SCRIPT);
-    let out = s.podgen(&[
-        "render",
-        sc.to_str().unwrap(),
-        "-c",
-        cfg.to_str().unwrap(),
-        "-o",
-        out,
-        "--quiet",
-    ]);
+    let out = s.render_config(&sc, &cfg, out);
     assert!(out.status.success(), "{}", stderr(&out));
     out
 }
@@ -150,15 +142,7 @@ fn pause_markup_and_pause_lines_land_on_the_timeline_and_literal_markup_is_spoke
     let script = "show: S\ntitle: Pauses\nepisode: pauses\nvoice: host\nitems:\n  - title: One\n    text: 'First part. [pause 1500ms] Second part. Say \\[pause 2s] aloud.'\n  - title: Two\n    lines:\n      - {voice: host, text: A line.}\n      - pause: 2s\n      - {voice: host, text: Another line.}\n";
     let sc = s.write("p.yaml", script);
     let cfg = s.write("p.podgen.yaml", &config(&mock.url(), ""));
-    let out = s.podgen(&[
-        "render",
-        sc.to_str().unwrap(),
-        "-c",
-        cfg.to_str().unwrap(),
-        "-o",
-        "out",
-        "--quiet",
-    ]);
+    let out = s.render_config(&sc, &cfg, "out");
     assert!(out.status.success(), "{}", stderr(&out));
     let sent = sent(&mock);
     assert!(sent.iter().all(|t| !t.contains("1500ms")), "{sent:?}");
@@ -277,15 +261,7 @@ fn english_spans_inside_mandarin_go_to_the_english_voice_joined_and_level_matche
             "show: 周报\ntitle: 测试\nepisode: spans\nlanguage: zh-CN\nvoice: host\nitems:\n  - title: 一\n    text: {sentence}\n"
         ),
     );
-    let out = s.podgen(&[
-        "render",
-        sc.to_str().unwrap(),
-        "-c",
-        cfg.to_str().unwrap(),
-        "-o",
-        "out",
-        "--quiet",
-    ]);
+    let out = s.render_config(&sc, &cfg, "out");
     assert!(out.status.success(), "{}", stderr(&out));
 
     // The mock heard the Latin spans in the English voice, the rest in the
@@ -396,15 +372,7 @@ fn an_ipa_entry_reaches_azure_as_a_phoneme_and_other_backends_as_its_alias() {
         "ipa.yaml",
         "show: S\ntitle: IPA\nepisode: ipa\nitems:\n  - title: One\n    lines:\n      - {voice: host, text: Nguyen & Smith <say> hello.}\n      - {voice: guest, text: Nguyen says hello.}\n",
     );
-    let out = s.podgen(&[
-        "render",
-        sc.to_str().unwrap(),
-        "-c",
-        cfg.to_str().unwrap(),
-        "-o",
-        "out",
-        "--quiet",
-    ]);
+    let out = s.render_config(&sc, &cfg, "out");
     assert!(out.status.success(), "{}", stderr(&out));
     let reqs = mock.requests();
     let azure = reqs.iter().find(|r| r.route == "azure").unwrap();
