@@ -391,3 +391,39 @@ fn an_ipa_entry_reaches_azure_as_a_phoneme_and_other_backends_as_its_alias() {
         "{vtt}"
     );
 }
+
+#[test]
+fn normalize_families_switch_off_per_backend_and_the_voice_wins() {
+    let s = Scratch::new();
+    let cfg = s.write(
+        "podgen.yaml",
+        "backends:\n  cloud: {preset: openai, base_url: 'http://127.0.0.1:9/v1', normalize: {numbers: false}}\nvoices:\n  host: {backend: cloud, voice: alloy}\n  raw: {backend: cloud, voice: alloy, normalize: false}\n  full: {backend: cloud, voice: alloy, normalize: true}\n",
+    );
+    let line = "参数13亿，涨幅147%。";
+    let say = |voice: &str| {
+        let mut child = std::process::Command::new(bin())
+            .args(["normalize", "--language", "zh-CN", "--voice", voice, "-c"])
+            .arg(&cfg)
+            .current_dir(s.path("."))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(line.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .trim_end()
+            .to_string()
+    };
+    // The backend turned numbers off; percentages stay on.
+    assert_eq!(say("host"), "参数13亿，涨幅百分之一百四十七。");
+    assert_eq!(say("raw"), line);
+    assert_eq!(say("full"), "参数十三亿，涨幅百分之一百四十七。");
+}
