@@ -254,9 +254,9 @@ pub fn segment_key(plan: &Plan, i: usize, cast: &Cast, rate: u32) -> String {
         cast.voice(&seg.voice),
         &seg.tag,
         &match &seg.ssml {
-            // An IPA edit must make a new clip, even where `say` is unchanged.
-            Some(ssml) => format!("{}\u{0}{ssml}", seg.spoken),
-            None => seg.spoken.clone(),
+            // An IPA edit makes a new clip where the backend hears IPA.
+            Some(ssml) if limited.backend.takes_ssml() => format!("{}\u{0}{ssml}", seg.spoken),
+            _ => seg.spoken.clone(),
         },
         &context_key,
         rate,

@@ -390,6 +390,21 @@ fn an_ipa_entry_reaches_azure_as_a_phoneme_and_other_backends_as_its_alias() {
         vtt.contains("Nguyen") && !vtt.contains("win") && !vtt.contains("phoneme"),
         "{vtt}"
     );
+
+    // An IPA edit re-sends what Azure read, not what OpenAI read (it heard
+    // only the alias, which is unchanged).
+    let before = reqs.len();
+    let edited = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("ŋwiən", "ŋwin");
+    std::fs::write(&cfg, edited).unwrap();
+    let out = s.render_config(&sc, &cfg, "out");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let again: Vec<String> = mock.requests()[before..]
+        .iter()
+        .map(|r| r.route.clone())
+        .collect();
+    assert_eq!(again, ["azure"]);
 }
 
 #[test]

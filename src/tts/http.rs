@@ -356,7 +356,8 @@ impl HttpSpec {
         Ok(spec)
     }
 
-    fn check_templates(&self) -> Result<(), BuildError> {
+    /// Every template string of the request: URL, headers, query, body.
+    fn templates(&self) -> Vec<String> {
         let mut all: Vec<String> = vec![self.url.clone()];
         all.extend(self.headers.iter().map(|(_, v)| v.clone()));
         all.extend(self.query.iter().map(|(_, v)| v.clone()));
@@ -366,6 +367,18 @@ impl HttpSpec {
             BodySpec::Text { template, .. } => all.push(template.clone()),
             BodySpec::None => {}
         }
+        all
+    }
+
+    /// Whether a template uses `{{ssml}}`.
+    pub fn uses_ssml(&self) -> bool {
+        self.templates()
+            .iter()
+            .any(|t| template::names(t).iter().any(|n| n == "ssml"))
+    }
+
+    fn check_templates(&self) -> Result<(), BuildError> {
+        let all = self.templates();
         for t in &all {
             for n in template::names(t) {
                 if !template::KNOWN.contains(&n.as_str()) {
@@ -926,6 +939,10 @@ impl Backend for HttpBackend {
 
     fn price(&self) -> Price {
         self.spec.price
+    }
+
+    fn takes_ssml(&self) -> bool {
+        self.spec.uses_ssml()
     }
 
     fn synthesize<'a>(&'a self, req: &'a Request<'a>) -> BoxFuture<'a, Result<Pcm, SynthError>> {

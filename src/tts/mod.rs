@@ -217,6 +217,12 @@ pub trait Backend: Send + Sync {
         None
     }
 
+    /// Whether requests carry [`Request::ssml`] (phonemes from the lexicon):
+    /// only then does an IPA edit make a new clip.
+    fn takes_ssml(&self) -> bool {
+        false
+    }
+
     /// Speak one request.
     fn synthesize<'a>(&'a self, req: &'a Request<'a>) -> BoxFuture<'a, Result<Pcm, SynthError>>;
 }
