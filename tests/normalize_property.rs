@@ -3,23 +3,10 @@
 //! comes out as often as it went in), a second pass changes nothing, and
 //! text no rule applies to (the hostile kind included) passes unchanged.
 
+mod common;
+
+use common::Rng;
 use podgen::speak::{Rulebook, Rules, normalize};
-
-/// SplitMix64, seeded: the same cases on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-}
 
 /// Words no rule reads: they must come out exactly as often as they go in.
 const KEPT_HAN: &[&str] = &[
@@ -87,17 +74,22 @@ fn case(rng: &mut Rng) -> (String, Vec<&'static str>) {
     for _ in 0..(rng.next() % 16) {
         let kind = rng.next() % 4;
         let piece = match kind {
-            0 => rng.pick(KEPT_HAN),
-            1 => rng.pick(KEPT_LATIN),
-            2 => rng.pick(KEPT_OTHER),
-            _ => rng.pick(READ),
+            0 => *rng.pick(KEPT_HAN),
+            1 => *rng.pick(KEPT_LATIN),
+            2 => *rng.pick(KEPT_OTHER),
+            _ => *rng.pick(READ),
         };
         if kind < 3 {
             kept.push(piece);
         }
         // Kept words stand apart, so that a rule next to them cannot take them in.
         text.push_str(piece);
-        text.push_str(if kind < 3 { " " } else { rng.pick(GLUE) });
+        let glue = if kind < 3 {
+            " "
+        } else {
+            rng.pick::<&str>(GLUE)
+        };
+        text.push_str(glue);
     }
     (text, kept)
 }

@@ -333,7 +333,7 @@ fn english_spans_inside_mandarin_go_to_the_english_voice_joined_and_level_matche
         let p = speech[i];
         let a = p["start"].as_u64().unwrap() as usize;
         let b = a + p["len"].as_u64().unwrap() as usize;
-        active_dbfs(&wav[a..b])
+        active_dbfs(&wav[a..b], RATE)
     };
     let (en, zh) = ((level(0) + level(2)) / 2.0, (level(1) + level(3)) / 2.0);
     assert!(
@@ -344,17 +344,6 @@ fn english_spans_inside_mandarin_go_to_the_english_voice_joined_and_level_matche
         segments[0]["gain_db"].as_f64().unwrap().abs() > 0.5,
         "no level matching needed?"
     );
-}
-
-/// The level of the louder-than-−45 dBFS 10 ms windows, in dBFS.
-fn active_dbfs(samples: &[f32]) -> f32 {
-    let gate = 10f32.powf(-45.0 / 20.0);
-    let loud: Vec<f32> = samples
-        .chunks(441)
-        .filter(|w| rms(w) > gate)
-        .flat_map(|w| w.iter().copied())
-        .collect();
-    dbfs(rms(&loud))
 }
 
 #[test]

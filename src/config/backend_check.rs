@@ -24,7 +24,7 @@ pub fn values(b: &BackendConfig) -> Result<(), Problem> {
     if let Some(body) = &b.body {
         let mut strings = Vec::new();
         if let Some(json) = &body.json {
-            json_strings(json, &mut strings);
+            crate::tts::http::collect_strings(json, &mut strings);
         }
         if let Some(form) = &body.form {
             strings.extend(form.values().cloned());
@@ -197,15 +197,6 @@ pub fn stand_in_placeholders(s: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-fn json_strings(v: &serde_json::Value, out: &mut Vec<String>) {
-    match v {
-        serde_json::Value::String(s) => out.push(s.clone()),
-        serde_json::Value::Array(a) => a.iter().for_each(|v| json_strings(v, out)),
-        serde_json::Value::Object(m) => m.values().for_each(|v| json_strings(v, out)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

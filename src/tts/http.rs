@@ -610,7 +610,8 @@ fn duration_of(
     }
 }
 
-fn collect_strings(v: &Value, out: &mut Vec<String>) {
+/// Every string leaf of a JSON template, in order.
+pub fn collect_strings(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::String(s) => out.push(s.clone()),
         Value::Array(a) => a.iter().for_each(|v| collect_strings(v, out)),

@@ -177,3 +177,38 @@ pub fn wav_file(rate: u32, channels: u16, tag: u16, bits: u16, data: &[u8]) -> V
     b.extend(data);
     b
 }
+
+/// SplitMix64: small, fast, and the same sequence on every machine.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// RMS in dBFS of the 10 ms windows above −45 dBFS: the level measure
+/// podgen's levelling works by, computed here independently.
+pub fn active_dbfs(samples: &[f32], rate: u32) -> f32 {
+    let gate = 10f32.powf(-45.0 / 20.0);
+    let loud: Vec<f32> = samples
+        .chunks((rate as usize / 100).max(1))
+        .filter(|w| rms(w) > gate)
+        .flat_map(|w| w.iter().copied())
+        .collect();
+    dbfs(rms(&loud))
+}
