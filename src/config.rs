@@ -68,8 +68,14 @@ impl Normalize {
 pub struct AudioConfig {
     /// The episode's sample rate (default 44100).
     pub sample_rate: Option<u32>,
-    /// Channels (only 1 so far).
+    /// Channels: 1 (mono, the default) or 2 (stereo).
     pub channels: Option<u16>,
+    /// How a mono episode is measured: `single` (default) or `dual`.
+    pub mono_loudness: Option<Spanned<String>>,
+    /// The MP3's bitrate in kbps (default 96 for mono, 128 for stereo).
+    pub mp3_kbps: Option<Spanned<u32>>,
+    /// How music beds (and stings that overlap speech) duck under speech.
+    pub ducking: Option<DuckingConfig>,
     /// Integrated loudness target (default -16 LUFS).
     pub loudness_lufs: Option<f64>,
     /// True-peak ceiling (default -1 dBTP).
@@ -80,6 +86,22 @@ pub struct AudioConfig {
     pub levelling: Option<bool>,
     /// Stings' level relative to speech, in dB (default -3), when levelling.
     pub sting_level_db: Option<f32>,
+}
+
+/// `audio.ducking:` in podgen.yaml.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DuckingConfig {
+    /// How far a bed goes down under speech, in dB (default 15).
+    pub depth_db: Option<f32>,
+    /// How long before speech the duck starts, reaching full depth as the
+    /// first syllable does (default 200ms).
+    pub attack: Option<Spanned<String>>,
+    /// How long the bed takes to come back after speech (default 500ms).
+    pub release: Option<Spanned<String>>,
+    /// Gaps in speech shorter than this stay ducked (default 900ms), so the
+    /// bed does not pump between sentences.
+    pub hold: Option<Spanned<String>>,
 }
 
 /// `pauses:` in podgen.yaml: durations like `250ms` or `1.5s`.

@@ -22,6 +22,7 @@ pub mod error;
 pub mod hash;
 pub mod lang;
 pub mod master;
+pub mod mix;
 pub mod mock;
 pub mod plan;
 pub mod prepare;

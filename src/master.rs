@@ -28,6 +28,9 @@ pub struct Targets {
     pub loudness_lufs: f64,
     /// True-peak ceiling, dBTP.
     pub true_peak_dbtp: f64,
+    /// Measure a mono episode as dual mono (as heard on two speakers, +3 dB
+    /// against a single-channel reading; `audio.mono_loudness: dual`).
+    pub dual_mono: bool,
 }
 
 impl Default for Targets {
@@ -35,6 +38,7 @@ impl Default for Targets {
         Targets {
             loudness_lufs: -16.0,
             true_peak_dbtp: -1.0,
+            dual_mono: false,
         }
     }
 }

@@ -7,9 +7,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::config::{self, BackendEntry, Config};
+use crate::config::{self, AudioConfig, BackendEntry, Config};
 use crate::error::{Failure, Result};
 use crate::master::Targets;
+use crate::mix::Ducking;
 use crate::plan::{self, Plan};
 use crate::script::{self, LoadedScript};
 use crate::speak::{Lexicon, Reading, Rulebook};
@@ -75,6 +76,12 @@ pub struct Prepared {
     pub levelling: bool,
     /// Stings' level relative to speech, in dB, when levelling.
     pub sting_level_db: f32,
+    /// Channels of the episode: 1 or 2.
+    pub channels: u16,
+    /// The MP3's bitrate in kbps.
+    pub mp3_kbps: u32,
+    /// How beds and overlapping stings duck under speech.
+    pub ducking: Ducking,
     /// Where episode folders go.
     pub output_root: PathBuf,
     /// Settings accepted but not acted on yet.
@@ -158,6 +165,9 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
         formats: audio.formats,
         levelling: audio.levelling,
         sting_level_db: audio.sting_level_db,
+        channels: audio.channels,
+        mp3_kbps: audio.mp3_kbps,
+        ducking: audio.ducking,
         output_root,
         warnings,
         unset,
@@ -171,6 +181,9 @@ struct AudioSettings {
     formats: Formats,
     levelling: bool,
     sting_level_db: f32,
+    channels: u16,
+    mp3_kbps: u32,
+    ducking: Ducking,
     warnings: Vec<String>,
 }
 
@@ -185,16 +198,18 @@ impl AudioSettings {
                 "use 44100 or 48000",
             ));
         }
-        if audio.channels.is_some_and(|c| c != 1) {
+        let channels = audio.channels.unwrap_or(1);
+        if !(1..=2).contains(&channels) {
             return Err(out_of_range(
-                "only mono episodes are supported so far".into(),
-                "set `channels: 1` or leave it out",
+                format!("audio.channels {channels}: podgen writes mono or stereo"),
+                "set `channels: 1` (mono) or `channels: 2` (stereo)",
             ));
         }
         let defaults = Targets::default();
         let targets = Targets {
             loudness_lufs: audio.loudness_lufs.unwrap_or(defaults.loudness_lufs),
             true_peak_dbtp: audio.true_peak_dbtp.unwrap_or(defaults.true_peak_dbtp),
+            dual_mono: dual_mono(config, &audio)?,
         };
         if !(-40.0..=-5.0).contains(&targets.loudness_lufs)
             || !(-12.0..=0.0).contains(&targets.true_peak_dbtp)
@@ -210,6 +225,7 @@ impl AudioSettings {
         // Formats podgen will write later: say so rather than ignore them.
         let names = audio
             .formats
+            .clone()
             .unwrap_or_else(|| vec!["mp3".into(), "wav".into()]);
         let other: Vec<&str> = names
             .iter()
@@ -246,9 +262,82 @@ impl AudioSettings {
             formats,
             levelling: audio.levelling.unwrap_or(true),
             sting_level_db,
+            channels,
+            mp3_kbps: mp3_kbps(config, &audio, channels)?,
+            ducking: ducking(config, &audio, rate)?,
             warnings,
         })
     }
+}
+
+/// `audio.mono_loudness`: whether a mono episode is measured as dual mono.
+fn dual_mono(config: &Config, audio: &AudioConfig) -> Result<bool> {
+    match &audio.mono_loudness {
+        None => Ok(false),
+        Some(m) if m.value == "single" => Ok(false),
+        Some(m) if m.value == "dual" => Ok(true),
+        Some(m) => Err(config.error(
+            script::span(m),
+            format!("audio.mono_loudness {:?} is not a way to measure", m.value),
+            "use `single` (the file as meters read it, the default) or `dual` (as heard on two speakers)".into(),
+        )),
+    }
+}
+
+/// The bitrates LAME writes for MPEG-1 Layer III, in kbps.
+pub const MP3_BITRATES: [u32; 14] = [
+    32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
+];
+
+/// `audio.mp3_kbps`, or the hosts' recommendation: 96 kbps mono, 128 stereo.
+fn mp3_kbps(config: &Config, audio: &AudioConfig, channels: u16) -> Result<u32> {
+    match &audio.mp3_kbps {
+        None => Ok(if channels == 2 { 128 } else { 96 }),
+        Some(k) if MP3_BITRATES.contains(&k.value) => Ok(k.value),
+        Some(k) => Err(config.error(
+            script::span(k),
+            format!("audio.mp3_kbps {} is not an MP3 bitrate", k.value),
+            format!(
+                "use one of {}",
+                MP3_BITRATES.map(|b| b.to_string()).join(", ")
+            ),
+        )),
+    }
+}
+
+/// `audio.ducking`, checked, in samples at `rate`.
+fn ducking(config: &Config, audio: &AudioConfig, rate: u32) -> Result<Ducking> {
+    let d = audio.ducking.clone().unwrap_or_default();
+    let depth_db = d.depth_db.unwrap_or(Ducking::DEPTH_DB);
+    if !(depth_db.is_finite() && (0.0..=60.0).contains(&depth_db)) {
+        return Err(config.error(
+            None,
+            format!("audio.ducking.depth_db {depth_db} is out of range"),
+            "how far beds go down under speech, in dB, from 0 to 60 (default 15)".into(),
+        ));
+    }
+    let time = |v: &Option<serde_saphyr::Spanned<String>>, what: &str, default_ms: u64| {
+        let Some(v) = v else {
+            return Ok(ms_to_samples(default_ms, rate));
+        };
+        match config::parse_duration_ms(&v.value).filter(|&ms| ms <= 10_000) {
+            Some(ms) => Ok(ms_to_samples(ms, rate)),
+            None => Err(config.error(
+                script::span(v),
+                format!(
+                    "audio.ducking.{what} {:?} is not a duration up to 10s",
+                    v.value
+                ),
+                "write it like 200ms or 1.5s".into(),
+            )),
+        }
+    };
+    Ok(Ducking {
+        depth_db,
+        attack: time(&d.attack, "attack", 200)?,
+        release: time(&d.release, "release", 500)?,
+        hold: time(&d.hold, "hold", 900)?,
+    })
 }
 
 type Backends = (HashMap<String, LimitedBackend>, Vec<(String, String)>);
