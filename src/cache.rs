@@ -19,8 +19,10 @@ use crate::audio::hound_to_io as to_io;
 pub struct Clip {
     /// The clip's file.
     pub path: PathBuf,
-    /// Length in samples at the episode rate.
+    /// Length in frames at the episode rate.
     pub frames: u64,
+    /// Channels: 1 for speech; stings and beds have the episode's.
+    pub channels: u16,
 }
 
 /// The clip cache of one sample rate: `<root>/clips/<key[..2]>/<key>.wav`.
@@ -67,16 +69,27 @@ impl ClipStore {
     /// version) is a miss, and the clip is made again.
     pub fn get(&self, key: &str) -> Option<Clip> {
         let path = self.path_of(key);
-        let frames = verify(&path, self.rate).ok()??;
+        let (frames, channels) = verify(&path, self.rate).ok()??;
         // A hit counts as a use: `podgen cache prune` removes the least recently used.
         if let Ok(f) = std::fs::File::options().append(true).open(&path) {
             let _ = f.set_modified(std::time::SystemTime::now());
         }
-        Some(Clip { path, frames })
+        Some(Clip {
+            path,
+            frames,
+            channels,
+        })
     }
 
-    /// Store `samples` (mono, at the store's rate) under `key`.
-    pub fn put(&self, key: &str, samples: &[f32]) -> std::io::Result<Clip> {
+    /// Store `samples` (interleaved `channels`, 1 or 2, at the store's rate)
+    /// under `key`.
+    pub fn put(&self, key: &str, samples: &[f32], channels: u16) -> std::io::Result<Clip> {
+        if !(1..=2).contains(&channels) || samples.len() % usize::from(channels) != 0 {
+            return Err(std::io::Error::other(format!(
+                "a clip of {} samples in {channels} channels cannot be stored",
+                samples.len()
+            )));
+        }
         let data_bytes = samples.len() as u64 * 4;
         if data_bytes + CLIP_OVERHEAD > u64::from(u32::MAX) {
             return Err(std::io::Error::other(format!(
@@ -92,7 +105,7 @@ impl ClipStore {
             .tempfile_in(parent)?;
         {
             let mut w = BufWriter::new(tmp.as_file());
-            w.write_all(&clip_header(self.rate, data_bytes as u32))?;
+            w.write_all(&clip_header(self.rate, channels, data_bytes as u32))?;
             let mut digest = Sha256::new();
             for chunk in samples.chunks(4096) {
                 let bytes: Vec<u8> = chunk.iter().flat_map(|s| s.to_le_bytes()).collect();
@@ -108,7 +121,8 @@ impl ClipStore {
         tmp.persist(&path).map_err(|e| e.error)?;
         Ok(Clip {
             path,
-            frames: samples.len() as u64,
+            frames: (samples.len() / usize::from(channels)) as u64,
+            channels,
         })
     }
 }
@@ -118,9 +132,11 @@ const CHECKSUM_CHUNK: &[u8; 4] = b"pgsm";
 /// Header (44 bytes) and checksum chunk (8 + 32 bytes) around the samples.
 const CLIP_OVERHEAD: u64 = 44 + 40;
 
-/// The 44-byte header of a clip: 32-bit float mono WAV at `rate` whose data
-/// chunk holds `data_bytes`, followed after the data by the checksum chunk.
-fn clip_header(rate: u32, data_bytes: u32) -> [u8; 44] {
+/// The 44-byte header of a clip: 32-bit float WAV of `channels` at `rate`
+/// whose data chunk holds `data_bytes`, followed after the data by the
+/// checksum chunk.
+fn clip_header(rate: u32, channels: u16, data_bytes: u32) -> [u8; 44] {
+    let block = 4 * channels;
     let mut h = [0u8; 44];
     h[..4].copy_from_slice(b"RIFF");
     let riff = 4 + (8 + 16) + (8 + data_bytes) + (8 + 32);
@@ -128,24 +144,29 @@ fn clip_header(rate: u32, data_bytes: u32) -> [u8; 44] {
     h[8..16].copy_from_slice(b"WAVEfmt ");
     h[16..20].copy_from_slice(&16u32.to_le_bytes());
     h[20..22].copy_from_slice(&3u16.to_le_bytes()); // IEEE float
-    h[22..24].copy_from_slice(&1u16.to_le_bytes());
+    h[22..24].copy_from_slice(&channels.to_le_bytes());
     h[24..28].copy_from_slice(&rate.to_le_bytes());
-    h[28..32].copy_from_slice(&(rate * 4).to_le_bytes());
-    h[32..34].copy_from_slice(&4u16.to_le_bytes());
+    h[28..32].copy_from_slice(&(rate * u32::from(block)).to_le_bytes());
+    h[32..34].copy_from_slice(&block.to_le_bytes());
     h[34..36].copy_from_slice(&32u16.to_le_bytes());
     h[36..40].copy_from_slice(b"data");
     h[40..44].copy_from_slice(&data_bytes.to_le_bytes());
     h
 }
 
-/// The frames of an intact clip at `path` (None when it is not one).
-fn verify(path: &Path, rate: u32) -> std::io::Result<Option<u64>> {
+/// The frames and channels of an intact clip at `path` (None when it is
+/// not one).
+fn verify(path: &Path, rate: u32) -> std::io::Result<Option<(u64, u16)>> {
     use std::io::Read as _;
     let mut f = BufReader::new(std::fs::File::open(path)?);
     let mut header = [0u8; 44];
     f.read_exact(&mut header)?;
     let data_bytes = u32::from_le_bytes(header[40..44].try_into().expect("4 bytes"));
-    if header != clip_header(rate, data_bytes) || data_bytes % 4 != 0 {
+    let channels = u16::from_le_bytes([header[22], header[23]]);
+    if !(1..=2).contains(&channels)
+        || header != clip_header(rate, channels, data_bytes)
+        || data_bytes % (4 * u32::from(channels)) != 0
+    {
         return Ok(None);
     }
     let mut digest = Sha256::new();
@@ -162,7 +183,8 @@ fn verify(path: &Path, rate: u32) -> std::io::Result<Option<u64>> {
     let intact = &tail[..4] == CHECKSUM_CHUNK
         && tail[4..8] == 32u32.to_le_bytes()
         && tail[8..] == digest.finalize()[..];
-    Ok(intact.then_some(u64::from(data_bytes / 4)))
+    let frames = u64::from(data_bytes / (4 * u32::from(channels)));
+    Ok(intact.then_some((frames, channels)))
 }
 
 /// What the cache holds: clip count and bytes.
@@ -223,7 +245,7 @@ mod tests {
         let store = ClipStore::open(dir.path(), 44_100).unwrap();
         let key = crate::hash::hex(b"k");
         assert!(store.get(&key).is_none());
-        let clip = store.put(&key, &[0.25, -0.5, 0.125]).unwrap();
+        let clip = store.put(&key, &[0.25, -0.5, 0.125], 1).unwrap();
         assert_eq!(clip.frames, 3);
         assert_eq!(store.get(&key), Some(clip.clone()));
         assert_eq!(read_clip(&clip.path).unwrap(), vec![0.25, -0.5, 0.125]);

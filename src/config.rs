@@ -232,6 +232,9 @@ pub struct VoiceConfig {
     /// Another voice that reads the English spans inside this voice's
     /// Mandarin sentences (words, acronyms, model names).
     pub english: Option<String>,
+    /// Where the voice sits in a stereo episode: -1 left, 0 centre (the
+    /// default), 1 right.
+    pub pan: Option<f32>,
 }
 
 /// The name of the built-in voice's backend, always defined.
@@ -582,6 +585,15 @@ fn check_voices(config: &Config) -> Result<()> {
                 "use a factor between 0.25 and 4.0".into(),
             ));
         }
+        if let Some(pan) = v.value.pan
+            && !(pan.is_finite() && (-1.0..=1.0).contains(&pan))
+        {
+            return Err(config.error(
+                span(v),
+                format!("voice {name:?}: pan {pan} is out of range"),
+                "use -1 (left) to 1 (right); 0 is centred".into(),
+            ));
+        }
     }
     for (name, v, src) in &config.voice_files {
         let backend = v.backend.as_deref().unwrap_or(BUILTIN);
@@ -626,28 +638,7 @@ fn check_pauses(config: &Config) -> Result<()> {
     Ok(())
 }
 
-/// The longest duration any setting takes: 30 days.
-pub const MAX_DURATION_MS: u64 = 30 * 24 * 3600 * 1000;
-
-/// Milliseconds of `250ms`, `1s`, `1.5s`, `10m`, `2h` or a bare number of
-/// milliseconds; None for anything else, negative or over 30 days.
-pub fn parse_duration_ms(s: &str) -> Option<u64> {
-    let s = s.trim();
-    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
-        (n, 1.0)
-    } else if let Some(n) = s.strip_suffix('s') {
-        (n, 1000.0)
-    } else if let Some(n) = s.strip_suffix('m') {
-        (n, 60_000.0)
-    } else if let Some(n) = s.strip_suffix('h') {
-        (n, 3_600_000.0)
-    } else {
-        (s, 1.0)
-    };
-    let v: f64 = num.trim().parse().ok()?;
-    let ms = v * scale;
-    (ms.is_finite() && (0.0..=MAX_DURATION_MS as f64).contains(&ms)).then(|| ms.round() as u64)
-}
+pub use crate::script::{MAX_DURATION_MS, parse_duration_ms};
 
 /// A string with its `${VAR}` references expanded.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -1,10 +1,10 @@
-//! The master stage: streams the timeline, clip by clip, through a loudness
+//! The master stage: streams the mix, block by block, through a loudness
 //! meter and then through gain and a peak limiter into the episode's PCM WAV.
 //! Only one block of samples is in memory at a time, so memory does not grow
 //! with the episode's length.
 //!
-//! Loudness is measured as delivered (ITU-R BS.1770 on the mono channel, the
-//! ebur128 crate), then the gain that brings it to the target is applied; the
+//! Loudness is measured as delivered (ITU-R BS.1770 over the episode's
+//! channels, a mono one as single or dual mono; the ebur128 crate), then the gain that brings it to the target is applied; the
 //! limiter holds peaks under the true-peak ceiling. The result is measured
 //! again from the 16-bit samples actually written, and if the true peak or
 //! the loudness missed, the pass is redone with a corrected ceiling or gain.
@@ -18,8 +18,8 @@ use serde::Serialize;
 
 use crate::audio::hound_to_io as to_io;
 use crate::audio::limiter::Limiter;
-use crate::cache::Clip;
-use crate::timeline::{Source, Timeline};
+use crate::mix::Mix;
+use crate::timeline::Timeline;
 
 /// The loudness targets (default -16 LUFS, -1 dBTP, as Apple asks of podcasts).
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -79,83 +79,30 @@ const MAX_GAIN_DB: f64 = 30.0;
 /// How far above the pass's gain the probe measures, in dB.
 const PROBE_DB: f64 = 1.5;
 
-/// Feed every sample of the timeline, in order, block by block, to `f`.
-fn stream(
-    timeline: &Timeline,
-    clip_of: &dyn Fn(Source) -> Option<Clip>,
-    speech_gain: &[f32],
-    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
-    f: &mut dyn FnMut(&[f32]) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let mut block = Vec::with_capacity(BLOCK);
-    for piece in &timeline.pieces {
-        on_progress(piece.start)?;
-        match piece.source {
-            Source::Silence => {
-                let mut left = piece.len;
-                while left > 0 {
-                    let n = left.min(BLOCK as u64) as usize;
-                    block.clear();
-                    block.resize(n, 0.0);
-                    f(&block)?;
-                    left -= n as u64;
-                }
-            }
-            source => {
-                let clip = clip_of(source)
-                    .ok_or_else(|| std::io::Error::other(format!("no clip for {source:?}")))?;
-                if clip.frames != piece.len {
-                    return Err(std::io::Error::other(format!(
-                        "clip {} has {} samples, the timeline expects {}",
-                        clip.path.display(),
-                        clip.frames,
-                        piece.len
-                    )));
-                }
-                let gain = match source {
-                    Source::Speech { segment } => speech_gain.get(segment).copied().unwrap_or(1.0),
-                    _ => 1.0,
-                };
-                let mut r = hound::WavReader::open(&clip.path).map_err(to_io)?;
-                let mut samples = r.samples::<f32>();
-                let mut n = 0u64;
-                loop {
-                    block.clear();
-                    for s in samples.by_ref().take(BLOCK) {
-                        block.push(s.map_err(to_io)? * gain);
-                    }
-                    if block.is_empty() {
-                        break;
-                    }
-                    n += block.len() as u64;
-                    f(&block)?;
-                }
-                if n != piece.len {
-                    return Err(std::io::Error::other(format!(
-                        "clip {} ended after {n} of {} samples",
-                        clip.path.display(),
-                        piece.len
-                    )));
-                }
-            }
-        }
+/// A loudness meter for the episode's channels: a mono episode as one
+/// channel, or as dual mono when `targets.dual_mono` says so.
+fn meter(channels: u16, rate: u32, mode: Mode, targets: Targets) -> std::io::Result<EbuR128> {
+    let fail = |e: ebur128::Error| std::io::Error::other(format!("loudness meter: {e}"));
+    let mut m = EbuR128::new(u32::from(channels), rate, mode).map_err(fail)?;
+    if channels == 1 && targets.dual_mono {
+        m.set_channel(0, ebur128::Channel::DualMono).map_err(fail)?;
     }
-    Ok(())
+    Ok(m)
 }
 
-fn meter(rate: u32) -> std::io::Result<EbuR128> {
-    EbuR128::new(1, rate, Mode::I | Mode::TRUE_PEAK)
-        .map_err(|e| std::io::Error::other(format!("loudness meter: {e}")))
+fn add(m: &mut EbuR128, frames: &[f32]) -> std::io::Result<()> {
+    m.add_frames_f32(frames)
+        .map_err(|e| std::io::Error::other(e.to_string()))
 }
 
-/// (integrated loudness, true peak in dBTP); None where there is no signal.
-fn readings(m: &EbuR128) -> (Option<f64>, Option<f64>) {
+/// (integrated loudness, true peak in dBTP over all channels); None where
+/// there is no signal.
+fn readings(m: &EbuR128, channels: u16) -> (Option<f64>, Option<f64>) {
     let lufs = m.loudness_global().ok().filter(|l| l.is_finite());
-    let tp = m
-        .true_peak(0)
-        .ok()
-        .filter(|p| *p > 0.0)
-        .map(|p| 20.0 * p.log10());
+    let peak = (0..u32::from(channels))
+        .filter_map(|c| m.true_peak(c).ok())
+        .fold(0.0f64, f64::max);
+    let tp = (peak > 0.0).then(|| 20.0 * peak.log10());
     (lufs, tp)
 }
 
@@ -163,44 +110,41 @@ fn db_to_linear(db: f64) -> f64 {
     10f64.powf(db / 20.0)
 }
 
-/// The longest episode a 16-bit mono WAV can hold, in samples: its size
-/// fields are 32 bits (13.5 hours at 44.1 kHz).
-pub const MAX_SAMPLES: u64 = (u32::MAX as u64 - 44) / 2;
+/// The longest episode a 16-bit WAV of `channels` can hold, in frames: its
+/// size fields are 32 bits (13.5 hours of mono at 44.1 kHz, 6.7 of stereo).
+pub fn max_frames(channels: u16) -> u64 {
+    (u64::from(u32::MAX) - 44) / (2 * u64::from(channels.max(1)))
+}
 
-/// Whether `timeline` fits the WAV podgen masters into; else what to say.
-pub fn check_length(timeline: &Timeline) -> Result<(), String> {
-    let max = MAX_SAMPLES;
+/// Whether `timeline` in `channels` fits the WAV podgen masters into; else
+/// what to say.
+pub fn check_length(timeline: &Timeline, channels: u16) -> Result<(), String> {
+    let max = max_frames(channels);
     if timeline.total <= max {
         return Ok(());
     }
     Err(format!(
-        "the episode is {} long; a WAV file holds at most {} at {} Hz (mono, 16-bit): split it into shorter episodes",
+        "the episode is {} long; a WAV file holds at most {} at {} Hz ({}, 16-bit): split it into shorter episodes",
         crate::timeline::clock(timeline.total, timeline.rate),
         crate::timeline::clock(max, timeline.rate),
-        timeline.rate
+        timeline.rate,
+        if channels == 2 { "stereo" } else { "mono" }
     ))
 }
 
-/// Master `timeline` into a 16-bit PCM mono WAV at `dest`. `clip_of` gives
-/// the clip for every non-silent source, `speech_gain` a linear gain per
-/// plan segment (1 where it is empty); `on_progress` hears the sample
-/// position as each pass goes, and an error from it (an interrupt) stops.
+/// Master `mix` into a 16-bit PCM WAV at `dest`, in the mix's channels;
+/// `on_progress` hears the frame position as each pass goes, and an error
+/// from it (an interrupt) stops.
 pub fn write_wav(
-    timeline: &Timeline,
-    clip_of: &dyn Fn(Source) -> Option<Clip>,
-    speech_gain: &[f32],
+    mix: &Mix,
     dest: &Path,
     targets: Targets,
     on_progress: &dyn Fn(u64) -> std::io::Result<()>,
 ) -> std::io::Result<MasterStats> {
-    let rate = timeline.rate;
-    let mut input = meter(rate)?;
-    stream(timeline, clip_of, speech_gain, on_progress, &mut |b| {
-        input
-            .add_frames_f32(b)
-            .map_err(|e| std::io::Error::other(e.to_string()))
-    })?;
-    let (input_lufs, input_tp) = readings(&input);
+    let (rate, channels) = (mix.timeline.rate, mix.channels);
+    let mut input = meter(channels, rate, Mode::I | Mode::TRUE_PEAK, targets)?;
+    mix.stream(on_progress, &mut |b| add(&mut input, b))?;
+    let (input_lufs, input_tp) = readings(&input, channels);
 
     let mut gain_db = input_lufs.map_or(0.0, |l| targets.loudness_lufs - l);
     // The sample-peak ceiling sits below the true-peak ceiling: the space
@@ -218,9 +162,8 @@ pub fn write_wav(
         let ceiling_db = targets.true_peak_dbtp - margin_db;
         let probe = (passes == 1 && limiting).then_some(gain_db + PROBE_DB);
         let pass = Pass {
-            timeline,
-            clip_of,
-            speech_gain,
+            mix,
+            targets,
             on_progress,
             gain_db,
             ceiling_db,
@@ -229,9 +172,9 @@ pub fn write_wav(
         if let (Some(g), Some(l)) = (probe, probed) {
             previous = Some((g, l));
         }
-        let (output_lufs, output_tp) = readings(&output);
+        let (output_lufs, output_tp) = readings(&output, channels);
         let stats = MasterStats {
-            samples: timeline.total,
+            samples: mix.timeline.total,
             input_lufs,
             input_true_peak_dbtp: input_tp,
             target_lufs: targets.loudness_lufs,
@@ -273,20 +216,20 @@ pub fn write_wav(
 
 /// One pass over the timeline at a gain and a ceiling.
 struct Pass<'a> {
-    timeline: &'a Timeline,
-    clip_of: &'a dyn Fn(Source) -> Option<Clip>,
-    speech_gain: &'a [f32],
+    mix: &'a Mix<'a>,
+    targets: Targets,
     on_progress: &'a dyn Fn(u64) -> std::io::Result<()>,
     gain_db: f64,
     ceiling_db: f64,
 }
 
 /// The limiter of a pass: 2 ms to glide into a peak, 80 ms to recover.
-fn limiter(rate: u32, ceiling_db: f64) -> Limiter {
-    Limiter::new(
+fn limiter(rate: u32, channels: u16, ceiling_db: f64) -> Limiter {
+    Limiter::linked(
         db_to_linear(ceiling_db) as f32,
         (rate / 500) as usize,
         (rate / 12) as usize,
+        usize::from(channels),
     )
 }
 
@@ -296,25 +239,37 @@ struct Probe {
     limiter: Limiter,
     meter: EbuR128,
     out: Vec<f32>,
+    channels: usize,
+}
+
+/// `block`'s frames times `gain`, through `limiter` into `out`.
+fn limit(limiter: &mut Limiter, block: &[f32], gain: f32, channels: usize, out: &mut Vec<f32>) {
+    let mut frame = [0.0f32; 2];
+    for f in block.chunks_exact(channels) {
+        for (y, &x) in frame.iter_mut().zip(f) {
+            *y = x * gain;
+        }
+        limiter.push_frame(&frame[..channels], out);
+    }
 }
 
 impl Probe {
     fn feed(&mut self, block: &[f32]) -> std::io::Result<()> {
         self.out.clear();
-        for &s in block {
-            self.limiter.push(s * self.gain, &mut self.out);
-        }
-        self.meter
-            .add_frames_f32(&self.out)
-            .map_err(|e| std::io::Error::other(e.to_string()))
+        limit(
+            &mut self.limiter,
+            block,
+            self.gain,
+            self.channels,
+            &mut self.out,
+        );
+        add(&mut self.meter, &self.out)
     }
 
     fn finish(mut self) -> std::io::Result<Option<f64>> {
         self.out.clear();
         self.limiter.finish(&mut self.out);
-        self.meter
-            .add_frames_f32(&self.out)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        add(&mut self.meter, &self.out)?;
         Ok(self.meter.loudness_global().ok().filter(|l| l.is_finite()))
     }
 }
@@ -329,14 +284,14 @@ impl Pass<'_> {
         dest: &Path,
         probe_db: Option<f64>,
     ) -> std::io::Result<(EbuR128, f64, Option<f64>)> {
-        let rate = self.timeline.rate;
+        let (rate, channels) = (self.mix.timeline.rate, self.mix.channels);
         let mut probe = match probe_db {
             Some(db) => Some(Probe {
                 gain: db_to_linear(db) as f32,
-                limiter: limiter(rate, self.ceiling_db),
-                meter: EbuR128::new(1, rate, Mode::I)
-                    .map_err(|e| std::io::Error::other(format!("loudness meter: {e}")))?,
+                limiter: limiter(rate, channels, self.ceiling_db),
+                meter: meter(channels, rate, Mode::I, self.targets)?,
                 out: Vec::with_capacity(BLOCK),
+                channels: usize::from(channels),
             }),
             None => None,
         };
@@ -359,24 +314,23 @@ fn write_pass(
     beside: &mut dyn FnMut(&[f32]) -> std::io::Result<()>,
 ) -> std::io::Result<(EbuR128, f64)> {
     let Pass {
-        timeline,
-        clip_of,
-        speech_gain,
+        mix,
+        targets,
         on_progress,
         gain_db,
         ceiling_db,
     } = *pass;
-    let rate = timeline.rate;
+    let (rate, channels) = (mix.timeline.rate, mix.channels);
     let spec = hound::WavSpec {
-        channels: 1,
+        channels,
         sample_rate: rate,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
     let mut w = hound::WavWriter::new(BufWriter::new(File::create(dest)?), spec).map_err(to_io)?;
-    let mut output = meter(rate)?;
+    let mut output = meter(channels, rate, Mode::I | Mode::TRUE_PEAK, targets)?;
     let gain = db_to_linear(gain_db) as f32;
-    let mut limiter = limiter(rate, ceiling_db);
+    let mut limiter = limiter(rate, channels, ceiling_db);
     let mut limited = Vec::with_capacity(BLOCK);
     let mut quantized = Vec::with_capacity(BLOCK);
     let mut written = 0u64;
@@ -390,27 +344,29 @@ fn write_pass(
             w.write_sample(q).map_err(to_io)?;
             quantized.push(f32::from(q) / 32768.0);
         }
-        written += samples.len() as u64;
-        output
-            .add_frames_f32(&quantized)
-            .map_err(|e| std::io::Error::other(e.to_string()))
+        written += (samples.len() / usize::from(channels)) as u64;
+        add(output, &quantized)
     };
-    stream(timeline, clip_of, speech_gain, on_progress, &mut |block| {
+    mix.stream(on_progress, &mut |block| {
         beside(block)?;
         limited.clear();
-        for &s in block {
-            limiter.push(s * gain, &mut limited);
-        }
+        limit(
+            &mut limiter,
+            block,
+            gain,
+            usize::from(channels),
+            &mut limited,
+        );
         emit(&limited, &mut w, &mut output)
     })?;
     limited.clear();
     limiter.finish(&mut limited);
     emit(&limited, &mut w, &mut output)?;
     w.finalize().map_err(to_io)?;
-    if written != timeline.total {
+    if written != mix.timeline.total {
         return Err(std::io::Error::other(format!(
-            "wrote {written} samples, the timeline has {}",
-            timeline.total
+            "wrote {written} frames, the timeline has {}",
+            mix.timeline.total
         )));
     }
     Ok((output, -20.0 * f64::from(limiter.min_gain).log10()))

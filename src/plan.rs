@@ -87,9 +87,11 @@ pub struct Chapter {
     /// The chapter's image (embedded in the MP3's chapter frame).
     pub image: Option<PathBuf>,
     /// A sting played before the chapter's speech (the intro's).
-    pub lead_sting: Option<PathBuf>,
+    pub lead_sting: Option<StingPlan>,
     /// A sting played after the chapter's speech (the outro's).
-    pub tail_sting: Option<PathBuf>,
+    pub tail_sting: Option<StingPlan>,
+    /// Music under the chapter.
+    pub bed: Option<BedPlan>,
     /// The chapter's segments, an index range into [`Plan::segments`].
     pub segments: Range<usize>,
 }
@@ -144,6 +146,76 @@ pub struct Plan {
     pub chapters: Vec<Chapter>,
     /// Every segment, in order; chapters hold ranges into it.
     pub segments: Vec<Segment>,
+    /// Music under the whole episode, except where a chapter has its own.
+    pub bed: Option<BedPlan>,
+}
+
+/// A sting as the script sets it, times in milliseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StingPlan {
+    /// The audio file.
+    pub path: PathBuf,
+    /// Its fade in.
+    pub fade_in_ms: u64,
+    /// Its fade out.
+    pub fade_out_ms: u64,
+    /// How far speech and sting overlap (0: a sting pause between them).
+    pub overlap_ms: u64,
+}
+
+/// A music bed as the script sets it, times in milliseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BedPlan {
+    /// The audio file.
+    pub path: PathBuf,
+    /// Its level between speech, in dB relative to speech.
+    pub gain_db: f32,
+    /// Its fade in.
+    pub fade_in_ms: u64,
+    /// Its fade out.
+    pub fade_out_ms: u64,
+    /// Whether it starts again from the top when it ends.
+    pub looped: bool,
+}
+
+/// A sting's fades unless the script sets them: just long enough that its
+/// first and last samples cannot click.
+pub const STING_FADE_MS: u64 = 5;
+/// A bed's level between speech unless the script sets it, in dB against
+/// speech: present, but under the voice even before the duck.
+pub const BED_GAIN_DB: f32 = -12.0;
+/// A bed's fades unless the script sets them.
+pub const BED_FADE_IN_MS: u64 = 1000;
+/// See [`BED_FADE_IN_MS`].
+pub const BED_FADE_OUT_MS: u64 = 2000;
+
+fn ms_or(v: &Option<String>, default: u64) -> u64 {
+    v.as_deref()
+        .and_then(crate::script::parse_duration_ms)
+        .unwrap_or(default)
+}
+
+impl StingPlan {
+    fn from_script(s: &crate::script::Sting, base: &std::path::Path) -> Self {
+        StingPlan {
+            path: base.join(&s.file),
+            fade_in_ms: ms_or(&s.fade_in, STING_FADE_MS),
+            fade_out_ms: ms_or(&s.fade_out, STING_FADE_MS),
+            overlap_ms: ms_or(&s.overlap, 0),
+        }
+    }
+}
+
+impl BedPlan {
+    fn from_script(b: &crate::script::Bed, base: &std::path::Path) -> Self {
+        BedPlan {
+            path: base.join(&b.file),
+            gain_db: b.gain_db.unwrap_or(BED_GAIN_DB),
+            fade_in_ms: ms_or(&b.fade_in, BED_FADE_IN_MS),
+            fade_out_ms: ms_or(&b.fade_out, BED_FADE_OUT_MS),
+            looped: b.looped.unwrap_or(true),
+        }
+    }
 }
 
 impl Plan {
@@ -255,9 +327,18 @@ pub fn build(loaded: &LoadedScript, voicing: &Voicing) -> Plan {
         Some(tag) => Language::from_tag(tag).is_some_and(Language::is_chinese),
         None => Language::guess(&s.title.value).is_chinese(),
     };
+    let bed = |b: &Option<serde_saphyr::Spanned<crate::script::FileOr<crate::script::Bed>>>| {
+        b.as_ref()
+            .map(|b| BedPlan::from_script(&b.value, &loaded.base_dir))
+    };
+    let sting = |b: &Option<serde_saphyr::Spanned<crate::script::FileOr<crate::script::Sting>>>| {
+        b.as_ref()
+            .map(|b| StingPlan::from_script(&b.value, &loaded.base_dir))
+    };
     let mut plan = Plan {
         chapters: Vec::new(),
         segments: Vec::new(),
+        bed: bed(&s.bed),
     };
     let mut builder = Builder {
         plan: &mut plan,
@@ -273,7 +354,8 @@ pub fn build(loaded: &LoadedScript, voicing: &Voicing) -> Plan {
         let voice = str_of(&b.voice).unwrap_or_else(|| default_voice.into());
         let lang = pick_language(&b.language, &script_lang);
         builder.chapter(ChapterKind::Intro, title, vec![], |c| {
-            c.lead_sting = b.sting.as_ref().map(|p| loaded.base_dir.join(&p.value));
+            c.lead_sting = sting(&b.sting);
+            c.bed = bed(&b.bed);
         });
         if let Some(t) = &b.text {
             builder.text(&t.value, &voice, lang.as_deref());
@@ -292,7 +374,8 @@ pub fn build(loaded: &LoadedScript, voicing: &Voicing) -> Plan {
         let voice = str_of(&b.voice).unwrap_or_else(|| default_voice.into());
         let lang = pick_language(&b.language, &script_lang);
         builder.chapter(ChapterKind::Outro, title, vec![], |c| {
-            c.tail_sting = b.sting.as_ref().map(|p| loaded.base_dir.join(&p.value));
+            c.tail_sting = sting(&b.sting);
+            c.bed = bed(&b.bed);
         });
         if let Some(t) = &b.text {
             builder.text(&t.value, &voice, lang.as_deref());
@@ -333,6 +416,7 @@ impl Builder<'_> {
             image: None,
             lead_sting: None,
             tail_sting: None,
+            bed: None,
             segments: start..start,
         };
         f(&mut c);
@@ -359,6 +443,10 @@ impl Builder<'_> {
             links,
             |c| {
                 c.image = it.image.as_ref().map(|p| loaded.base_dir.join(&p.value));
+                c.bed = it
+                    .bed
+                    .as_ref()
+                    .map(|b| BedPlan::from_script(&b.value, &loaded.base_dir));
             },
         );
         if let Some(t) = &it.text {

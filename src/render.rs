@@ -15,14 +15,15 @@ use serde::Serialize;
 use crate::cache::{Clip, ClipStore};
 use crate::error::{Failure, Result};
 use crate::master::{self, MasterStats};
-use crate::plan::Plan;
+use crate::mix::{Mix, Voiced};
+use crate::plan::{BedPlan, StingPlan};
 pub use crate::prepare::RenderOptions;
 use crate::prepare::{Prepared, prepare};
 use crate::progress::Reporter;
 use crate::publish::{self, Episode, Staging};
 use crate::script;
-use crate::synthesize::{self, Event, SpeechClip};
-use crate::timeline::{self, Lengths, Source, Timeline, clock};
+use crate::synthesize::{self, Event, Sound, SpeechClip};
+use crate::timeline::{self, CueSource, Lengths, Timeline, clock};
 use crate::tts::Keys;
 
 /// What a finished render reports (and `--json` prints).
@@ -67,16 +68,12 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     // Speech: every segment, from the cache or from its backend. Ctrl-C
     // stops here; finished clips are already in the cache.
     let speech = synthesize_speech(&prepared, &store, &run, &reporter, &cache)?;
-    // Stings: decoded and resampled once, kept in the store like speech.
-    let stings = Stings::load(
-        &prepared.plan,
-        &store,
-        prepared.rate,
-        prepared.levelling.then_some(prepared.sting_level_db),
-    )?;
-    // Lay out: where every clip, pause and sting sits, in samples.
-    let timeline = lay_out(&prepared, &speech, &stings);
-    master::check_length(&timeline).map_err(Failure::runtime)?;
+    // Stings and beds: decoded, resampled and levelled once, kept in the
+    // store like speech.
+    let sounds = Sounds::load(&prepared, &store)?;
+    // Lay out: where every clip, pause, sting and bed sits, in samples.
+    let timeline = lay_out(&prepared, &speech, &sounds);
+    master::check_length(&timeline, prepared.channels).map_err(Failure::runtime)?;
     // Level: every clip to one speech level, before the episode gain.
     let gains = synthesize::level_gains(&prepared.plan, &speech, prepared.rate, prepared.levelling)
         .map_err(|e| Failure::runtime(format!("cannot read a clip back from the cache: {e}")))?;
@@ -93,13 +90,29 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         sting_level_db: prepared.levelling.then_some(prepared.sting_level_db),
         timeline: &timeline,
         pauses: prepared.pauses,
+        channels: prepared.channels,
+        ducking: prepared.ducking,
         cache_dir: cache.describe(),
     };
-    let clip_of = |source: Source| match source {
-        Source::Speech { segment } => Some(speech[segment].clip.clone()),
-        other => stings.clip_of(other),
+    let voiced: Vec<Voiced> = prepared
+        .plan
+        .segments
+        .iter()
+        .zip(&gains)
+        .map(|(seg, &gain)| Voiced {
+            gain,
+            pan: prepared.cast.voice(&seg.voice).pan,
+        })
+        .collect();
+    let mix = Mix {
+        timeline: &timeline,
+        channels: prepared.channels,
+        speech: &|segment| speech.get(segment).map(|c| c.clip.clone()),
+        voiced: &voiced,
+        cue_clip: &|source| sounds.clip_of(source),
+        ducking: prepared.ducking,
     };
-    let (dir, stats) = write_episode(&prepared, &episode, &clip_of, &run, &reporter, &cache)?;
+    let (dir, stats) = write_episode(&prepared, &episode, &mix, &run, &reporter, &cache)?;
     reporter.finish();
     Ok(report(&episode, dir, &stats, &reporter, started))
 }
@@ -294,50 +307,89 @@ fn synthesize_speech(
     }
 }
 
-/// The stings of every chapter that has them.
-struct Stings {
+/// The stings and beds of the episode, decoded, resampled and levelled
+/// once, kept in the store like speech.
+struct Sounds {
     lead: Vec<Option<Clip>>,
     tail: Vec<Option<Clip>>,
+    chapter_bed: Vec<Option<Clip>>,
+    episode_bed: Option<Clip>,
 }
 
-impl Stings {
-    fn load(plan: &Plan, store: &ClipStore, rate: u32, level: Option<f32>) -> Result<Self> {
-        let load = |path: &Option<PathBuf>| {
-            path.as_ref()
-                .map(|p| synthesize::sting(p, store, rate, level))
+impl Sounds {
+    fn load(p: &Prepared, store: &ClipStore) -> Result<Self> {
+        let sting_level = p.levelling.then_some(p.sting_level_db).unwrap_or(0.0);
+        let sting = |s: &Option<StingPlan>| {
+            s.as_ref()
+                .map(|s| {
+                    let sound = Sound {
+                        path: &s.path,
+                        what: "sting",
+                        level_db: sting_level,
+                        levelled: p.levelling,
+                    };
+                    synthesize::sound(sound, store, p.rate, p.channels)
+                })
                 .transpose()
         };
-        let mut stings = Stings {
-            lead: Vec::with_capacity(plan.chapters.len()),
-            tail: Vec::with_capacity(plan.chapters.len()),
+        let bed = |b: &Option<BedPlan>| {
+            b.as_ref()
+                .map(|b| {
+                    let sound = Sound {
+                        path: &b.path,
+                        what: "bed",
+                        level_db: b.gain_db,
+                        levelled: p.levelling,
+                    };
+                    synthesize::sound(sound, store, p.rate, p.channels)
+                })
+                .transpose()
         };
-        for c in &plan.chapters {
-            stings.lead.push(load(&c.lead_sting)?);
-            stings.tail.push(load(&c.tail_sting)?);
-        }
-        Ok(stings)
+        let chapters = &p.plan.chapters;
+        Ok(Sounds {
+            lead: chapters
+                .iter()
+                .map(|c| sting(&c.lead_sting))
+                .collect::<Result<_>>()?,
+            tail: chapters
+                .iter()
+                .map(|c| sting(&c.tail_sting))
+                .collect::<Result<_>>()?,
+            chapter_bed: chapters
+                .iter()
+                .map(|c| bed(&c.bed))
+                .collect::<Result<_>>()?,
+            episode_bed: bed(&p.plan.bed)?,
+        })
     }
 
-    fn clip_of(&self, source: Source) -> Option<Clip> {
+    fn clip_of(&self, source: CueSource) -> Option<Clip> {
         match source {
-            Source::LeadSting { chapter } => self.lead[chapter].clone(),
-            Source::TailSting { chapter } => self.tail[chapter].clone(),
-            Source::Speech { .. } | Source::Silence => None,
+            CueSource::LeadSting { chapter } => self.lead[chapter].clone(),
+            CueSource::TailSting { chapter } => self.tail[chapter].clone(),
+            CueSource::ChapterBed { chapter } => self.chapter_bed[chapter].clone(),
+            CueSource::EpisodeBed => self.episode_bed.clone(),
         }
     }
 }
 
-/// Place every clip, pause and sting on the sample timeline.
-fn lay_out(p: &Prepared, speech: &[SpeechClip], stings: &Stings) -> Timeline {
+/// Place every clip, pause, sting and bed on the sample timeline.
+fn lay_out(p: &Prepared, speech: &[SpeechClip], sounds: &Sounds) -> Timeline {
     let frames = |v: &[Option<Clip>]| -> Vec<Option<u64>> {
         v.iter().map(|c| c.as_ref().map(|c| c.frames)).collect()
     };
     let speech: Vec<u64> = speech.iter().map(|c| c.clip.frames).collect();
-    let (lead, tail) = (frames(&stings.lead), frames(&stings.tail));
+    let (lead, tail, beds) = (
+        frames(&sounds.lead),
+        frames(&sounds.tail),
+        frames(&sounds.chapter_bed),
+    );
     let lengths = Lengths {
         speech: &speech,
         lead_sting: &lead,
         tail_sting: &tail,
+        chapter_bed: &beds,
+        episode_bed: sounds.episode_bed.as_ref().map(|c| c.frames),
     };
     timeline::lay_out(&p.plan, &lengths, &p.pauses, p.rate)
 }
@@ -347,14 +399,14 @@ fn lay_out(p: &Prepared, speech: &[SpeechClip], stings: &Stings) -> Timeline {
 fn write_episode(
     p: &Prepared,
     episode: &Episode,
-    clip_of: &dyn Fn(Source) -> Option<Clip>,
+    mix: &Mix,
     run: &Run,
     reporter: &Reporter,
     cache: &CacheFolder,
 ) -> Result<(PathBuf, MasterStats)> {
     let staging = Staging::new(&p.output_root, episode.id)
         .map_err(|e| io(&format!("cannot write to {}", p.output_root.display()), e))?;
-    let filled = fill_staging(&staging, p, episode, clip_of, run, reporter, cache);
+    let filled = fill_staging(&staging, p, episode, mix, run, reporter, cache);
     // A signal during the last writes still stops the render before the move.
     let filled = match filled {
         Ok(_) if run.interrupted() => {
@@ -386,7 +438,7 @@ fn fill_staging(
     staging: &Staging,
     p: &Prepared,
     episode: &Episode,
-    clip_of: &dyn Fn(Source) -> Option<Clip>,
+    mix: &Mix,
     run: &Run,
     reporter: &Reporter,
     cache: &CacheFolder,
@@ -403,22 +455,15 @@ fn fill_staging(
         reporter.master_progress(samples);
         Ok(())
     };
-    let stats = master::write_wav(
-        episode.timeline,
-        clip_of,
-        episode.gains,
-        &staging.path(&wav_name),
-        p.targets,
-        &on_progress,
-    )
-    .map_err(|e| {
-        if e.kind() == std::io::ErrorKind::Interrupted {
-            let total = p.plan.segments.len();
-            cache.interrupted(run, total, total)
-        } else {
-            io("cannot write the episode audio", e)
-        }
-    })?;
+    let stats =
+        master::write_wav(mix, &staging.path(&wav_name), p.targets, &on_progress).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                let total = p.plan.segments.len();
+                cache.interrupted(run, total, total)
+            } else {
+                io("cannot write the episode audio", e)
+            }
+        })?;
     if p.formats.mp3 {
         let tag = publish::mp3_tag(episode).map_err(|e| io("cannot build the ID3 tag", e))?;
         publish::write_mp3(staging, episode, &wav_name, &tag)

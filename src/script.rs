@@ -37,6 +37,8 @@ pub struct Script {
     pub items: Spanned<Vec<Spanned<Item>>>,
     /// The outro chapter.
     pub outro: Option<Spanned<Bookend>>,
+    /// Music under the whole episode (a chapter's own bed replaces it there).
+    pub bed: Option<Spanned<FileOr<Bed>>>,
 }
 
 /// The intro or the outro: an optional sting and optional spoken text.
@@ -45,8 +47,11 @@ pub struct Script {
 pub struct Bookend {
     /// Chapter title; defaults to "Intro"/"Outro" (or 开场/结束 for Chinese shows).
     pub title: Option<Spanned<String>>,
-    /// Audio played before (intro) or after (outro) the text.
-    pub sting: Option<Spanned<String>>,
+    /// Audio played before (intro) or after (outro) the text: a file, or
+    /// a file with fades and an overlap with the speech.
+    pub sting: Option<Spanned<FileOr<Sting>>>,
+    /// Music under the chapter.
+    pub bed: Option<Spanned<FileOr<Bed>>>,
     /// What is read.
     pub text: Option<Spanned<String>>,
     /// Who reads it.
@@ -74,6 +79,100 @@ pub struct Item {
     pub links: Vec<Spanned<String>>,
     /// The chapter's picture.
     pub image: Option<Spanned<String>>,
+    /// Music under the chapter.
+    pub bed: Option<Spanned<FileOr<Bed>>>,
+}
+
+/// A sting with its settings (`sting: file.wav` is the file alone).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sting {
+    /// The audio file, relative to the script.
+    pub file: String,
+    /// Fade in over this long (default 5ms, against a click).
+    pub fade_in: Option<String>,
+    /// Fade out over this long (default 5ms).
+    pub fade_out: Option<String>,
+    /// Speech starts this long before the sting ends (an outro sting: the
+    /// sting starts this long before speech ends); the sting ducks under it.
+    pub overlap: Option<String>,
+}
+
+impl From<String> for Sting {
+    fn from(file: String) -> Self {
+        Sting {
+            file,
+            fade_in: None,
+            fade_out: None,
+            overlap: None,
+        }
+    }
+}
+
+/// A music bed with its settings (`bed: music.mp3` is the file alone).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bed {
+    /// The audio file, relative to the script.
+    pub file: String,
+    /// Its level between speech, in dB relative to the speech level (or to
+    /// the file as it is, with levelling off); default -12.
+    pub gain_db: Option<f32>,
+    /// Fade in over this long (default 1s).
+    pub fade_in: Option<String>,
+    /// Fade out over this long (default 2s).
+    pub fade_out: Option<String>,
+    /// Start again from the top when the file ends (default true).
+    #[serde(rename = "loop")]
+    pub looped: Option<bool>,
+}
+
+impl From<String> for Bed {
+    fn from(file: String) -> Self {
+        Bed {
+            file,
+            gain_db: None,
+            fade_in: None,
+            fade_out: None,
+            looped: None,
+        }
+    }
+}
+
+/// A setting written either as a bare file name or as its full map.
+#[derive(Debug)]
+pub struct FileOr<T>(pub T);
+
+impl<T> std::ops::Deref for FileOr<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<'de, T: Deserialize<'de> + From<String>> Deserialize<'de> for FileOr<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + From<String>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = FileOr<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a file name, or a map with `file:` and its settings")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                v: &str,
+            ) -> std::result::Result<Self::Value, E> {
+                Ok(FileOr(T::from(v.to_string())))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(FileOr)
+            }
+        }
+        d.deserialize_any(Visit(std::marker::PhantomData))
+    }
 }
 
 /// One line of a dialogue item.
@@ -280,6 +379,9 @@ pub fn validate(loaded: &LoadedScript) -> Result<()> {
     if let Some(cover) = &s.cover {
         check_image(loaded, cover, "cover image")?;
     }
+    if let Some(bed) = &s.bed {
+        check_bed(loaded, bed, "episode")?;
+    }
     for (bookend, name) in [(&s.intro, "intro"), (&s.outro, "outro")] {
         if let Some(b) = bookend {
             validate_bookend(loaded, b, name)?;
@@ -312,6 +414,127 @@ fn not_blank(src: &SourceFile, v: &Spanned<String>, what: &str) -> Result<()> {
     Ok(())
 }
 
+/// A sound file the script names is a regular file that decodes: decoded
+/// whole (stings and beds are short), so NaN samples and the like are found
+/// here, not at render.
+fn check_sound(
+    loaded: &LoadedScript,
+    file: &str,
+    at: Option<SourceSpan>,
+    what: &str,
+) -> Result<()> {
+    check_file(loaded, file, at, what, MAX_STING_BYTES)?;
+    crate::audio::decode::decode_file(&loaded.base_dir.join(file)).map_err(|e| {
+        loaded.source.error(
+            at,
+            format!("the {what} cannot be decoded: {e}"),
+            "this file",
+            Some("use a WAV, FLAC, MP3 or Ogg Vorbis file".into()),
+        )
+    })?;
+    Ok(())
+}
+
+/// The longest duration any setting takes: 30 days.
+pub const MAX_DURATION_MS: u64 = 30 * 24 * 3600 * 1000;
+
+/// Milliseconds of `250ms`, `1s`, `1.5s`, `10m`, `2h` or a bare number of
+/// milliseconds; None for anything else, negative or over 30 days.
+pub fn parse_duration_ms(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 1.0)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1000.0)
+    } else if let Some(n) = s.strip_suffix('m') {
+        (n, 60_000.0)
+    } else if let Some(n) = s.strip_suffix('h') {
+        (n, 3_600_000.0)
+    } else {
+        (s, 1.0)
+    };
+    let v: f64 = num.trim().parse().ok()?;
+    let ms = v * scale;
+    (ms.is_finite() && (0.0..=MAX_DURATION_MS as f64).contains(&ms)).then(|| ms.round() as u64)
+}
+
+/// The longest fade or overlap a sting or bed takes.
+pub const MAX_FADE_MS: u64 = 60_000;
+
+/// A fade or overlap: a duration up to a minute.
+fn check_fade(
+    src: &SourceFile,
+    v: &Option<String>,
+    at: Option<SourceSpan>,
+    what: &str,
+) -> Result<()> {
+    match v {
+        Some(d) if parse_duration_ms(d).is_none_or(|ms| ms > MAX_FADE_MS) => Err(src.error(
+            at,
+            format!("{what} {d:?} is not a duration up to 60s"),
+            "here",
+            Some("write it like 300ms or 1.5s".into()),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_sting(loaded: &LoadedScript, sting: &Spanned<FileOr<Sting>>, name: &str) -> Result<()> {
+    let at = span(sting);
+    check_sound(loaded, &sting.value.file, at, &format!("{name} sting"))?;
+    let src = &loaded.source;
+    check_fade(
+        src,
+        &sting.value.fade_in,
+        at,
+        &format!("the {name} sting's fade_in"),
+    )?;
+    check_fade(
+        src,
+        &sting.value.fade_out,
+        at,
+        &format!("the {name} sting's fade_out"),
+    )?;
+    check_fade(
+        src,
+        &sting.value.overlap,
+        at,
+        &format!("the {name} sting's overlap"),
+    )
+}
+
+/// The quietest and loudest a bed may be set, in dB against speech.
+pub const BED_GAIN_DB: std::ops::RangeInclusive<f32> = -40.0..=6.0;
+
+fn check_bed(loaded: &LoadedScript, bed: &Spanned<FileOr<Bed>>, name: &str) -> Result<()> {
+    let at = span(bed);
+    check_sound(loaded, &bed.value.file, at, &format!("{name} bed"))?;
+    let src = &loaded.source;
+    check_fade(
+        src,
+        &bed.value.fade_in,
+        at,
+        &format!("the {name} bed's fade_in"),
+    )?;
+    check_fade(
+        src,
+        &bed.value.fade_out,
+        at,
+        &format!("the {name} bed's fade_out"),
+    )?;
+    if let Some(g) = bed.value.gain_db
+        && !(g.is_finite() && BED_GAIN_DB.contains(&g))
+    {
+        return Err(src.error(
+            at,
+            format!("the {name} bed's gain_db {g} is out of range"),
+            "here",
+            Some("a level against speech in dB, from -40 to 6 (default -12)".into()),
+        ));
+    }
+    Ok(())
+}
+
 /// The intro or the outro: something to play, a sting that decodes.
 fn validate_bookend(loaded: &LoadedScript, b: &Spanned<Bookend>, name: &str) -> Result<()> {
     let src = &loaded.source;
@@ -334,17 +557,10 @@ fn validate_bookend(loaded: &LoadedScript, b: &Spanned<Bookend>, name: &str) -> 
         check_speakable(src, t, &format!("the {name}'s text"))?;
     }
     if let Some(sting) = &b.value.sting {
-        check_file(loaded, sting, "sting", MAX_STING_BYTES)?;
-        // Decoded whole (stings are short): NaN samples and the like are found
-        // here, not at render.
-        crate::audio::decode::decode_file(&loaded.base_dir.join(&sting.value)).map_err(|e| {
-            src.error(
-                span(sting),
-                format!("the {name} sting cannot be decoded: {e}"),
-                "this file",
-                Some("use a WAV, FLAC, MP3 or Ogg Vorbis file".into()),
-            )
-        })?;
+        check_sting(loaded, sting, name)?;
+    }
+    if let Some(bed) = &b.value.bed {
+        check_bed(loaded, bed, name)?;
     }
     for v in [&b.value.voice, &b.value.title].into_iter().flatten() {
         check_line(src, v, &format!("{name} field"))?;
@@ -433,6 +649,9 @@ fn validate_item(loaded: &LoadedScript, item: &Spanned<Item>, n: usize) -> Resul
     for link in &it.links {
         check_url(src, link)?;
     }
+    if let Some(bed) = &it.bed {
+        check_bed(loaded, bed, &format!("item {n}"))?;
+    }
     if let Some(image) = &it.image {
         check_image(loaded, image, "chapter image")?;
     }
@@ -504,11 +723,12 @@ pub const MAX_IMAGE_BYTES: u64 = 20_000_000;
 /// A file the script names exists and is a regular file of sane size.
 fn check_file(
     loaded: &LoadedScript,
-    value: &Spanned<String>,
+    file: &str,
+    at: Option<SourceSpan>,
     what: &str,
     max_bytes: u64,
 ) -> Result<()> {
-    let path = loaded.base_dir.join(&value.value);
+    let path = loaded.base_dir.join(file);
     let Some(problem) = crate::error::regular_file_problem(&path, max_bytes) else {
         return Ok(());
     };
@@ -531,14 +751,12 @@ fn check_file(
             "name a regular file",
         )
     };
-    Err(loaded
-        .source
-        .error(span(value), message, label, Some(help.into())))
+    Err(loaded.source.error(at, message, label, Some(help.into())))
 }
 
 /// A picture the script names is a JPEG or PNG, by its bytes.
 fn check_image(loaded: &LoadedScript, value: &Spanned<String>, what: &str) -> Result<()> {
-    check_file(loaded, value, what, MAX_IMAGE_BYTES)?;
+    check_file(loaded, &value.value, span(value), what, MAX_IMAGE_BYTES)?;
     let path = loaded.base_dir.join(&value.value);
     let mut head = [0u8; 8];
     let read = std::fs::File::open(&path)

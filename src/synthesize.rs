@@ -584,7 +584,7 @@ async fn finish(
         plausible_duration(samples.len() as f64 / f64::from(rate), &text, speed)
             .map_err(|m| SynthError::transient(m.to_string(), None))?;
         store
-            .put(&key, &samples)
+            .put(&key, &samples, 1)
             .map_err(|e| SynthError::fatal(format!("cannot store the clip: {e}")))
     })
     .await
@@ -656,41 +656,61 @@ pub fn plausible_duration(seconds: f64, text: &str, speed: f32) -> Result<(), Im
     Ok(())
 }
 
-/// Decode a sting file, mix it to mono at `rate`, bring it to `level` (dB
-/// relative to [`SPEECH_LEVEL_DBFS`], when levelling) and store it.
-pub fn sting(path: &Path, store: &ClipStore, rate: u32, level: Option<f32>) -> Result<Clip> {
+/// A sound the script names: a sting or a music bed.
+#[derive(Debug, Clone, Copy)]
+pub struct Sound<'a> {
+    /// Its file.
+    pub path: &'a Path,
+    /// "sting" or "bed", for messages and the cache key.
+    pub what: &'static str,
+    /// Its level in dB relative to [`SPEECH_LEVEL_DBFS`] (with levelling),
+    /// or its gain in dB on the file as it is (without).
+    pub level_db: f32,
+    /// Whether `level_db` is against speech (levelling) or a plain gain.
+    pub levelled: bool,
+}
+
+/// Decode a sound file, bring it to the episode's `rate` and `channels`,
+/// set its level and store it. The level is measured on the mono mix, as a
+/// centred voice's is.
+pub fn sound(sound: Sound, store: &ClipStore, rate: u32, channels: u16) -> Result<Clip> {
+    let Sound { path, what, .. } = sound;
     let fail =
-        |e: &dyn std::fmt::Display| Failure::runtime(format!("sting {}: {e}", path.display()));
+        |e: &dyn std::fmt::Display| Failure::runtime(format!("{what} {}: {e}", path.display()));
     // Validation checked the file; it may have changed since.
     if let Some(why) = crate::error::regular_file_problem(path, crate::script::MAX_STING_BYTES) {
         return Err(Failure::input(
-            format!("sting {}: {why}", path.display()),
+            format!("{what} {}: {why}", path.display()),
             "give a WAV, FLAC, MP3 or Ogg file",
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(&e))?;
     let key = crate::hash::fields(&[
-        b"sting",
+        what.as_bytes(),
         PROCESSING_VERSION.as_bytes(),
         &bytes,
         &rate.to_le_bytes(),
-        level
-            .map_or(String::from("as is"), |l| format!("{l}"))
-            .as_bytes(),
+        &channels.to_le_bytes(),
+        format!("{} {}", sound.levelled, sound.level_db).as_bytes(),
     ]);
     if let Some(clip) = store.get(&key) {
         return Ok(clip);
     }
     let pcm = decode::decode_bytes(bytes).map_err(|e| fail(&e))?;
-    let mut pcm = resample::to_rate(dsp::to_mono(pcm), rate).map_err(|e| fail(&e))?;
-    if let (Some(level), Some(now)) = (level, dsp::active_rms(&pcm.samples, rate)) {
-        // Within ±20 dB: a sting far off is more likely silence than a choice.
-        let target = 10f32.powf((SPEECH_LEVEL_DBFS + level) / 20.0);
-        let gain = (target / now).clamp(0.1, 10.0);
-        pcm.samples.iter_mut().for_each(|s| *s *= gain);
-    }
+    let mut pcm = resample::to_rate(dsp::to_channels(pcm, channels), rate).map_err(|e| fail(&e))?;
+    let gain = if sound.levelled {
+        let mono = dsp::to_mono(pcm.clone());
+        dsp::active_rms(&mono.samples, rate).map_or(1.0, |now| {
+            // Within ±20 dB: a sound far off is more likely silence than a choice.
+            let target = 10f32.powf((SPEECH_LEVEL_DBFS + sound.level_db) / 20.0);
+            (target / now).clamp(0.1, 10.0)
+        })
+    } else {
+        10f32.powf(sound.level_db / 20.0)
+    };
+    pcm.samples.iter_mut().for_each(|s| *s *= gain);
     store
-        .put(&key, &pcm.samples)
+        .put(&key, &pcm.samples, channels)
         .map_err(|e| fail(&format!("cannot store: {e}")))
 }
 

@@ -35,6 +35,8 @@ pub struct VoiceProfile {
     pub pitch: Option<u32>,
     /// Extra request fields passed into the body.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Stereo position, -1 (left) to 1 (right).
+    pub pan: f32,
 }
 
 impl VoiceProfile {
@@ -52,6 +54,7 @@ impl VoiceProfile {
             variant: variant.map(str::to_string),
             pitch: Some((pitch + 7 * round) % 101),
             extra: Default::default(),
+            pan: 0.0,
         }
     }
 
@@ -68,6 +71,7 @@ impl VoiceProfile {
             variant: c.variant.clone(),
             pitch: c.pitch,
             extra: c.extra.clone(),
+            pan: c.pan.unwrap_or(0.0),
         }
     }
 }

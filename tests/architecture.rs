@@ -111,6 +111,8 @@ fn text_planning_and_the_timeline_are_pure() {
     assert_uses_only("plan", &["lang", "script", "speak"]);
     assert_uses_only("speak", &["speak", "lang"]);
     assert_uses_only("timeline", &["plan", "lang"]);
+    // The mix reads clips where the timeline puts them; it knows no text.
+    assert_uses_only("mix", &["timeline", "cache", "audio"]);
 }
 
 #[test]

@@ -49,16 +49,16 @@ fn example_episode_is_complete_and_consistent() {
     assert_eq!(samples.len() as u64, total, "WAV length vs manifest");
 
     // The manifest's pieces tile the timeline exactly, and add up by kind to
-    // the clips, pauses and stings it records.
+    // the clips and pauses it records; the stings are laid over pauses kept
+    // for them (the example's do not overlap speech).
     let mut at = 0;
-    let (mut speech, mut pause, mut sting) = (0, 0, 0);
+    let (mut speech, mut silences) = (0, Vec::new());
     for p in m["timeline"].as_array().unwrap() {
         assert_eq!(p["start"].as_u64().unwrap(), at);
         let len = p["len"].as_u64().unwrap();
         match p["kind"].as_str().unwrap() {
             "speech" => speech += len,
-            "silence" => pause += len,
-            "lead_sting" | "tail_sting" => sting += len,
+            "silence" => silences.push((at, at + len)),
             k => panic!("unknown piece {k}"),
         }
         at += len;
@@ -70,18 +70,24 @@ fn example_episode_is_complete_and_consistent() {
         .iter()
         .map(|s| s["samples"].as_u64().unwrap())
         .sum();
-    let sting_sum: u64 = m["stings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["samples"].as_u64().unwrap())
-        .sum();
     assert_eq!(seg_sum, speech);
-    assert_eq!(sting_sum, sting);
+    let stings = m["stings"].as_array().unwrap();
+    assert_eq!(stings.len(), 2, "the example has an intro and an outro sting");
+    for s in stings {
+        let (start, end) = (
+            s["start_sample"].as_u64().unwrap(),
+            s["end_sample"].as_u64().unwrap(),
+        );
+        assert!(
+            silences.iter().any(|&(a, b)| a <= start && end <= b),
+            "sting {s} is not over a pause"
+        );
+        assert_eq!(s["ducked"], false);
+    }
     assert_eq!(m["totals"]["speech_samples"].as_u64().unwrap(), speech);
+    let pause: u64 = silences.iter().map(|(a, b)| b - a).sum();
     assert_eq!(m["totals"]["pause_samples"].as_u64().unwrap(), pause);
-    assert_eq!(seg_sum + sting_sum + pause, total);
-    assert_eq!(m["stings"].as_array().unwrap().len(), 2);
+    assert_eq!(seg_sum + pause, total);
 
     // Segments carry what the contract asks: text hash, voice, start and end sample.
     for seg in m["segments"].as_array().unwrap() {

@@ -1,4 +1,4 @@
-//! Small sample-level operations: downmix and silence trimming.
+//! Small sample-level operations: channel mixing and silence trimming.
 
 use super::Pcm;
 
@@ -14,6 +14,22 @@ pub fn to_mono(pcm: Pcm) -> Pcm {
         .map(|frame| frame.iter().sum::<f32>() / ch as f32)
         .collect();
     Pcm::mono(samples, pcm.rate)
+}
+
+/// `pcm` in `channels` (1 or 2): stereo kept as it is, mono copied to
+/// both sides (centred, as a centred voice is), anything else mixed to mono
+/// first.
+pub fn to_channels(pcm: Pcm, channels: u16) -> Pcm {
+    match (pcm.channels, channels) {
+        (a, b) if a == b => pcm,
+        (_, 1) => to_mono(pcm),
+        (1, 2) => Pcm {
+            samples: pcm.samples.iter().flat_map(|&s| [s, s]).collect(),
+            channels: 2,
+            rate: pcm.rate,
+        },
+        (_, c) => to_channels(to_mono(pcm), c),
+    }
 }
 
 /// Silence threshold for trimming: -50 dBFS.

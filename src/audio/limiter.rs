@@ -12,13 +12,16 @@
 
 use std::collections::VecDeque;
 
-/// A look-ahead limiter: push samples in, take limited samples out, exactly as many.
+/// A look-ahead limiter: push samples in, take limited samples out, exactly
+/// as many. With several channels it works on frames, one gain for all
+/// channels (linked), so the stereo image does not shift when it acts.
 pub struct Limiter {
     ceiling: f32,
+    channels: usize,
     half: usize,
     /// Per-sample recovery of the gain towards 1.
     release: f32,
-    /// Samples waiting for their gain, oldest first.
+    /// Samples waiting for their gain, oldest first, a frame at a time.
     delayed: VecDeque<f32>,
     /// Candidates for the sliding minimum: (index, required gain), increasing gains.
     minima: VecDeque<(usize, f32)>,
@@ -37,17 +40,26 @@ pub struct Limiter {
 }
 
 impl Limiter {
-    /// `ceiling` is linear (1.0 = 0 dBFS); `lookahead` and `release` in samples.
+    /// A mono limiter: `ceiling` is linear (1.0 = 0 dBFS); `lookahead` and
+    /// `release` in samples.
     pub fn new(ceiling: f32, lookahead: usize, release: usize) -> Self {
+        Self::linked(ceiling, lookahead, release, 1)
+    }
+
+    /// A limiter for interleaved frames of `channels`; `lookahead` and
+    /// `release` in frames.
+    pub fn linked(ceiling: f32, lookahead: usize, release: usize, channels: usize) -> Self {
+        let channels = channels.max(1);
         let half = lookahead.max(1);
         let mut window = VecDeque::with_capacity(2 * half + 1);
         // Before the start there is nothing to limit: gains of 1.
         window.extend(std::iter::repeat_n(1.0, half));
         Limiter {
             ceiling,
+            channels,
             half,
             release: 1.0 / release.max(1) as f32,
-            delayed: VecDeque::with_capacity(2 * half + 1),
+            delayed: VecDeque::with_capacity((2 * half + 1) * channels),
             minima: VecDeque::new(),
             window,
             window_sum: half as f64,
@@ -65,18 +77,27 @@ impl Limiter {
         2 * self.half
     }
 
-    /// Feed one sample; once the delay has filled, a limited sample comes out.
+    /// Feed one sample of a mono limiter; once the delay has filled, a
+    /// limited sample comes out.
     pub fn push(&mut self, x: f32, out: &mut Vec<f32>) {
-        self.real += 1;
-        self.feed(x, out);
+        self.push_frame(&[x], out);
     }
 
-    fn feed(&mut self, x: f32, out: &mut Vec<f32>) {
+    /// Feed one frame (as many samples as channels); once the delay has
+    /// filled, a limited frame comes out.
+    pub fn push_frame(&mut self, frame: &[f32], out: &mut Vec<f32>) {
+        debug_assert_eq!(frame.len(), self.channels);
+        self.real += 1;
+        self.feed(frame, out);
+    }
+
+    fn feed(&mut self, frame: &[f32], out: &mut Vec<f32>) {
         let i = self.pushed;
         self.pushed += 1;
-        self.delayed.push_back(x);
-        let required = if x.abs() > self.ceiling {
-            self.ceiling / x.abs()
+        self.delayed.extend(frame);
+        let peak = frame.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+        let required = if peak > self.ceiling {
+            self.ceiling / peak
         } else {
             1.0
         };
@@ -99,11 +120,13 @@ impl Limiter {
             if self.window.len() == 2 * self.half + 1 {
                 let average = (self.window_sum / self.window.len() as f64) as f32;
                 self.window_sum -= f64::from(self.window.pop_front().expect("full window"));
-                let x = self.delayed.pop_front().expect("a sample per average");
                 self.gain = average.min(self.gain + (1.0 - self.gain) * self.release);
                 self.min_gain = self.min_gain.min(self.gain);
-                // The clamp only catches rounding in the running sum.
-                out.push((x * self.gain).clamp(-self.ceiling, self.ceiling));
+                for _ in 0..self.channels {
+                    let x = self.delayed.pop_front().expect("a frame per average");
+                    // The clamp only catches rounding in the running sum.
+                    out.push((x * self.gain).clamp(-self.ceiling, self.ceiling));
+                }
                 self.emitted += 1;
             }
         }
@@ -112,8 +135,9 @@ impl Limiter {
     /// Flush the delayed samples, feeding silence behind them: afterwards
     /// exactly as many samples came out as went in (the padding never does).
     pub fn finish(&mut self, out: &mut Vec<f32>) {
+        let silence = vec![0.0; self.channels];
         while self.emitted < self.real {
-            self.feed(0.0, out);
+            self.feed(&silence, out);
         }
     }
 }
@@ -167,6 +191,23 @@ mod tests {
                 / 200.0;
             assert!(ratio > 0.75, "half {half}: gain {ratio}");
         }
+    }
+
+    #[test]
+    fn linked_channels_share_one_gain() {
+        // A peak on the left lowers the right by the same factor.
+        let mut l = Limiter::linked(0.5, 8, 100, 2);
+        let mut out = Vec::new();
+        for i in 0..400 {
+            let left = if i == 200 { 1.0 } else { 0.1 };
+            l.push_frame(&[left, 0.2], &mut out);
+        }
+        l.finish(&mut out);
+        assert_eq!(out.len(), 800);
+        assert!(out.iter().all(|y| y.abs() <= 0.5));
+        let (at_peak_l, at_peak_r) = (out[400], out[401]);
+        assert!((at_peak_l - 0.5).abs() < 1e-6, "{at_peak_l}");
+        assert!((at_peak_r - 0.1).abs() < 1e-6, "{at_peak_r}");
     }
 
     #[test]

@@ -6,9 +6,10 @@ use serde::Serialize;
 
 use super::Episode;
 use crate::master::MasterStats;
-use crate::plan::{ChapterKind, Pause};
+use crate::mix::Ducking;
+use crate::plan::{BedPlan, ChapterKind, Pause, StingPlan};
 use crate::synthesize::Cast;
-use crate::timeline::{Pauses, Piece, Source, clock, seconds};
+use crate::timeline::{Cue, CueSource, Pauses, Piece, Source, clock, seconds};
 use crate::voices::VoiceProfile;
 
 /// What render.json holds.
@@ -26,6 +27,7 @@ pub struct Manifest<'a> {
     chapters: Vec<ChapterRecord>,
     segments: Vec<SegmentRecord<'a>>,
     stings: Vec<StingRecord>,
+    beds: Vec<BedRecord>,
     timeline: &'a [Piece],
     totals: Totals,
     master: MasterStats,
@@ -45,6 +47,8 @@ struct Settings {
     sample_rate: u32,
     channels: u16,
     sample_format: &'static str,
+    /// In samples, as the timeline uses it.
+    ducking: Ducking,
     pauses_samples: Pauses,
     cache_dir: String,
 }
@@ -100,6 +104,27 @@ struct StingRecord {
     start_sample: u64,
     end_sample: u64,
     samples: u64,
+    fade_in_samples: u64,
+    fade_out_samples: u64,
+    /// Whether it ducks under speech (it overlaps it).
+    ducked: bool,
+}
+
+/// A stretch of a music bed, as placed.
+#[derive(Serialize)]
+struct BedRecord {
+    /// The chapter whose bed it is; None for the episode's.
+    chapter: Option<usize>,
+    file: String,
+    /// Its level between speech, in dB relative to speech.
+    gain_db: f32,
+    start_sample: u64,
+    end_sample: u64,
+    /// Where in the bed's file it starts (a looped bed keeps its phase).
+    offset_sample: u64,
+    fade_in_samples: u64,
+    fade_out_samples: u64,
+    looped: bool,
 }
 
 #[derive(Serialize)]
@@ -148,7 +173,7 @@ pub fn build<'a>(episode: &'a Episode, stats: &MasterStats) -> Manifest<'a> {
             }
         })
         .collect();
-    let (stings, sums) = stings(episode);
+    let (stings, beds, sums) = cues(episode);
     Manifest {
         podgen_version: env!("CARGO_PKG_VERSION"),
         script: episode.script_path.display().to_string(),
@@ -158,7 +183,8 @@ pub fn build<'a>(episode: &'a Episode, stats: &MasterStats) -> Manifest<'a> {
         date: episode.date(),
         settings: Settings {
             sample_rate: timeline.rate,
-            channels: 1,
+            channels: episode.channels,
+            ducking: episode.ducking,
             sample_format: "s16le",
             pauses_samples: episode.pauses,
             cache_dir: episode.cache_dir.clone(),
@@ -180,6 +206,7 @@ pub fn build<'a>(episode: &'a Episode, stats: &MasterStats) -> Manifest<'a> {
         },
         segments,
         stings,
+        beds,
         timeline: &timeline.pieces,
         master: *stats,
     }
@@ -193,38 +220,63 @@ struct Sums {
     sting: u64,
 }
 
-/// Every sting as placed, and what the timeline is made of.
-fn stings(episode: &Episode) -> (Vec<StingRecord>, Sums) {
+/// Every sting and bed as placed, and what the speech layer is made of.
+fn cues(episode: &Episode) -> (Vec<StingRecord>, Vec<BedRecord>, Sums) {
     let chapters = &episode.plan.chapters;
-    let mut stings = Vec::new();
+    let (mut stings, mut beds) = (Vec::new(), Vec::new());
     let mut sums = Sums::default();
-    let record = |p: &Piece, chapter: usize, role, file: &Option<std::path::PathBuf>| StingRecord {
-        chapter,
-        role,
-        file: file
-            .as_ref()
-            .map(|f| f.display().to_string())
-            .unwrap_or_default(),
-        level_db: episode.sting_level_db,
-        start_sample: p.start,
-        end_sample: p.start + p.len,
-        samples: p.len,
-    };
     for p in &episode.timeline.pieces {
         match p.source {
             Source::Speech { .. } => sums.speech += p.len,
             Source::Silence => sums.pause += p.len,
-            Source::LeadSting { chapter } => {
-                sums.sting += p.len;
-                stings.push(record(p, chapter, "lead", &chapters[chapter].lead_sting));
-            }
-            Source::TailSting { chapter } => {
-                sums.sting += p.len;
-                stings.push(record(p, chapter, "tail", &chapters[chapter].tail_sting));
-            }
         }
     }
-    (stings, sums)
+    let sting = |c: &Cue, chapter: usize, role, plan: &Option<StingPlan>| StingRecord {
+        chapter,
+        role,
+        file: plan
+            .as_ref()
+            .map(|s| s.path.display().to_string())
+            .unwrap_or_default(),
+        level_db: episode.sting_level_db,
+        start_sample: c.start,
+        end_sample: c.end(),
+        samples: c.len,
+        fade_in_samples: c.fade_in,
+        fade_out_samples: c.fade_out,
+        ducked: c.ducked,
+    };
+    let bed = |c: &Cue, chapter: Option<usize>, plan: &Option<BedPlan>| BedRecord {
+        chapter,
+        file: plan
+            .as_ref()
+            .map(|b| b.path.display().to_string())
+            .unwrap_or_default(),
+        gain_db: plan.as_ref().map_or(0.0, |b| b.gain_db),
+        start_sample: c.start,
+        end_sample: c.end(),
+        offset_sample: c.offset,
+        fade_in_samples: c.fade_in,
+        fade_out_samples: c.fade_out,
+        looped: c.looped,
+    };
+    for c in &episode.timeline.cues {
+        match c.source {
+            CueSource::LeadSting { chapter } => {
+                sums.sting += c.len;
+                stings.push(sting(c, chapter, "lead", &chapters[chapter].lead_sting));
+            }
+            CueSource::TailSting { chapter } => {
+                sums.sting += c.len;
+                stings.push(sting(c, chapter, "tail", &chapters[chapter].tail_sting));
+            }
+            CueSource::ChapterBed { chapter } => {
+                beds.push(bed(c, Some(chapter), &chapters[chapter].bed));
+            }
+            CueSource::EpisodeBed => beds.push(bed(c, None, &episode.plan.bed)),
+        }
+    }
+    (stings, beds, sums)
 }
 
 fn chapters(episode: &Episode) -> Vec<ChapterRecord> {

@@ -50,6 +50,10 @@ pub struct Episode<'a> {
     pub timeline: &'a Timeline,
     /// The pauses the timeline used.
     pub pauses: Pauses,
+    /// Channels of the episode.
+    pub channels: u16,
+    /// How beds and overlapping stings ducked.
+    pub ducking: crate::mix::Ducking,
     /// The cache folder, or a note that there was none.
     pub cache_dir: String,
 }
