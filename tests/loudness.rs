@@ -145,6 +145,17 @@ fn the_example_is_mastered_to_minus_16_lufs_under_minus_1_dbtp() {
 }
 
 #[test]
+fn dual_mono_masters_a_mono_episode_3_db_quieter_as_a_file() {
+    // Measured as dual mono (two speakers playing the one channel), -16
+    // LUFS is what a single-channel meter reads as -19.
+    let (lufs, _, m) = render_and_measure(Some("audio: {mono_loudness: dual}\n"));
+    eprintln!("dual mono: {lufs:.2} LUFS by the single-channel test meter");
+    assert!((lufs + 19.01).abs() <= 0.3, "{lufs} LUFS");
+    assert!((m["master"]["output_lufs"].as_f64().unwrap() + 16.0).abs() <= 0.3);
+    assert_eq!(m["master"]["target_lufs"], -16.0);
+}
+
+#[test]
 fn a_louder_target_engages_the_limiter_and_still_holds_the_ceiling() {
     let (lufs, peak_db, m) =
         render_and_measure(Some("audio: {loudness_lufs: -12, true_peak_dbtp: -2}\n"));

@@ -72,7 +72,11 @@ fn example_episode_is_complete_and_consistent() {
         .sum();
     assert_eq!(seg_sum, speech);
     let stings = m["stings"].as_array().unwrap();
-    assert_eq!(stings.len(), 2, "the example has an intro and an outro sting");
+    assert_eq!(
+        stings.len(),
+        2,
+        "the example has an intro and an outro sting"
+    );
     for s in stings {
         let (start, end) = (
             s["start_sample"].as_u64().unwrap(),

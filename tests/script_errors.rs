@@ -5,6 +5,9 @@ mod common;
 
 use common::*;
 
+/// A sound file that decodes, from the example.
+const STING: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/stings/intro.wav");
+
 const GOOD_ITEM: &str = "items:\n  - title: One\n    text: hello there\n";
 
 /// (name, script, expected fragments of the message)
@@ -112,6 +115,36 @@ fn cases() -> Vec<(&'static str, String, Vec<&'static str>)> {
             "intro with nothing in it",
             format!("show: S\ntitle: T\nintro: {{}}\n{GOOD_ITEM}"),
             vec!["syntax.yaml:3:8", "neither text nor a sting"],
+        ),
+        (
+            "unknown sting setting",
+            format!("show: S\ntitle: T\nintro:\n  sting: {{file: {STING}, fade: 1s}}\n{GOOD_ITEM}"),
+            vec!["syntax.yaml:4:", "unknown key `fade`", "fade_in"],
+        ),
+        (
+            "sting overlap that is not a duration",
+            format!("show: S\ntitle: T\nintro:\n  sting: {{file: {STING}, overlap: lots}}\n  text: hi\n{GOOD_ITEM}"),
+            vec!["syntax.yaml:4:10", "the intro sting's overlap \"lots\" is not a duration"],
+        ),
+        (
+            "sting as a number",
+            format!("show: S\ntitle: T\nintro:\n  sting: 12\n{GOOD_ITEM}"),
+            vec!["syntax.yaml:4:", "a file name, or a map with `file:`"],
+        ),
+        (
+            "bed that is not audio",
+            format!("show: S\ntitle: T\nbed: notes.txt\n{GOOD_ITEM}"),
+            vec!["syntax.yaml:3:6", "episode bed cannot be decoded"],
+        ),
+        (
+            "item bed too loud",
+            format!("show: S\ntitle: T\n{GOOD_ITEM}    bed: {{file: {STING}, gain_db: 20}}\n"),
+            vec!["syntax.yaml:6:10", "item 1 bed's gain_db 20 is out of range"],
+        ),
+        (
+            "bed fade of an hour",
+            format!("show: S\ntitle: T\nbed: {{file: {STING}, fade_out: 1h}}\n{GOOD_ITEM}"),
+            vec!["syntax.yaml:3:6", "fade_out \"1h\" is not a duration up to 60s"],
         ),
         (
             "missing cover",
