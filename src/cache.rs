@@ -84,7 +84,7 @@ impl ClipStore {
     /// Store `samples` (interleaved `channels`, 1 or 2, at the store's rate)
     /// under `key`.
     pub fn put(&self, key: &str, samples: &[f32], channels: u16) -> std::io::Result<Clip> {
-        if !(1..=2).contains(&channels) || samples.len() % usize::from(channels) != 0 {
+        if !(1..=2).contains(&channels) || !samples.len().is_multiple_of(usize::from(channels)) {
             return Err(std::io::Error::other(format!(
                 "a clip of {} samples in {channels} channels cannot be stored",
                 samples.len()

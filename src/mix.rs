@@ -371,7 +371,7 @@ impl DuckPlan {
         }
         let mut d = 0.0f32;
         for s in &self.spans[self.next..] {
-            if s.start >= t + attack + 1 {
+            if s.start > t + attack {
                 break;
             }
             let here = if t >= s.end {

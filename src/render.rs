@@ -318,7 +318,7 @@ struct Sounds {
 
 impl Sounds {
     fn load(p: &Prepared, store: &ClipStore) -> Result<Self> {
-        let sting_level = p.levelling.then_some(p.sting_level_db).unwrap_or(0.0);
+        let sting_level = if p.levelling { p.sting_level_db } else { 0.0 };
         let sting = |s: &Option<StingPlan>| {
             s.as_ref()
                 .map(|s| {

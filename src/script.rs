@@ -640,6 +640,12 @@ fn validate_item(loaded: &LoadedScript, item: &Spanned<Item>, n: usize) -> Resul
             }
         }
     }
+    check_item_settings(loaded, it, n)
+}
+
+/// Item `n`'s voice, language, links, bed and picture.
+fn check_item_settings(loaded: &LoadedScript, it: &Item, n: usize) -> Result<()> {
+    let src = &loaded.source;
     if let Some(v) = &it.voice {
         check_line(src, v, "voice name")?;
     }

@@ -576,6 +576,20 @@ mod tests {
         assert_eq!(t.segments[0].start, 0);
     }
 
+    /// (source, start, len, offset) of the bed cues.
+    fn bed_cues(t: &Timeline) -> Vec<(CueSource, u64, u64, u64)> {
+        t.cues
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.source,
+                    CueSource::EpisodeBed | CueSource::ChapterBed { .. }
+                )
+            })
+            .map(|c| (c.source, c.start, c.len, c.offset))
+            .collect()
+    }
+
     #[test]
     fn beds_follow_chapters_and_never_move_them() {
         let (mut plan, _) = two_chapters(0);
@@ -595,11 +609,7 @@ mod tests {
             episode_bed,
         };
         let bare = lay_out(&plan, &lengths(&[None, None], None), &pauses(), 1000);
-        assert!(
-            bare.cues
-                .iter()
-                .all(|c| !matches!(c.source, CueSource::EpisodeBed))
-        );
+        assert!(bed_cues(&bare).is_empty());
         // An episode bed 64 samples long, looped, under everything.
         plan.bed = Some(bed.clone());
         let t = lay_out(&plan, &lengths(&[None, None], Some(64)), &pauses(), 1000);
@@ -630,20 +640,9 @@ mod tests {
             &pauses(),
             1000,
         );
-        let beds: Vec<(CueSource, u64, u64, u64)> = t
-            .cues
-            .iter()
-            .filter(|c| {
-                !matches!(
-                    c.source,
-                    CueSource::LeadSting { .. } | CueSource::TailSting { .. }
-                )
-            })
-            .map(|c| (c.source, c.start, c.len, c.offset))
-            .collect();
         let outro = t.chapters[1];
         assert_eq!(
-            beds,
+            bed_cues(&t),
             [
                 (CueSource::EpisodeBed, 0, outro.start, 0),
                 (

@@ -52,7 +52,6 @@ fn config(s: &Scratch, mock: &MockServer, audio: &str, voices: &str) -> std::pat
 
 struct Rendered {
     samples: Vec<f32>,
-    channels: usize,
     manifest: serde_json::Value,
     chapters: serde_json::Value,
 }
@@ -63,6 +62,7 @@ fn render(s: &Scratch, script: &str, config: &std::path::Path, out: &str) -> Ren
     assert!(o.status.success(), "{}", stderr(&o));
     let dir = s.path(out).join("ep");
     let (samples, spec) = read_wav(&dir.join("ep.wav"));
+    assert_eq!(spec.channels, 1);
     let manifest = read_json(&dir.join("render.json"));
     assert_eq!(
         manifest["master"]["limiter_max_reduction_db"].as_f64(),
@@ -71,7 +71,6 @@ fn render(s: &Scratch, script: &str, config: &std::path::Path, out: &str) -> Ren
     );
     Rendered {
         samples,
-        channels: usize::from(spec.channels),
         manifest,
         chapters: read_json(&dir.join("chapters.json")),
     }
