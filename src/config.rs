@@ -39,6 +39,50 @@ pub struct ConfigFile {
     /// `lexicon:` pronunciation entries (before those of lexicon.yaml files).
     #[serde(default)]
     pub lexicon: Vec<Spanned<crate::speak::Entry>>,
+    /// `show:` what the feed says about the show.
+    pub show: Option<Spanned<ShowConfig>>,
+}
+
+/// `show:` in podgen.yaml: the show as its feed describes it.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShowConfig {
+    /// The show's title.
+    pub title: Option<String>,
+    /// What the show is about.
+    pub description: Option<String>,
+    /// Who makes it (itunes:author).
+    pub author: Option<String>,
+    /// Who to contact about the feed (itunes:owner).
+    pub owner: Option<OwnerConfig>,
+    /// BCP-47 tag of the show's language.
+    pub language: Option<String>,
+    /// Apple Podcasts categories: `Technology`, or `Parent > Child`.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Whether episodes have explicit content.
+    pub explicit: Option<bool>,
+    /// The show's artwork, relative to the config file.
+    pub image: Option<String>,
+    /// The show's web page.
+    pub link: Option<String>,
+    /// The URL the output folder is served at.
+    pub base_url: Option<String>,
+    /// The show's podcast:guid (default: derived from the feed's URL, as
+    /// the podcast namespace says); pin it to keep GUIDs if `base_url` moves.
+    pub guid: Option<String>,
+    /// A copyright line.
+    pub copyright: Option<String>,
+}
+
+/// `show.owner:` in podgen.yaml.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerConfig {
+    /// The owner's name.
+    pub name: Option<String>,
+    /// The owner's e-mail address.
+    pub email: Option<String>,
 }
 
 /// `normalize:` on a backend or voice: `true`/`false` for every rule

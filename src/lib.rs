@@ -19,6 +19,7 @@ pub mod cache;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod feed;
 pub mod hash;
 pub mod lang;
 pub mod master;

@@ -87,6 +87,15 @@ enum Command {
         #[arg(long, value_name = "DIR", global = true)]
         cache_dir: Option<PathBuf>,
     },
+    /// Write OUTPUT/feed.xml, the show's podcast feed, from every episode
+    /// rendered into OUTPUT and the config's `show:`.
+    Feed {
+        /// The output folder [default: the config's `output`, else output/].
+        output: Option<PathBuf>,
+        /// podgen.yaml [default: ./podgen.yaml].
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
     /// Run the mock TTS server the tests use (on 127.0.0.1).
     MockTts(MockArgs),
 }
@@ -116,6 +125,9 @@ struct RenderArgs {
     /// Print a JSON summary on stdout (on failure too), for scripts.
     #[arg(long)]
     json: bool,
+    /// Then write the output folder's feed.xml again (as `podgen feed`).
+    #[arg(long)]
+    feed: bool,
 }
 
 /// `podgen mock-tts`'s arguments.
@@ -240,11 +252,29 @@ fn run(command: Command) -> Result<(), Failure> {
             config.config.as_deref(),
             config.backend.as_deref(),
         ),
+        Command::Feed { output, config } => feed(output, config),
         Command::MockTts(args) => mock_tts(args),
     }
 }
 
+/// `podgen feed`: the config from `-c` or ./podgen.yaml, the output folder
+/// as given, else the config's, else output/.
+fn feed(output: Option<PathBuf>, config: Option<PathBuf>) -> Result<(), Failure> {
+    let config = podgen::config::discover(config.as_deref(), std::path::Path::new("feed"))?;
+    let output = output
+        .or_else(|| config.file.output.as_ref().map(|o| PathBuf::from(&o.value)))
+        .unwrap_or_else(|| PathBuf::from("output"));
+    let report = podgen::feed::write(&output, &config)?;
+    eprintln!(
+        "podgen: wrote {} ({} episodes)",
+        report.path.display(),
+        report.episodes
+    );
+    Ok(())
+}
+
 fn render(a: RenderArgs) -> Result<(), Failure> {
+    let (script, config) = (a.script.clone(), a.config.config.clone());
     let rendered = render::render(&RenderOptions {
         script: a.script,
         config: a.config.config,
@@ -269,7 +299,20 @@ fn render(a: RenderArgs) -> Result<(), Failure> {
         };
         println!("{summary}");
     }
-    rendered.map(|_| ())
+    let rendered = rendered?;
+    if a.feed {
+        let config = podgen::config::discover(config.as_deref(), &script)?;
+        let output = rendered.dir.parent().unwrap_or(std::path::Path::new("."));
+        let report = podgen::feed::write(output, &config)?;
+        if !a.quiet && !a.json {
+            eprintln!(
+                "podgen: wrote {} ({} episodes)",
+                report.path.display(),
+                report.episodes
+            );
+        }
+    }
+    Ok(())
 }
 
 fn validate(script: PathBuf, config: ConfigArgs) -> Result<(), Failure> {

@@ -25,6 +25,8 @@ pub struct Script {
     pub episode: Option<Spanned<String>>,
     /// YYYY-MM-DD.
     pub date: Option<Spanned<String>>,
+    /// The episode's number in the show (itunes:episode in the feed).
+    pub number: Option<Spanned<u32>>,
     /// BCP-47 tag (default: guessed from the text).
     pub language: Option<Spanned<String>>,
     /// The default voice name (default `narrator`).
@@ -369,6 +371,14 @@ pub fn validate(loaded: &LoadedScript) -> Result<()> {
     }
     if let Some(date) = &s.date {
         check_date(src, date)?;
+    }
+    if let Some(n) = s.number.as_ref().filter(|n| n.value == 0) {
+        return Err(src.error(
+            span(n),
+            "the episode number is 0",
+            "here",
+            Some("episodes are numbered from 1".into()),
+        ));
     }
     if let Some(lang) = &s.language {
         check_language(src, lang)?;

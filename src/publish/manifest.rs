@@ -21,6 +21,12 @@ pub struct Manifest<'a> {
     title: &'a str,
     episode: &'a str,
     date: Option<&'a str>,
+    /// The episode's number in the show (the script's `number:`).
+    number: Option<u32>,
+    /// The script's language, else the one most of its speech is in.
+    language: Option<String>,
+    /// The cover's file name in the episode folder.
+    cover: Option<String>,
     settings: Settings,
     voices: &'a [VoiceProfile],
     backends: Vec<BackendRecord>,
@@ -181,6 +187,9 @@ pub fn build<'a>(episode: &'a Episode, stats: &MasterStats) -> Manifest<'a> {
         title: episode.title(),
         episode: episode.id,
         date: episode.date(),
+        number: episode.loaded.script.number.as_ref().map(|n| n.value),
+        language: language(episode),
+        cover: super::cover_name(episode),
         settings: Settings {
             sample_rate: timeline.rate,
             channels: episode.channels,
@@ -210,6 +219,21 @@ pub fn build<'a>(episode: &'a Episode, stats: &MasterStats) -> Manifest<'a> {
         timeline: &timeline.pieces,
         master: *stats,
     }
+}
+
+/// The script's language tag, else the tag most segments are read in.
+fn language(episode: &Episode) -> Option<String> {
+    if let Some(l) = &episode.loaded.script.language {
+        return Some(crate::lang::normalize_tag(&l.value));
+    }
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for seg in &episode.plan.segments {
+        *counts.entry(seg.tag.as_str()).or_default() += 1;
+    }
+    let most = counts
+        .into_iter()
+        .max_by_key(|&(tag, n)| (n, std::cmp::Reverse(tag)));
+    most.map(|(tag, _)| tag.to_string())
 }
 
 /// Samples of speech, pauses and stings on the timeline.

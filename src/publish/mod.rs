@@ -75,6 +75,34 @@ impl Episode<'_> {
     }
 }
 
+/// The cover's file name in the episode folder (`cover.jpg` or
+/// `cover.png`), when the script has one that is a JPEG or PNG.
+pub fn cover_name(episode: &Episode) -> Option<String> {
+    let path = cover_path(episode)?;
+    let mut head = [0u8; 8];
+    let n = std::io::Read::read(&mut std::fs::File::open(&path).ok()?, &mut head).ok()?;
+    match mp3::image_type(&head[..n])? {
+        "image/png" => Some("cover.png".into()),
+        _ => Some("cover.jpg".into()),
+    }
+}
+
+fn cover_path(episode: &Episode) -> Option<std::path::PathBuf> {
+    let s = &episode.loaded.script;
+    s.cover
+        .as_ref()
+        .map(|c| episode.loaded.base_dir.join(&c.value))
+}
+
+/// Copy the script's cover into the episode folder, for the feed's
+/// itunes:image and the episode page.
+pub fn write_cover(staging: &Staging, episode: &Episode) -> std::io::Result<()> {
+    let (Some(path), Some(name)) = (cover_path(episode), cover_name(episode)) else {
+        return Ok(());
+    };
+    std::fs::copy(&path, staging.path(&name)).map(|_| ())
+}
+
 /// The MP3's ID3 tag: title, show, year, cover, and a chapter frame per
 /// chapter (times in milliseconds from sample counts).
 pub fn mp3_tag(episode: &Episode) -> std::io::Result<Vec<u8>> {
@@ -140,6 +168,7 @@ pub fn write_texts(
     staging
         .write_json("chapters.json", &chapters::file(episode))
         .map_err(named("chapters.json"))?;
+    write_cover(staging, episode).map_err(named("the cover"))?;
     let texts = [
         (
             format!("{}.vtt", episode.id),

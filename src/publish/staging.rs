@@ -39,6 +39,8 @@ pub fn own_files(episode: &str) -> Vec<String> {
             "render.json",
             "transcript.json",
             "index.html",
+            "cover.jpg",
+            "cover.png",
         ]
         .iter()
         .map(|n| n.to_string()),
