@@ -421,7 +421,7 @@ fn fill_staging(
     })?;
     if p.formats.mp3 {
         let tag = publish::mp3_tag(episode).map_err(|e| io("cannot build the ID3 tag", e))?;
-        publish::write_mp3(staging, episode, &wav_name, &tag)
+        publish::write_mp3(staging, episode, &wav_name, &tag, p.targets, p.mp3_kbps)
             .map_err(|e| io("cannot write the MP3", e))?;
     }
     if !p.formats.wav {

@@ -19,10 +19,8 @@ pub use staging::{Staging, own_files};
 
 use std::path::Path;
 
-use mp3lame_encoder::Bitrate;
-
-use crate::audio::mp3;
-use crate::master::MasterStats;
+use crate::audio::mp3::{self, Mp3Stats};
+use crate::master::{MasterStats, Targets};
 use crate::plan::Plan;
 use crate::script::{self, LoadedScript};
 use crate::synthesize::{Cast, SpeechClip};
@@ -106,18 +104,27 @@ pub fn mp3_tag(episode: &Episode) -> std::io::Result<Vec<u8>> {
     mp3::id3_tag(&info)
 }
 
-/// Encode the staged WAV `wav_name` to `<id>.mp3` behind `tag`.
+/// Encode the staged WAV `wav_name` to `<id>.mp3` behind `tag` at `kbps`,
+/// so that the MP3 as decoded meets `targets`; returns what was measured.
 pub fn write_mp3(
     staging: &Staging,
     episode: &Episode,
     wav_name: &str,
     tag: &[u8],
-) -> std::io::Result<()> {
+    targets: Targets,
+    kbps: u32,
+) -> std::io::Result<Mp3Stats> {
+    let goal = mp3::Goal {
+        lufs: targets.loudness_lufs,
+        true_peak_dbtp: targets.true_peak_dbtp,
+        dual_mono: targets.dual_mono,
+    };
     mp3::encode(
         &staging.path(wav_name),
         &staging.path(&format!("{}.mp3", episode.id)),
         tag,
-        Bitrate::Kbps96,
+        kbps,
+        goal,
     )
 }
 
