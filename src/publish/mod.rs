@@ -129,11 +129,13 @@ pub fn write_mp3(
 }
 
 /// Write the text files: chapters.json, the VTT and SRT transcripts,
-/// notes.md and the render.json manifest. Errors name the file.
+/// notes.md and the render.json manifest (with the MP3's readings, when
+/// there is one). Errors name the file.
 pub fn write_texts(
     staging: &Staging,
     episode: &Episode,
     stats: &MasterStats,
+    mp3: Option<&Mp3Stats>,
 ) -> Result<(), (String, std::io::Error)> {
     let (plan, timeline) = (episode.plan, episode.timeline);
     let named = |name: &str| {
@@ -167,6 +169,6 @@ pub fn write_texts(
         staging.write_text(&name, &text).map_err(named(&name))?;
     }
     staging
-        .write_json("render.json", &manifest::build(episode, stats))
+        .write_json("render.json", &manifest::build(episode, stats, mp3))
         .map_err(named("render.json"))
 }
