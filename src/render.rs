@@ -421,8 +421,23 @@ fn fill_staging(
     })?;
     let mp3 = if p.formats.mp3 {
         let tag = publish::mp3_tag(episode).map_err(|e| io("cannot build the ID3 tag", e))?;
-        let wrote = publish::write_mp3(staging, episode, &wav_name, &tag, p.targets, p.mp3_kbps);
-        Some(wrote.map_err(|e| io("cannot write the MP3", e))?)
+        let (targets, kbps) = (p.targets, p.mp3_kbps);
+        let wrote = publish::write_mp3(
+            staging,
+            episode,
+            &wav_name,
+            &tag,
+            targets,
+            kbps,
+            &on_progress,
+        );
+        Some(wrote.map_err(|e| match e.kind() {
+            std::io::ErrorKind::Interrupted => {
+                let total = p.plan.segments.len();
+                cache.interrupted(run, total, total)
+            }
+            _ => io("cannot write the MP3", e),
+        })?)
     } else {
         None
     };

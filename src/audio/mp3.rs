@@ -24,7 +24,7 @@ use id3::{Frame, Tag, TagLike, Version};
 use serde::Serialize;
 use tempfile::NamedTempFile;
 
-use pass::{Fed, Pass};
+use pass::{Fed, Input, Pass};
 
 /// One chapter for the tag: times in milliseconds.
 pub struct TagChapter {
@@ -204,19 +204,26 @@ struct Reading {
 /// Encode the 16-bit mono or stereo WAV at `wav` into `dest` at `kbps`
 /// (mono, or joint stereo), with `tag` in front, so that the MP3 as decoded
 /// reads `goal`. Every pass goes to a temporary file beside `dest`; only
-/// the one delivered is renamed over it.
+/// the one delivered is renamed over it. `on_progress` hears the frame
+/// position as each pass goes, and an error from it (an interrupt) stops.
 pub fn encode(
     wav: &Path,
     dest: &Path,
     tag: &[u8],
     kbps: u32,
     goal: Goal,
+    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
 ) -> std::io::Result<Mp3Stats> {
     if !pass::is_bitrate(kbps) {
         return Err(std::io::Error::other(format!(
             "{kbps} kbps is not an MP3 bitrate"
         )));
     }
+    let input = Input {
+        wav,
+        dual_mono: goal.dual_mono,
+        on_progress,
+    };
     let mut pass = Pass {
         gain_db: 0.0,
         ceiling_dbfs: None,
@@ -227,8 +234,8 @@ pub fn encode(
     loop {
         passes += 1;
         let file = temporary_beside(dest)?;
-        let fed = pass::encode(wav, file.as_file(), tag, kbps, pass, goal.dual_mono)?;
-        let (lufs, true_peak_dbtp) = pass::measure(file.path(), goal.dual_mono)?;
+        let fed = pass::encode(input, file.as_file(), tag, kbps, pass)?;
+        let (lufs, true_peak_dbtp) = pass::measure(file.path(), goal.dual_mono, on_progress)?;
         let reading = Reading {
             lufs,
             true_peak_dbtp,
@@ -246,7 +253,7 @@ pub fn encode(
         if done {
             break;
         }
-        match next_pass(goal, wav, pass, &reading)? {
+        match next_pass(goal, input, pass, &reading)? {
             Some(next) => pass = next,
             None => break,
         }
@@ -309,7 +316,7 @@ fn settled(goal: Goal, r: &Reading) -> bool {
 /// it that much more (or less), through a limiter whose ceiling leaves room
 /// for how far the MP3's true peak rose above the samples fed, lowered
 /// again by any overshoot. None when there is nothing to correct.
-fn next_pass(goal: Goal, wav: &Path, pass: Pass, r: &Reading) -> std::io::Result<Option<Pass>> {
+fn next_pass(goal: Goal, input: Input, pass: Pass, r: &Reading) -> std::io::Result<Option<Pass>> {
     // Silence, or too little signal to measure: nothing to correct.
     let (Some(lufs), Some(fed_lufs)) = (r.lufs, r.fed.lufs) else {
         return Ok(None);
@@ -328,7 +335,7 @@ fn next_pass(goal: Goal, wav: &Path, pass: Pass, r: &Reading) -> std::io::Result
     };
     let want = goal.lufs - (lufs - fed_lufs);
     let start = pass.gain_db + (goal.lufs - lufs);
-    let gain_db = solve_gain(wav, ceiling, want, start, goal.dual_mono)?;
+    let gain_db = solve_gain(input, ceiling, want, start)?;
     let next = Pass {
         gain_db,
         ceiling_dbfs: Some(ceiling),
@@ -340,19 +347,13 @@ fn next_pass(goal: Goal, wav: &Path, pass: Pass, r: &Reading) -> std::io::Result
 /// `want` LUFS, found on the chain alone (no encoding, a fraction of a
 /// pass's time) by secant steps from `start`: limiting takes back part of
 /// every dB of gain.
-fn solve_gain(
-    wav: &Path,
-    ceiling_dbfs: f64,
-    want: f64,
-    start: f64,
-    dual_mono: bool,
-) -> std::io::Result<f64> {
+fn solve_gain(input: Input, ceiling_dbfs: f64, want: f64, start: f64) -> std::io::Result<f64> {
     let fed_at = |gain_db: f64| -> std::io::Result<Option<f64>> {
         let pass = Pass {
             gain_db,
             ceiling_dbfs: Some(ceiling_dbfs),
         };
-        Ok(pass::run_chain(wav, pass, dual_mono, &mut |_| Ok(()))?.lufs)
+        Ok(pass::run_chain(input, pass, &mut |_| Ok(()))?.lufs)
     };
     let mut gain = start.clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
     let mut best = (f64::INFINITY, gain);
@@ -432,7 +433,7 @@ mod tests {
             let f = if c == 0 { 440.0 } else { 660.0 };
             0.3 * (std::f32::consts::TAU * f * i as f32 / RATE as f32).sin()
         });
-        let stats = encode(&wav, &mp3, b"", 128, goal()).unwrap();
+        let stats = encode(&wav, &mp3, b"", 128, goal(), &|_| Ok(())).unwrap();
         assert_eq!((stats.channels, stats.kbps), (2, 128));
         let pcm = crate::audio::decode::decode_file(&mp3).unwrap();
         assert_eq!((pcm.rate, pcm.channels), (RATE, 2));
@@ -464,11 +465,11 @@ mod tests {
                 0.84 * speech(i, c)
             }
         });
-        let stats = encode(&wav, &mp3, b"", 96, goal()).unwrap();
+        let stats = encode(&wav, &mp3, b"", 96, goal(), &|_| Ok(())).unwrap();
         eprintln!("{stats:?}");
         assert!(stats.passes >= 2, "{stats:?}");
         assert!(stats.limiter_ceiling_dbfs.is_some());
-        let (lufs, tp) = pass::measure(&mp3, false).unwrap();
+        let (lufs, tp) = pass::measure(&mp3, false, &|_| Ok(())).unwrap();
         assert_eq!((lufs, tp), (stats.lufs, stats.true_peak_dbtp));
         assert!((lufs.unwrap() + 16.0).abs() <= 0.3, "{stats:?}");
         assert!(tp.unwrap() <= -1.0, "{stats:?}");
@@ -489,9 +490,9 @@ mod tests {
             dual_mono: true,
             ..goal()
         };
-        let stats = encode(&wav, &mp3, b"", 96, dual).unwrap();
-        let (as_dual, _) = pass::measure(&mp3, true).unwrap();
-        let (single, _) = pass::measure(&mp3, false).unwrap();
+        let stats = encode(&wav, &mp3, b"", 96, dual, &|_| Ok(())).unwrap();
+        let (as_dual, _) = pass::measure(&mp3, true, &|_| Ok(())).unwrap();
+        let (single, _) = pass::measure(&mp3, false, &|_| Ok(())).unwrap();
         assert!((as_dual.unwrap() + 16.0).abs() <= 0.3, "{stats:?}");
         assert!((single.unwrap() - as_dual.unwrap() + 3.01).abs() < 0.05);
     }
@@ -501,20 +502,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (wav, mp3) = (dir.path().join("z.wav"), dir.path().join("z.mp3"));
         write_wav(&wav, 1, 30_000, |_, _| 0.0);
-        let stats = encode(&wav, &mp3, b"", 56, goal()).unwrap();
+        let stats = encode(&wav, &mp3, b"", 56, goal(), &|_| Ok(())).unwrap();
         assert_eq!(
             (stats.passes, stats.lufs, stats.true_peak_dbtp),
             (1, None, None)
         );
         assert!(mp3.is_file());
-        let e = encode(&wav, &mp3, b"", 57, goal()).unwrap_err();
+        let e = encode(&wav, &mp3, b"", 57, goal(), &|_| Ok(())).unwrap_err();
         assert_eq!(e.to_string(), "57 kbps is not an MP3 bitrate");
         // Three channels, and a file that is not a WAV at all.
         write_wav(&wav, 3, 100, |_, _| 0.1);
-        let e = encode(&wav, &mp3, b"", 96, goal()).unwrap_err();
+        let e = encode(&wav, &mp3, b"", 96, goal(), &|_| Ok(())).unwrap_err();
         assert!(e.to_string().contains("mono or stereo WAV"), "{e}");
         std::fs::write(&wav, b"not a wav").unwrap();
-        assert!(encode(&wav, &mp3, b"", 96, goal()).is_err());
+        assert!(encode(&wav, &mp3, b"", 96, goal(), &|_| Ok(())).is_err());
     }
 
     #[test]

@@ -106,6 +106,8 @@ pub fn mp3_tag(episode: &Episode) -> std::io::Result<Vec<u8>> {
 
 /// Encode the staged WAV `wav_name` to `<id>.mp3` behind `tag` at `kbps`,
 /// so that the MP3 as decoded meets `targets`; returns what was measured.
+/// `on_progress` hears the sample position as each pass goes, and an error
+/// from it (an interrupt) stops.
 pub fn write_mp3(
     staging: &Staging,
     episode: &Episode,
@@ -113,6 +115,7 @@ pub fn write_mp3(
     tag: &[u8],
     targets: Targets,
     kbps: u32,
+    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
 ) -> std::io::Result<Mp3Stats> {
     let goal = mp3::Goal {
         lufs: targets.loudness_lufs,
@@ -125,6 +128,7 @@ pub fn write_mp3(
         tag,
         kbps,
         goal,
+        on_progress,
     )
 }
 

@@ -28,6 +28,18 @@ pub struct Pass {
     pub ceiling_dbfs: Option<f64>,
 }
 
+/// What a pass reads, how it measures, and whom it tells how far it got.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    /// The 16-bit mono or stereo WAV.
+    pub wav: &'a Path,
+    /// Measure a mono file as dual mono.
+    pub dual_mono: bool,
+    /// Hears the frame position as a pass goes; an error from it (an
+    /// interrupt) stops the pass.
+    pub on_progress: &'a dyn Fn(u64) -> std::io::Result<()>,
+}
+
 /// What the chain fed (or would feed) LAME.
 #[derive(Debug, Clone, Copy)]
 pub struct Fed {
@@ -177,24 +189,24 @@ fn open_wav(wav: &Path) -> std::io::Result<hound::WavReader<BufReader<File>>> {
 /// Run the WAV through the pass's gain and limiter, handing what comes out
 /// to `sink` block by block; returns what was fed, measured.
 pub fn run_chain(
-    wav: &Path,
+    input: Input,
     pass: Pass,
-    dual_mono: bool,
     sink: &mut dyn FnMut(&[f32]) -> std::io::Result<()>,
 ) -> std::io::Result<Fed> {
-    let mut reader = open_wav(wav)?;
+    let mut reader = open_wav(input.wav)?;
     let spec = reader.spec();
     let channels = spec.channels;
-    let mut fed_meter = meter(channels, spec.sample_rate, Mode::I, dual_mono)?;
+    let mut fed_meter = meter(channels, spec.sample_rate, Mode::I, input.dual_mono)?;
     let gain = db_to_linear(pass.gain_db) as f32;
     let mut limiter = pass
         .ceiling_dbfs
         .map(|c| FrontLimiter::new(spec.sample_rate, c, channels));
     let per_block = BLOCK * usize::from(channels);
     let (mut block, mut fed) = (Vec::with_capacity(per_block), Vec::new());
-    let mut peak = 0f32;
+    let (mut peak, mut frames) = (0f32, 0u64);
     let mut samples = reader.samples::<i16>();
     loop {
+        (input.on_progress)(frames)?;
         block.clear();
         for s in samples.by_ref().take(per_block) {
             block.push(f32::from(s.map_err(to_io)?) / 32768.0 * gain);
@@ -202,6 +214,7 @@ pub fn run_chain(
         if block.len() % usize::from(channels) != 0 {
             return Err(std::io::Error::other("the WAV ends inside a frame"));
         }
+        frames += (block.len() / usize::from(channels)) as u64;
         let done = block.is_empty();
         fed.clear();
         match (&mut limiter, done) {
@@ -225,21 +238,14 @@ pub fn run_chain(
 
 /// One encode of `wav` into `out`: `tag`, then the chain into LAME, and the
 /// Info tag filled in at the end. Returns what LAME was fed.
-pub fn encode(
-    wav: &Path,
-    out: &File,
-    tag: &[u8],
-    kbps: u32,
-    pass: Pass,
-    dual_mono: bool,
-) -> std::io::Result<Fed> {
-    let spec = open_wav(wav)?.spec();
+pub fn encode(input: Input, out: &File, tag: &[u8], kbps: u32, pass: Pass) -> std::io::Result<Fed> {
+    let spec = open_wav(input.wav)?.spec();
     let mut encoder = lame(spec.sample_rate, spec.channels, kbps)?;
     let mut out = BufWriter::new(out);
     out.write_all(tag)?;
     let audio_start = tag.len() as u64;
     let mut mp3 = Vec::new();
-    let fed = run_chain(wav, pass, dual_mono, &mut |pcm| {
+    let fed = run_chain(input, pass, &mut |pcm| {
         feed(&mut encoder, pcm, spec.channels, &mut mp3)?;
         out.write_all(&mp3)
     })?;
@@ -262,10 +268,18 @@ pub fn encode(
 /// Integrated loudness (LUFS) and true peak (dBTP) of the MP3 at `path` as
 /// a player decodes it (LAME's delay and padding trimmed by its Info tag),
 /// decoded and measured packet by packet, so memory stays bounded however
-/// long the episode. A mono file is measured as dual mono when `dual_mono`.
-pub fn measure(path: &Path, dual_mono: bool) -> std::io::Result<(Option<f64>, Option<f64>)> {
+/// long the episode. A mono file is measured as dual mono when `dual_mono`;
+/// `on_progress` hears the frames decoded so far.
+pub fn measure(
+    path: &Path,
+    dual_mono: bool,
+    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
+) -> std::io::Result<(Option<f64>, Option<f64>)> {
     let mut state: Option<(EbuR128, u32, u16)> = None;
+    let mut frames = 0u64;
     let mut on_block = |block: &[f32], rate: u32, channels: u16| -> Result<(), DecodeError> {
+        on_progress(frames)?;
+        frames += (block.len() / usize::from(channels.max(1))) as u64;
         if state.is_none() {
             let m = meter(channels, rate, Mode::I | Mode::TRUE_PEAK, dual_mono)?;
             state = Some((m, rate, channels));
@@ -280,8 +294,11 @@ pub fn measure(path: &Path, dual_mono: bool) -> std::io::Result<(Option<f64>, Op
         }
         Ok(())
     };
-    decode::stream_file(path, &mut on_block)
-        .map_err(|e| std::io::Error::other(format!("the MP3 does not decode back: {e}")))?;
+    decode::stream_file(path, &mut on_block).map_err(|e| match e {
+        // An interrupt stays one.
+        DecodeError::Io(e) => e,
+        other => std::io::Error::other(format!("the MP3 does not decode back: {other}")),
+    })?;
     Ok(match &state {
         Some((m, _, _)) => (loudness(m), true_peak(m)),
         None => (None, None),
