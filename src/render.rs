@@ -464,16 +464,33 @@ fn fill_staging(
                 io("cannot write the episode audio", e)
             }
         })?;
-    if p.formats.mp3 {
+    let mp3 = if p.formats.mp3 {
         let tag = publish::mp3_tag(episode).map_err(|e| io("cannot build the ID3 tag", e))?;
-        publish::write_mp3(staging, episode, &wav_name, &tag)
-            .map_err(|e| io("cannot write the MP3", e))?;
-    }
+        let (targets, kbps) = (p.targets, p.mp3_kbps);
+        let wrote = publish::write_mp3(
+            staging,
+            episode,
+            &wav_name,
+            &tag,
+            targets,
+            kbps,
+            &on_progress,
+        );
+        Some(wrote.map_err(|e| match e.kind() {
+            std::io::ErrorKind::Interrupted => {
+                let total = p.plan.segments.len();
+                cache.interrupted(run, total, total)
+            }
+            _ => io("cannot write the MP3", e),
+        })?)
+    } else {
+        None
+    };
     if !p.formats.wav {
         std::fs::remove_file(staging.path(&wav_name))
             .map_err(|e| io("cannot remove the WAV", e))?;
     }
-    publish::write_texts(staging, episode, &stats)
+    publish::write_texts(staging, episode, &stats, mp3.as_ref())
         .map_err(|(name, e)| io(&format!("cannot write {name}"), e))?;
     Ok(stats)
 }

@@ -1,92 +1,10 @@
 //! Loudness of the delivered episode, measured by a BS.1770 meter written
-//! here in the test (independent of the ebur128 crate podgen uses), itself
-//! checked against the standard's calibration point.
+//! in the tests (`common::integrated_lufs`, independent of the ebur128 crate
+//! podgen uses), itself checked here against the standard's calibration point.
 
 mod common;
 
 use common::*;
-
-/// One biquad section, direct form I.
-struct Biquad {
-    b: [f64; 3],
-    a: [f64; 2],
-    x: [f64; 2],
-    y: [f64; 2],
-}
-
-impl Biquad {
-    fn run(&mut self, x0: f64) -> f64 {
-        let y0 = self.b[0] * x0 + self.b[1] * self.x[0] + self.b[2] * self.x[1]
-            - self.a[0] * self.y[0]
-            - self.a[1] * self.y[1];
-        self.x = [x0, self.x[0]];
-        self.y = [y0, self.y[0]];
-        y0
-    }
-}
-
-/// The K-weighting filters of ITU-R BS.1770 for any rate (the analogue
-/// prototype libebur128 and pyloudnorm use).
-fn k_weighting(rate: f64) -> [Biquad; 2] {
-    let (f0, g, q) = (1681.974450955533, 3.999843853973347, 0.7071752369554196);
-    let k = (std::f64::consts::PI * f0 / rate).tan();
-    let vh = 10f64.powf(g / 20.0);
-    let vb = vh.powf(0.4996667741545416);
-    let a0 = 1.0 + k / q + k * k;
-    let shelf = Biquad {
-        b: [
-            (vh + vb * k / q + k * k) / a0,
-            2.0 * (k * k - vh) / a0,
-            (vh - vb * k / q + k * k) / a0,
-        ],
-        a: [2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0],
-        x: [0.0; 2],
-        y: [0.0; 2],
-    };
-    let (f0, q) = (38.13547087602444, 0.5003270373238773);
-    let k = (std::f64::consts::PI * f0 / rate).tan();
-    let a0 = 1.0 + k / q + k * k;
-    let highpass = Biquad {
-        b: [1.0, -2.0, 1.0],
-        a: [2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0],
-        x: [0.0; 2],
-        y: [0.0; 2],
-    };
-    [shelf, highpass]
-}
-
-/// Integrated loudness (LUFS) of a mono signal: 400 ms blocks with 75%
-/// overlap, absolute gate -70 LUFS, relative gate -10 LU.
-fn integrated_lufs(samples: &[f32], rate: u32) -> f64 {
-    let [mut s1, mut s2] = k_weighting(f64::from(rate));
-    let weighted: Vec<f64> = samples
-        .iter()
-        .map(|&x| s2.run(s1.run(f64::from(x))))
-        .collect();
-    let block = (rate as usize * 4) / 10;
-    let step = block / 4;
-    let mut powers = Vec::new();
-    let mut start = 0;
-    while start + block <= weighted.len() {
-        powers.push(
-            weighted[start..start + block]
-                .iter()
-                .map(|v| v * v)
-                .sum::<f64>()
-                / block as f64,
-        );
-        start += step;
-    }
-    let lufs = |p: f64| -0.691 + 10.0 * p.log10();
-    let above: Vec<f64> = powers
-        .iter()
-        .copied()
-        .filter(|p| lufs(*p) > -70.0)
-        .collect();
-    let relative = lufs(above.iter().sum::<f64>() / above.len() as f64) - 10.0;
-    let gated: Vec<f64> = above.into_iter().filter(|p| lufs(*p) > relative).collect();
-    lufs(gated.iter().sum::<f64>() / gated.len() as f64)
-}
 
 #[test]
 fn the_test_meter_reads_the_calibration_tone_right() {
@@ -98,6 +16,10 @@ fn the_test_meter_reads_the_calibration_tone_right() {
             .collect();
         let l = integrated_lufs(&tone, rate);
         assert!((l + 23.01).abs() < 0.05, "{rate} Hz: {l}");
+        // In both channels of a stereo file: 3 dB louder.
+        let both: Vec<f32> = tone.iter().flat_map(|&x| [x, x]).collect();
+        let l = integrated_lufs_interleaved(&both, 2, rate);
+        assert!((l + 20.0).abs() < 0.05, "{rate} Hz, stereo: {l}");
     }
 }
 

@@ -1,13 +1,14 @@
-//! The MP3: ID3v2.3 tag with chapters that match chapters.json, and a LAME
+//! The MP3: ID3v2.3 tag with chapters that match chapters.json, a LAME
 //! Info tag whose frame count, delay and padding give back exactly the
-//! mastered samples (gapless).
+//! mastered samples (gapless), the loudness target as decoded (by the
+//! tests' own BS.1770 meter), and the bitrate asked for.
 
 mod common;
 
 use common::*;
 
 #[test]
-fn the_mp3_carries_chapters_metadata_and_exact_gapless_info() {
+fn the_mp3_carries_chapters_metadata_exact_gapless_info_and_the_loudness_target() {
     let s = Scratch::new();
     s.render(&root().join("examples/ai-weekly-2024-06-2.yaml"));
     let dir = s.output().join("2024-06-2");
@@ -91,6 +92,81 @@ fn the_mp3_carries_chapters_metadata_and_exact_gapless_info() {
         mp3.frames(),
         wav.len()
     );
+
+    // As decoded, it reads the target too: LAME alone loses about 0.4 LU,
+    // which podgen measures and gives back.
+    let lufs = integrated_lufs(&mp3.samples, mp3.rate);
+    let peak = mp3.samples.iter().fold(0f32, |p, s| p.max(s.abs()));
+    let m = read_json(&dir.join("render.json"));
+    eprintln!(
+        "MP3: {lufs:.2} LUFS, sample peak {:.2} dBFS; render.json mp3: {}",
+        dbfs(peak),
+        m["mp3"]
+    );
+    assert!((lufs + 16.0).abs() <= 0.3, "{lufs} LUFS");
+    assert!(dbfs(peak) <= -1.0, "{} dBFS", dbfs(peak));
+    let stats = &m["mp3"];
+    assert_eq!(
+        (stats["kbps"].as_u64(), stats["channels"].as_u64()),
+        (Some(96), Some(1))
+    );
+    assert!(
+        (stats["lufs"].as_f64().unwrap() - lufs).abs() < 0.1,
+        "{stats}"
+    );
+    assert!(stats["true_peak_dbtp"].as_f64().unwrap() <= -1.0, "{stats}");
+    assert!(
+        (1..=4).contains(&stats["passes"].as_u64().unwrap()),
+        "{stats}"
+    );
+}
+
+/// Every MPEG-1 Layer III frame header after the ID3 tag: (kbps, frame bytes).
+fn frames(bytes: &[u8]) -> Vec<(u32, usize)> {
+    const KBPS: [u32; 15] = [
+        0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
+    ];
+    const RATES: [u32; 3] = [44_100, 48_000, 32_000];
+    let mut at = 10 + syncsafe(&bytes[6..10]);
+    let mut out = Vec::new();
+    while at + 4 <= bytes.len() {
+        let h = &bytes[at..at + 4];
+        assert_eq!(
+            (h[0], h[1] & 0xFE),
+            (0xFF, 0xFA),
+            "not an MPEG-1 Layer III frame at byte {at}"
+        );
+        let kbps = KBPS[(h[2] >> 4) as usize];
+        let rate = RATES[((h[2] >> 2) & 3) as usize];
+        let len = (144 * kbps * 1000 / rate) as usize + usize::from((h[2] >> 1) & 1);
+        out.push((kbps, len));
+        at += len;
+    }
+    out
+}
+
+#[test]
+fn audio_mp3_kbps_sets_the_bitrate_of_every_frame() {
+    let s = Scratch::new();
+    let script = s.write(
+        "issue.yaml",
+        "show: S\ntitle: T\nepisode: rate\nitems:\n  - title: A\n    text: Hello there, and welcome to a short show.\n",
+    );
+    for (config, kbps) in [("audio: {}\n", 96), ("audio: {mp3_kbps: 128}\n", 128)] {
+        let cfg = s.write("podgen.yaml", config);
+        let out = s.render_config(&script, &cfg, "out");
+        assert!(out.status.success(), "{}", stderr(&out));
+        let bytes = std::fs::read(s.path("out/rate/rate.mp3")).unwrap();
+        let all = frames(&bytes);
+        assert!(all.len() > 50, "{} frames", all.len());
+        assert!(all.iter().all(|(k, _)| *k == kbps), "{config}: {all:?}");
+        let m = read_json(&s.path("out/rate/render.json"));
+        assert_eq!(m["mp3"]["kbps"].as_u64(), Some(u64::from(kbps)));
+    }
+    // No MP3, no readings of one.
+    let cfg = s.write("podgen.yaml", "audio: {formats: [wav]}\n");
+    assert!(s.render_config(&script, &cfg, "wav").status.success());
+    assert!(read_json(&s.path("wav/rate/render.json"))["mp3"].is_null());
 }
 
 #[test]

@@ -89,6 +89,40 @@ fn open(source: Box<dyn MediaSource>) -> Result<Opened, DecodeError> {
 }
 
 fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, DecodeError> {
+    let mut samples: Vec<f32> = Vec::new();
+    let (rate, channels) = stream_source(source, &mut |block, _, _| {
+        if samples.len() + block.len() > super::MAX_DECODED_SAMPLES {
+            return Err(super::Unusable::TooLong.into());
+        }
+        samples.extend_from_slice(block);
+        Ok(())
+    })?;
+    if rate == 0 || channels == 0 {
+        return Err(DecodeError::NoRate);
+    }
+    Ok(Pcm {
+        samples,
+        rate,
+        channels,
+    }
+    .checked()?)
+}
+
+/// What [`stream_file`] hands on: a decoded packet's interleaved samples,
+/// its rate and its channel count.
+pub type OnBlock<'a> = dyn FnMut(&[f32], u32, u16) -> Result<(), DecodeError> + 'a;
+
+/// Decode an audio file packet by packet, handing each packet's samples to
+/// `on_block`: memory stays bounded however long the file is. Returns the
+/// last rate and channel count seen (0 where the file never said).
+pub fn stream_file(path: &Path, on_block: &mut OnBlock) -> Result<(u32, u16), DecodeError> {
+    stream_source(Box::new(File::open(path)?), on_block)
+}
+
+fn stream_source(
+    source: Box<dyn MediaSource>,
+    on_block: &mut OnBlock,
+) -> Result<(u32, u16), DecodeError> {
     let (mut format, track_id, mut rate, mut channels) = open(source)?;
     // Before decoding anything: a header with an absurd rate or channel
     // count would otherwise size buffers by it.
@@ -106,7 +140,6 @@ fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, DecodeError> {
     let mut decoder = symphonia::default::get_codecs()
         .make_audio_decoder(&params, &AudioDecoderOptions::default())
         .map_err(|e| DecodeError::NoDecoder(e.to_string()))?;
-    let mut samples: Vec<f32> = Vec::new();
     let mut buf: Vec<f32> = Vec::new();
     loop {
         let packet = match format.next_packet() {
@@ -126,10 +159,7 @@ fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, DecodeError> {
                 channels = audio.spec().channels().count() as u16;
                 buf.resize(audio.samples_interleaved(), 0.0);
                 audio.copy_to_slice_interleaved(&mut buf);
-                if samples.len() + buf.len() > super::MAX_DECODED_SAMPLES {
-                    return Err(super::Unusable::TooLong.into());
-                }
-                samples.extend_from_slice(&buf);
+                on_block(&buf, rate, channels)?;
             }
             // A corrupt packet is skipped, as players do.
             Err(SymError::DecodeError(_)) => continue,
@@ -137,13 +167,5 @@ fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, DecodeError> {
             Err(e) => return Err(malformed(e)),
         }
     }
-    if rate == 0 || channels == 0 {
-        return Err(DecodeError::NoRate);
-    }
-    Ok(Pcm {
-        samples,
-        rate,
-        channels,
-    }
-    .checked()?)
+    Ok((rate, channels))
 }

@@ -6,16 +6,25 @@
 //!
 //! The first MP3 frame is LAME's Info/LAME tag (encoder delay and padding),
 //! so players that honour it play exactly the mastered samples.
+//!
+//! LAME is not transparent to loudness meters: its low-pass and its
+//! quantization noise move the integrated loudness (a WAV at -16.0 LUFS
+//! reads about -16.4 as MP3) and can raise the true peak over the ceiling.
+//! So the MP3 is decoded back, streaming, and measured as a listener gets
+//! it; when it misses, it is encoded again from the WAV with a gain and a
+//! limiter in front of LAME, and the best pass is delivered.
+
+mod pass;
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use id3::frame::{Chapter, Content, ExtendedLink, Picture, PictureType, TableOfContents};
 use id3::{Frame, Tag, TagLike, Version};
-use mp3lame_encoder::{Bitrate, Builder, FlushGap, MonoPcm, Quality};
+use serde::Serialize;
+use tempfile::NamedTempFile;
 
-use super::hound_to_io as to_io;
+use pass::{Fed, Input, Pass};
 
 /// One chapter for the tag: times in milliseconds.
 pub struct TagChapter {
@@ -135,52 +144,407 @@ pub fn id3_tag(info: &TagInfo) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Encode the 16-bit mono WAV at `wav` into `dest` at `kbps`, with `tag` in front.
-pub fn encode(wav: &Path, dest: &Path, tag: &[u8], kbps: Bitrate) -> std::io::Result<()> {
-    let lame = |e: &dyn std::fmt::Display| std::io::Error::other(format!("MP3 encoder: {e}"));
-    let mut reader = hound::WavReader::new(BufReader::new(File::open(wav)?)).map_err(to_io)?;
-    let spec = reader.spec();
-    let mut b = Builder::new().ok_or_else(|| lame(&"LAME did not start"))?;
-    b.set_num_channels(1).map_err(|e| lame(&e))?;
-    b.set_sample_rate(spec.sample_rate).map_err(|e| lame(&e))?;
-    b.set_brate(kbps).map_err(|e| lame(&e))?;
-    b.set_quality(Quality::Good).map_err(|e| lame(&e))?;
-    b.set_to_write_vbr_tag(true).map_err(|e| lame(&e))?;
-    let mut encoder = b.build().map_err(|e| lame(&e))?;
+/// The loudness the delivered MP3 must read: the master's targets, as the
+/// audio layer takes them.
+#[derive(Debug, Clone, Copy)]
+pub struct Goal {
+    /// Integrated loudness, LUFS.
+    pub lufs: f64,
+    /// True-peak ceiling, dBTP.
+    pub true_peak_dbtp: f64,
+    /// Measure a mono MP3 as dual mono (+3 dB against a single-channel reading).
+    pub dual_mono: bool,
+}
 
-    let mut out = BufWriter::new(File::create(dest)?);
-    out.write_all(tag)?;
-    let audio_start = tag.len() as u64;
-    let mut pcm: Vec<i16> = Vec::with_capacity(8192);
-    let mut mp3 = Vec::with_capacity(mp3lame_encoder::max_required_buffer_size(8192));
-    let mut samples = reader.samples::<i16>();
+/// What encoding the MP3 measured and did (render.json's `mp3`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Mp3Stats {
+    /// The bitrate, kbps (constant).
+    pub kbps: u32,
+    /// 1 (mono) or 2 (joint stereo).
+    pub channels: u16,
+    /// Encodes made: 1 when LAME's first output already read right.
+    pub passes: u32,
+    /// The gain in front of LAME in the pass delivered, dB.
+    pub gain_db: f64,
+    /// The limiter's (sample-peak) ceiling in front of LAME in the pass
+    /// delivered, dBFS; none when no limiter was needed.
+    pub limiter_ceiling_dbfs: Option<f64>,
+    /// Integrated loudness of the MP3 delivered, decoded, LUFS.
+    pub lufs: Option<f64>,
+    /// True peak of the MP3 delivered, decoded, dBTP.
+    pub true_peak_dbtp: Option<f64>,
+    /// What the first pass (the WAV as it is) read, LUFS.
+    pub first_pass_lufs: Option<f64>,
+    /// The first pass's true peak, dBTP.
+    pub first_pass_true_peak_dbtp: Option<f64>,
+}
+
+/// Encodes before settling for the best one so far.
+const MAX_PASSES: u32 = 4;
+/// How close to the target the MP3 is brought, LU.
+const AIM_LU: f64 = 0.1;
+/// The most gain, either way, put in front of LAME.
+const MAX_GAIN_DB: f64 = 30.0;
+/// How far under the ceiling the limiter aims the MP3's true peak, dB.
+const PEAK_MARGIN_DB: f64 = 0.1;
+/// Runs of the chain alone (no encoding) to find a pass's gain.
+const MAX_PROBES: u32 = 5;
+/// How close a probe must bring what LAME is fed to its aim, LU.
+const PROBE_LU: f64 = 0.04;
+
+/// What one pass read: the MP3 decoded, and what LAME was fed.
+#[derive(Debug, Clone, Copy)]
+struct Reading {
+    lufs: Option<f64>,
+    true_peak_dbtp: Option<f64>,
+    fed: Fed,
+}
+
+/// Encode the 16-bit mono or stereo WAV at `wav` into `dest` at `kbps`
+/// (mono, or joint stereo), with `tag` in front, so that the MP3 as decoded
+/// reads `goal`. Every pass goes to a temporary file beside `dest`; only
+/// the one delivered is renamed over it. `on_progress` hears the frame
+/// position as each pass goes, and an error from it (an interrupt) stops.
+pub fn encode(
+    wav: &Path,
+    dest: &Path,
+    tag: &[u8],
+    kbps: u32,
+    goal: Goal,
+    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
+) -> std::io::Result<Mp3Stats> {
+    if !pass::is_bitrate(kbps) {
+        return Err(std::io::Error::other(format!(
+            "{kbps} kbps is not an MP3 bitrate"
+        )));
+    }
+    let input = Input {
+        wav,
+        dual_mono: goal.dual_mono,
+        on_progress,
+    };
+    let mut pass = Pass {
+        gain_db: 0.0,
+        ceiling_dbfs: None,
+    };
+    let mut best: Option<(NamedTempFile, Pass, Reading)> = None;
+    let mut first: Option<Reading> = None;
+    let mut passes = 0;
     loop {
-        pcm.clear();
-        for s in samples.by_ref().take(8192) {
-            pcm.push(s.map_err(to_io)?);
+        passes += 1;
+        let file = temporary_beside(dest)?;
+        let fed = pass::encode(input, file.as_file(), tag, kbps, pass)?;
+        let (lufs, true_peak_dbtp) = pass::measure(file.path(), goal.dual_mono, on_progress)?;
+        let reading = Reading {
+            lufs,
+            true_peak_dbtp,
+            fed,
+        };
+        first.get_or_insert(reading);
+        let done = settled(goal, &reading) || passes == MAX_PASSES;
+        if best
+            .as_ref()
+            .is_none_or(|(_, _, b)| miss(goal, &reading) < miss(goal, b))
+        {
+            // The pass it replaces is removed as it drops.
+            best = Some((file, pass, reading));
         }
-        if pcm.is_empty() {
+        if done {
             break;
         }
-        mp3.clear();
-        encoder
-            .encode_to_vec(MonoPcm(&pcm[..]), &mut mp3)
-            .map_err(|e| lame(&e))?;
-        out.write_all(&mp3)?;
+        match next_pass(goal, input, pass, &reading)? {
+            Some(next) => pass = next,
+            None => break,
+        }
     }
-    mp3.clear();
-    mp3.reserve(7200);
-    encoder
-        .flush_to_vec::<FlushGap>(&mut mp3)
-        .map_err(|e| lame(&e))?;
-    out.write_all(&mp3)?;
-    // LAME left room for its Info/LAME tag in the first frame: fill it in now
-    // that the frame count, delay and padding are known.
-    let mut info = Vec::with_capacity(encoder.lame_tag_size().max(1));
-    if encoder.lame_tag_encode_to_vec(&mut info).is_some() {
-        out.seek(SeekFrom::Start(audio_start))?;
-        out.write_all(&info)?;
+    let (file, pass, reading) =
+        best.ok_or_else(|| std::io::Error::other("the MP3 encoder made no pass"))?;
+    // A temporary file is private to its owner: give the MP3 the WAV's
+    // permissions, as if it had been created plainly.
+    file.as_file()
+        .set_permissions(std::fs::metadata(wav)?.permissions())?;
+    file.as_file().sync_data()?;
+    file.persist(dest).map_err(|e| e.error)?;
+    Ok(Mp3Stats {
+        kbps,
+        channels: reading.fed.channels,
+        passes,
+        gain_db: pass.gain_db,
+        limiter_ceiling_dbfs: pass.ceiling_dbfs,
+        lufs: reading.lufs,
+        true_peak_dbtp: reading.true_peak_dbtp,
+        first_pass_lufs: first.and_then(|r| r.lufs),
+        first_pass_true_peak_dbtp: first.and_then(|r| r.true_peak_dbtp),
+    })
+}
+
+/// A temporary file in `dest`'s folder (so the final rename stays on one
+/// file system), removed unless it is persisted.
+fn temporary_beside(dest: &Path) -> std::io::Result<NamedTempFile> {
+    let dir = match dest.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".part")
+        .tempfile_in(dir)
+}
+
+/// How far a reading misses: (true peak over the ceiling, loudness off the
+/// target), the ceiling first since hosts reject a peak over it.
+fn miss(goal: Goal, r: &Reading) -> (f64, f64) {
+    let over = r
+        .true_peak_dbtp
+        .map_or(0.0, |tp| (tp - goal.true_peak_dbtp).max(0.0));
+    let off = r.lufs.map_or(0.0, |l| (l - goal.lufs).abs());
+    (over, off)
+}
+
+fn settled(goal: Goal, r: &Reading) -> bool {
+    let (over, off) = miss(goal, r);
+    over == 0.0 && off <= AIM_LU
+}
+
+/// The pass after `pass`, from what it read. LAME moved the loudness by
+/// the difference between the MP3 and what it was fed; the next pass feeds
+/// it that much more (or less), through a limiter whose ceiling leaves room
+/// for how far the MP3's true peak rose above the samples fed, lowered
+/// again by any overshoot. None when there is nothing to correct.
+fn next_pass(goal: Goal, input: Input, pass: Pass, r: &Reading) -> std::io::Result<Option<Pass>> {
+    // Silence, or too little signal to measure: nothing to correct.
+    let (Some(lufs), Some(fed_lufs)) = (r.lufs, r.fed.lufs) else {
+        return Ok(None);
+    };
+    let over = r.true_peak_dbtp.map_or(0.0, |tp| tp - goal.true_peak_dbtp);
+    let ceiling = match pass.ceiling_dbfs {
+        None => {
+            let rise = match (r.true_peak_dbtp, r.fed.peak_dbfs) {
+                (Some(tp), Some(peak)) => (tp - peak).max(0.0),
+                _ => 0.0,
+            };
+            goal.true_peak_dbtp - PEAK_MARGIN_DB - rise
+        }
+        Some(c) if over > 0.0 => c - over - PEAK_MARGIN_DB,
+        Some(c) => c,
+    };
+    let want = goal.lufs - (lufs - fed_lufs);
+    let start = pass.gain_db + (goal.lufs - lufs);
+    let gain_db = solve_gain(input, ceiling, want, start)?;
+    let next = Pass {
+        gain_db,
+        ceiling_dbfs: Some(ceiling),
+    };
+    Ok((next != pass).then_some(next))
+}
+
+/// The gain at which the chain, limited at `ceiling_dbfs`, feeds LAME
+/// `want` LUFS, found on the chain alone (no encoding, a fraction of a
+/// pass's time) by secant steps from `start`: limiting takes back part of
+/// every dB of gain.
+fn solve_gain(input: Input, ceiling_dbfs: f64, want: f64, start: f64) -> std::io::Result<f64> {
+    let fed_at = |gain_db: f64| -> std::io::Result<Option<f64>> {
+        let pass = Pass {
+            gain_db,
+            ceiling_dbfs: Some(ceiling_dbfs),
+        };
+        Ok(pass::run_chain(input, pass, &mut |_| Ok(()))?.lufs)
+    };
+    let mut gain = start.clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
+    let mut best = (f64::INFINITY, gain);
+    let mut last: Option<(f64, f64)> = None;
+    for _ in 0..MAX_PROBES {
+        let Some(lufs) = fed_at(gain)? else { break };
+        let off = want - lufs;
+        if off.abs() < best.0 {
+            best = (off.abs(), gain);
+        }
+        if off.abs() <= PROBE_LU {
+            break;
+        }
+        let slope = match last {
+            Some((g, l)) if (gain - g).abs() > 0.01 => ((lufs - l) / (gain - g)).clamp(0.1, 1.0),
+            _ => 1.0,
+        };
+        last = Some((gain, lufs));
+        gain = (gain + off / slope).clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
     }
-    out.flush()?;
-    out.into_inner().map_err(|e| e.into_error())?.sync_data()
+    Ok(best.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RATE: u32 = 44_100;
+
+    /// A 16-bit WAV at `path`: `frames` frames of `channels`, sample by `f(frame, channel)`.
+    fn write_wav(path: &Path, channels: u16, frames: usize, f: impl Fn(usize, u16) -> f32) {
+        let spec = hound::WavSpec {
+            channels,
+            sample_rate: RATE,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(path, spec).unwrap();
+        for i in 0..frames {
+            for c in 0..channels {
+                let x = (f(i, c) * 32768.0).round().clamp(-32768.0, 32767.0);
+                w.write_sample(x as i16).unwrap();
+            }
+        }
+        w.finalize().unwrap();
+    }
+
+    /// Something like speech for the encoder: noise with a 4 Hz syllable
+    /// envelope and a bright top (which LAME's low-pass takes away).
+    fn speechy(seed: u64) -> impl Fn(usize, u16) -> f32 {
+        move |i, c| {
+            let mut z = (i as u64 * 2 + u64::from(c)).wrapping_add(seed);
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            let noise = ((z ^ (z >> 31)) >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0;
+            let t = i as f32 / RATE as f32;
+            let syllable = (std::f32::consts::TAU * 4.0 * t).sin().max(0.0);
+            let voice = (std::f32::consts::TAU * 180.0 * t).sin();
+            syllable * (0.5 * voice + 0.12 * noise)
+        }
+    }
+
+    fn goal() -> Goal {
+        Goal {
+            lufs: -16.0,
+            true_peak_dbtp: -1.0,
+            dual_mono: false,
+        }
+    }
+
+    #[test]
+    fn a_stereo_wav_encodes_to_a_two_channel_mp3_of_its_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let (wav, mp3) = (dir.path().join("s.wav"), dir.path().join("s.mp3"));
+        let frames = 145_557;
+        write_wav(&wav, 2, frames, |i, c| {
+            let f = if c == 0 { 440.0 } else { 660.0 };
+            0.3 * (std::f32::consts::TAU * f * i as f32 / RATE as f32).sin()
+        });
+        let stats = encode(&wav, &mp3, b"", 128, goal(), &|_| Ok(())).unwrap();
+        assert_eq!((stats.channels, stats.kbps), (2, 128));
+        let pcm = crate::audio::decode::decode_file(&mp3).unwrap();
+        assert_eq!((pcm.rate, pcm.channels), (RATE, 2));
+        assert_eq!(pcm.frames(), frames, "LAME's delay and padding are trimmed");
+        // Joint stereo keeps the channels apart.
+        let apart = pcm
+            .samples
+            .chunks(2)
+            .map(|f| (f[0] - f[1]).abs())
+            .sum::<f32>();
+        assert!(apart / frames as f32 > 0.1, "{apart}");
+        assert!((stats.lufs.unwrap() + 16.0).abs() <= 0.3, "{stats:?}");
+        assert!(stats.true_peak_dbtp.unwrap() <= -1.0, "{stats:?}");
+    }
+
+    #[test]
+    fn a_miss_is_corrected_and_only_the_delivered_file_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let (wav, mp3) = (dir.path().join("e.wav"), dir.path().join("e.mp3"));
+        // About -17.5 LUFS, with clicks to -1.1 dBFS: LAME alone misses the
+        // loudness, and the gain that corrects it needs the limiter.
+        let speech = speechy(7);
+        write_wav(&wav, 1, RATE as usize * 20, |i, c| {
+            let click = i % 30_000 < 90;
+            let tone = (std::f32::consts::TAU * 3000.0 * i as f32 / RATE as f32).sin();
+            if click {
+                0.88 * tone
+            } else {
+                0.84 * speech(i, c)
+            }
+        });
+        let stats = encode(&wav, &mp3, b"", 96, goal(), &|_| Ok(())).unwrap();
+        eprintln!("{stats:?}");
+        assert!(stats.passes >= 2, "{stats:?}");
+        assert!(stats.limiter_ceiling_dbfs.is_some());
+        let (lufs, tp) = pass::measure(&mp3, false, &|_| Ok(())).unwrap();
+        assert_eq!((lufs, tp), (stats.lufs, stats.true_peak_dbtp));
+        assert!((lufs.unwrap() + 16.0).abs() <= 0.3, "{stats:?}");
+        assert!(tp.unwrap() <= -1.0, "{stats:?}");
+        let mut left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["e.mp3", "e.wav"]);
+    }
+
+    #[test]
+    fn dual_mono_aims_3_db_lower() {
+        let dir = tempfile::tempdir().unwrap();
+        let (wav, mp3) = (dir.path().join("d.wav"), dir.path().join("d.mp3"));
+        write_wav(&wav, 1, RATE as usize * 12, speechy(3));
+        let dual = Goal {
+            dual_mono: true,
+            ..goal()
+        };
+        let stats = encode(&wav, &mp3, b"", 96, dual, &|_| Ok(())).unwrap();
+        let (as_dual, _) = pass::measure(&mp3, true, &|_| Ok(())).unwrap();
+        let (single, _) = pass::measure(&mp3, false, &|_| Ok(())).unwrap();
+        assert!((as_dual.unwrap() + 16.0).abs() <= 0.3, "{stats:?}");
+        assert!((single.unwrap() - as_dual.unwrap() + 3.01).abs() < 0.05);
+    }
+
+    #[test]
+    fn silence_is_encoded_once_and_odd_inputs_are_refused_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let (wav, mp3) = (dir.path().join("z.wav"), dir.path().join("z.mp3"));
+        write_wav(&wav, 1, 30_000, |_, _| 0.0);
+        let stats = encode(&wav, &mp3, b"", 56, goal(), &|_| Ok(())).unwrap();
+        assert_eq!(
+            (stats.passes, stats.lufs, stats.true_peak_dbtp),
+            (1, None, None)
+        );
+        assert!(mp3.is_file());
+        let e = encode(&wav, &mp3, b"", 57, goal(), &|_| Ok(())).unwrap_err();
+        assert_eq!(e.to_string(), "57 kbps is not an MP3 bitrate");
+        // Three channels, and a file that is not a WAV at all.
+        write_wav(&wav, 3, 100, |_, _| 0.1);
+        let e = encode(&wav, &mp3, b"", 96, goal(), &|_| Ok(())).unwrap_err();
+        assert!(e.to_string().contains("mono or stereo WAV"), "{e}");
+        std::fs::write(&wav, b"not a wav").unwrap();
+        assert!(encode(&wav, &mp3, b"", 96, goal(), &|_| Ok(())).is_err());
+    }
+
+    #[test]
+    fn the_front_limiter_is_linked_and_holds_its_ceiling() {
+        let ceiling = pass::db_to_linear(-3.0) as f32;
+        let mut l = pass::FrontLimiter::new(RATE, -3.0, 2);
+        let input: Vec<f32> = (0..20_000)
+            .flat_map(|i| {
+                let loud = if (i / 2000) % 2 == 0 { 1.6 } else { 0.2 };
+                let s = (i as f32 * 0.07).sin();
+                [loud * s, 0.25 * s]
+            })
+            .collect();
+        let mut out = Vec::new();
+        for block in input.chunks(2 * 777) {
+            l.push(block, &mut out);
+        }
+        l.finish(&mut out);
+        assert_eq!(out.len(), input.len());
+        assert!(out.iter().all(|y| y.abs() <= ceiling));
+        // One gain per frame: the quiet channel dips with the loud one.
+        let mut ducked = 0;
+        for (x, y) in input.chunks(2).zip(out.chunks(2)) {
+            if x[0].abs() > 0.05 && x[1].abs() > 0.05 {
+                let (g0, g1) = (y[0] / x[0], y[1] / x[1]);
+                assert!((g0 - g1).abs() < 1e-4, "{g0} vs {g1}");
+                ducked += usize::from(g1 < 0.9);
+            }
+        }
+        assert!(ducked > 1000, "{ducked}");
+    }
 }

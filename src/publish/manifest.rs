@@ -1,10 +1,12 @@
 //! `render.json`: the manifest of exactly what was rendered — every
 //! segment (text, hash, voice, backend, cache key, samples), every sting and
-//! pause, the whole timeline, the master's measurements and the totals.
+//! pause, the whole timeline, the master's measurements, the MP3's as
+//! delivered, and the totals.
 
 use serde::Serialize;
 
 use super::Episode;
+use crate::audio::mp3::Mp3Stats;
 use crate::master::MasterStats;
 use crate::mix::Ducking;
 use crate::plan::{BedPlan, ChapterKind, Pause, StingPlan};
@@ -37,6 +39,8 @@ pub struct Manifest<'a> {
     timeline: &'a [Piece],
     totals: Totals,
     master: MasterStats,
+    /// The MP3 as delivered (decoded and measured); null without an MP3.
+    mp3: Option<Mp3Stats>,
 }
 
 /// A backend as this run used it.
@@ -147,8 +151,12 @@ struct Totals {
     requests: u32,
 }
 
-/// The manifest of `episode`, mastered as `stats` says.
-pub fn build<'a>(episode: &'a Episode, stats: &MasterStats) -> Manifest<'a> {
+/// The manifest of `episode`, mastered as `stats` says, its MP3 as `mp3` says.
+pub fn build<'a>(
+    episode: &'a Episode,
+    stats: &MasterStats,
+    mp3: Option<&Mp3Stats>,
+) -> Manifest<'a> {
     let (plan, timeline, speech) = (episode.plan, episode.timeline, episode.speech);
     let segments: Vec<SegmentRecord> = plan
         .segments
@@ -218,6 +226,7 @@ pub fn build<'a>(episode: &'a Episode, stats: &MasterStats) -> Manifest<'a> {
         beds,
         timeline: &timeline.pieces,
         master: *stats,
+        mp3: mp3.copied(),
     }
 }
 

@@ -19,10 +19,8 @@ pub use staging::{Staging, own_files};
 
 use std::path::Path;
 
-use mp3lame_encoder::Bitrate;
-
-use crate::audio::mp3;
-use crate::master::MasterStats;
+use crate::audio::mp3::{self, Mp3Stats};
+use crate::master::{MasterStats, Targets};
 use crate::plan::Plan;
 use crate::script::{self, LoadedScript};
 use crate::synthesize::{Cast, SpeechClip};
@@ -138,27 +136,42 @@ pub fn mp3_tag(episode: &Episode) -> std::io::Result<Vec<u8>> {
     mp3::id3_tag(&info)
 }
 
-/// Encode the staged WAV `wav_name` to `<id>.mp3` behind `tag`.
+/// Encode the staged WAV `wav_name` to `<id>.mp3` behind `tag` at `kbps`,
+/// so that the MP3 as decoded meets `targets`; returns what was measured.
+/// `on_progress` hears the sample position as each pass goes, and an error
+/// from it (an interrupt) stops.
 pub fn write_mp3(
     staging: &Staging,
     episode: &Episode,
     wav_name: &str,
     tag: &[u8],
-) -> std::io::Result<()> {
+    targets: Targets,
+    kbps: u32,
+    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
+) -> std::io::Result<Mp3Stats> {
+    let goal = mp3::Goal {
+        lufs: targets.loudness_lufs,
+        true_peak_dbtp: targets.true_peak_dbtp,
+        dual_mono: targets.dual_mono,
+    };
     mp3::encode(
         &staging.path(wav_name),
         &staging.path(&format!("{}.mp3", episode.id)),
         tag,
-        Bitrate::Kbps96,
+        kbps,
+        goal,
+        on_progress,
     )
 }
 
 /// Write the text files: chapters.json, the VTT and SRT transcripts,
-/// notes.md and the render.json manifest. Errors name the file.
+/// notes.md and the render.json manifest (with the MP3's readings, when
+/// there is one). Errors name the file.
 pub fn write_texts(
     staging: &Staging,
     episode: &Episode,
     stats: &MasterStats,
+    mp3: Option<&Mp3Stats>,
 ) -> Result<(), (String, std::io::Error)> {
     let (plan, timeline) = (episode.plan, episode.timeline);
     let named = |name: &str| {
@@ -193,6 +206,6 @@ pub fn write_texts(
         staging.write_text(&name, &text).map_err(named(&name))?;
     }
     staging
-        .write_json("render.json", &manifest::build(episode, stats))
+        .write_json("render.json", &manifest::build(episode, stats, mp3))
         .map_err(named("render.json"))
 }
