@@ -122,10 +122,22 @@ impl Limiter {
                 self.window_sum -= f64::from(self.window.pop_front().expect("full window"));
                 self.gain = average.min(self.gain + (1.0 - self.gain) * self.release);
                 self.min_gain = self.min_gain.min(self.gain);
+                // The frame's own bound catches rounding in the running sum
+                // and the first frames, whose window began with gains of 1;
+                // one gain for the frame keeps the channels linked.
+                let peak = self
+                    .delayed
+                    .iter()
+                    .take(self.channels)
+                    .fold(0.0f32, |m, x| m.max(x.abs()));
+                let gain = if peak * self.gain > self.ceiling {
+                    self.ceiling / peak
+                } else {
+                    self.gain
+                };
                 for _ in 0..self.channels {
                     let x = self.delayed.pop_front().expect("a frame per average");
-                    // The clamp only catches rounding in the running sum.
-                    out.push((x * self.gain).clamp(-self.ceiling, self.ceiling));
+                    out.push((x * gain).clamp(-self.ceiling, self.ceiling));
                 }
                 self.emitted += 1;
             }
