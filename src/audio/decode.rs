@@ -61,11 +61,15 @@ fn malformed(e: SymError) -> DecodeError {
     }
 }
 
-fn open(source: Box<dyn MediaSource>) -> Result<Opened, DecodeError> {
+fn open(source: Box<dyn MediaSource>, extension: Option<&str>) -> Result<Opened, DecodeError> {
     let mss = MediaSourceStream::new(source, Default::default());
+    let mut hint = Hint::new();
+    if let Some(ext) = extension {
+        hint.with_extension(ext);
+    }
     let format = symphonia::default::get_probe()
         .probe(
-            &Hint::new(),
+            &hint,
             mss,
             FormatOptions::default(),
             MetadataOptions::default(),
@@ -90,7 +94,7 @@ fn open(source: Box<dyn MediaSource>) -> Result<Opened, DecodeError> {
 
 fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, DecodeError> {
     let mut samples: Vec<f32> = Vec::new();
-    let (rate, channels) = stream_source(source, &mut |block, _, _| {
+    let (rate, channels) = stream_source(source, None, &mut |block, _, _| {
         if samples.len() + block.len() > super::MAX_DECODED_SAMPLES {
             return Err(super::Unusable::TooLong.into());
         }
@@ -116,14 +120,31 @@ pub type OnBlock<'a> = dyn FnMut(&[f32], u32, u16) -> Result<(), DecodeError> + 
 /// `on_block`: memory stays bounded however long the file is. Returns the
 /// last rate and channel count seen (0 where the file never said).
 pub fn stream_file(path: &Path, on_block: &mut OnBlock) -> Result<(u32, u16), DecodeError> {
-    stream_source(Box::new(File::open(path)?), on_block)
+    stream_source(Box::new(File::open(path)?), None, on_block)
+}
+
+/// [`stream_file`] for an MP3 whose audio starts `skip` bytes in (after an
+/// ID3 tag the caller wrote): the decoder sees only the MPEG stream, so
+/// bytes inside the tag (CHAP frames' 0xFFFFFFFF offsets look like a frame
+/// header) can never be taken for audio.
+pub fn stream_mp3_after(
+    path: &Path,
+    skip: u64,
+    on_block: &mut OnBlock,
+) -> Result<(u32, u16), DecodeError> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(skip))?;
+    let source = symphonia::core::io::ReadOnlySource::new(std::io::BufReader::new(file));
+    stream_source(Box::new(source), Some("mp3"), on_block)
 }
 
 fn stream_source(
     source: Box<dyn MediaSource>,
+    extension: Option<&str>,
     on_block: &mut OnBlock,
 ) -> Result<(u32, u16), DecodeError> {
-    let (mut format, track_id, mut rate, mut channels) = open(source)?;
+    let (mut format, track_id, mut rate, mut channels) = open(source, extension)?;
     // Before decoding anything: a header with an absurd rate or channel
     // count would otherwise size buffers by it.
     if rate != 0 {

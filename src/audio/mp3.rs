@@ -235,7 +235,8 @@ pub fn encode(
         passes += 1;
         let file = temporary_beside(dest)?;
         let fed = pass::encode(input, file.as_file(), tag, kbps, pass)?;
-        let (lufs, true_peak_dbtp) = pass::measure(file.path(), goal.dual_mono, on_progress)?;
+        let (lufs, true_peak_dbtp) =
+            pass::measure(file.path(), tag.len() as u64, goal.dual_mono, on_progress)?;
         let reading = Reading {
             lufs,
             true_peak_dbtp,
@@ -469,7 +470,7 @@ mod tests {
         eprintln!("{stats:?}");
         assert!(stats.passes >= 2, "{stats:?}");
         assert!(stats.limiter_ceiling_dbfs.is_some());
-        let (lufs, tp) = pass::measure(&mp3, false, &|_| Ok(())).unwrap();
+        let (lufs, tp) = pass::measure(&mp3, 0, false, &|_| Ok(())).unwrap();
         assert_eq!((lufs, tp), (stats.lufs, stats.true_peak_dbtp));
         assert!((lufs.unwrap() + 16.0).abs() <= 0.3, "{stats:?}");
         assert!(tp.unwrap() <= -1.0, "{stats:?}");
@@ -491,8 +492,8 @@ mod tests {
             ..goal()
         };
         let stats = encode(&wav, &mp3, b"", 96, dual, &|_| Ok(())).unwrap();
-        let (as_dual, _) = pass::measure(&mp3, true, &|_| Ok(())).unwrap();
-        let (single, _) = pass::measure(&mp3, false, &|_| Ok(())).unwrap();
+        let (as_dual, _) = pass::measure(&mp3, 0, true, &|_| Ok(())).unwrap();
+        let (single, _) = pass::measure(&mp3, 0, false, &|_| Ok(())).unwrap();
         assert!((as_dual.unwrap() + 16.0).abs() <= 0.3, "{stats:?}");
         assert!((single.unwrap() - as_dual.unwrap() + 3.01).abs() < 0.05);
     }

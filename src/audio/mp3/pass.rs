@@ -268,9 +268,11 @@ pub fn encode(input: Input, out: &File, tag: &[u8], kbps: u32, pass: Pass) -> st
 /// a player decodes it (LAME's delay and padding trimmed by its Info tag),
 /// decoded and measured packet by packet, so memory stays bounded however
 /// long the episode. A mono file is measured as dual mono when `dual_mono`;
-/// `on_progress` hears the frames decoded so far.
+/// `on_progress` hears the frames decoded so far. The MPEG stream starts
+/// `audio_start` bytes in, after the ID3 tag.
 pub fn measure(
     path: &Path,
+    audio_start: u64,
     dual_mono: bool,
     on_progress: &dyn Fn(u64) -> std::io::Result<()>,
 ) -> std::io::Result<(Option<f64>, Option<f64>)> {
@@ -293,7 +295,7 @@ pub fn measure(
         }
         Ok(())
     };
-    decode::stream_file(path, &mut on_block).map_err(|e| match e {
+    decode::stream_mp3_after(path, audio_start, &mut on_block).map_err(|e| match e {
         // An interrupt stays one.
         DecodeError::Io(e) => e,
         other => std::io::Error::other(format!("the MP3 does not decode back: {other}")),
