@@ -125,7 +125,7 @@ pub fn write_mp3(
     )
 }
 
-/// Write the text files: chapters.json, the VTT and SRT transcripts,
+/// Write the text files: chapters.json, the VTT, SRT and JSON transcripts,
 /// notes.md and the render.json manifest. Errors name the file.
 pub fn write_texts(
     staging: &Staging,
@@ -140,6 +140,10 @@ pub fn write_texts(
     staging
         .write_json("chapters.json", &chapters::file(episode))
         .map_err(named("chapters.json"))?;
+    let transcript_json = format!("{}.json", episode.id);
+    staging
+        .write_json(&transcript_json, &transcript::json(plan, timeline))
+        .map_err(named(&transcript_json))?;
     let texts = [
         (
             format!("{}.vtt", episode.id),
