@@ -29,6 +29,7 @@ fn example_episode_is_complete_and_consistent() {
             "2024-06-2.vtt",
             "2024-06-2.wav",
             "chapters.json",
+            "index.html",
             "notes.md",
             "render.json"
         ]

@@ -1,5 +1,6 @@
 //! The publish stage: the episode's files beside its audio — MP3 with its
-//! tag, chapters, transcripts, notes and the manifest — written into a
+//! tag, chapters, transcripts, notes, the episode page and the manifest —
+//! written into a
 //! staging folder and moved into place only when every one of them is
 //! complete.
 //!
@@ -12,6 +13,7 @@
 
 pub mod chapters;
 pub mod manifest;
+pub mod page;
 mod staging;
 pub mod transcript;
 
@@ -24,6 +26,7 @@ use mp3lame_encoder::Bitrate;
 use crate::audio::mp3;
 use crate::master::MasterStats;
 use crate::plan::Plan;
+use crate::prepare::Formats;
 use crate::script::{self, LoadedScript};
 use crate::synthesize::{Cast, SpeechClip};
 use crate::timeline::{Pauses, Timeline, sample_to_ms};
@@ -56,6 +59,8 @@ pub struct Episode<'a> {
     pub ducking: crate::mix::Ducking,
     /// The cache folder, or a note that there was none.
     pub cache_dir: String,
+    /// The audio files written (the page plays the MP3, else the WAV).
+    pub formats: Formats,
 }
 
 impl Episode<'_> {
@@ -72,6 +77,13 @@ impl Episode<'_> {
     /// The script's date, as written (YYYY-MM-DD).
     pub fn date(&self) -> Option<&str> {
         self.loaded.script.date.as_ref().map(|d| d.value.as_str())
+    }
+
+    /// The audio file a player should play: the MP3 when there is one (a
+    /// tenth of the WAV's size).
+    pub fn playable(&self) -> String {
+        let ext = if self.formats.mp3 { "mp3" } else { "wav" };
+        format!("{}.{ext}", self.id)
     }
 }
 
@@ -126,7 +138,8 @@ pub fn write_mp3(
 }
 
 /// Write the text files: chapters.json, the VTT, SRT and JSON transcripts,
-/// notes.md and the render.json manifest. Errors name the file.
+/// notes.md, the index.html page and the render.json manifest. Errors name
+/// the file.
 pub fn write_texts(
     staging: &Staging,
     episode: &Episode,
@@ -162,6 +175,10 @@ pub fn write_texts(
                 plan,
                 timeline,
             ),
+        ),
+        (
+            "index.html".to_string(),
+            page::html(episode, &episode.playable()),
         ),
     ];
     for (name, text) in texts {
