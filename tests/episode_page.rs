@@ -553,3 +553,36 @@ fn check_phone(b: &mut Browser) {
     assert!(in_view(b, "#transcript .cue.current"));
     b.screenshot(&root().join("output/page-screenshot-phone.png"));
 }
+
+/// Without a browser too: the page as written holds the script's text only
+/// escaped, its data block cannot be closed from inside, and a WAV-only
+/// episode's page plays the WAV.
+#[test]
+fn the_page_file_escapes_and_plays_what_was_written() {
+    let s = Scratch::new();
+    s.write("podgen.yaml", "audio: {formats: [wav]}\n");
+    s.render(&s.write("issue.yaml", &script()));
+    let dir = s.output().join("page-test");
+    assert!(!dir.join("page-test.mp3").exists());
+    let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(html.contains("<source src=\"page-test.wav\" type=\"audio/wav\">"));
+    assert!(!html.contains(".mp3"));
+    assert!(html.contains("<track kind=\"subtitles\" src=\"page-test.vtt\""));
+    assert!(html.contains("<h1>&lt;b&gt;&amp;&quot;quotes&quot;&lt;/b&gt; 🎙️ Folge</h1>"));
+    assert!(!html.contains("<b>"));
+    assert!(!html.contains("window.pwned=1</script>"));
+    // Two script elements (the data and the code), closed where they end.
+    assert_eq!(html.matches("<script").count(), 2);
+    assert_eq!(html.matches("</script>").count(), 2);
+    // Nothing from elsewhere: no address but the script's own links.
+    let addresses: Vec<&str> = html
+        .match_indices("://")
+        .map(|(i, _)| &html[html[..i].rfind(['"', '>']).unwrap() + 1..i])
+        .collect();
+    assert!(addresses.iter().all(|a| *a == "https"), "{addresses:?}");
+    assert_eq!(
+        addresses.len(),
+        2 * 2 + 2,
+        "two links in notes (text and href), two chapter urls in data"
+    );
+}
