@@ -18,6 +18,7 @@ pub mod audio;
 pub mod cache;
 pub mod commands;
 pub mod config;
+pub mod cover;
 pub mod error;
 pub mod feed;
 pub mod hash;

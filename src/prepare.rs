@@ -84,7 +84,8 @@ pub struct Prepared {
     pub ducking: Ducking,
     /// Where episode folders go.
     pub output_root: PathBuf,
-    /// Settings accepted but not acted on yet.
+    /// Settings accepted but not acted on yet, and a cover that podcast
+    /// hosts would refuse.
     pub warnings: Vec<String>,
     /// Environment variables backends name that are not set, as
     /// `(backend, variable)` (only with [`Keys::Optional`]).
@@ -146,7 +147,7 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
     );
     check_languages(&plan, &cast)?;
     let mut warnings = audio.warnings;
-
+    warnings.extend(crate::cover::warnings(&loaded));
     warnings.extend(languages_without_rules(&plan, &readings));
 
     let output_root = opts

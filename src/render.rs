@@ -93,6 +93,7 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         channels: prepared.channels,
         ducking: prepared.ducking,
         cache_dir: cache.describe(),
+        formats: prepared.formats,
     };
     let voiced: Vec<Voiced> = prepared
         .plan

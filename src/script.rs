@@ -802,6 +802,15 @@ fn is_reserved_name(id: &str) -> bool {
             && stem.as_bytes()[3] != b'0')
 }
 
+/// Ids whose `<id>.json` transcript would be another file podgen writes
+/// beside it (chapters.json, render.json, transcript.json); compared without
+/// case, as macOS and Windows file systems do.
+pub const TAKEN_IDS: [&str; 3] = ["chapters", "render", "transcript"];
+
+fn is_taken_id(id: &str) -> bool {
+    TAKEN_IDS.iter().any(|t| t.eq_ignore_ascii_case(id))
+}
+
 fn check_slug(src: &SourceFile, ep: &Spanned<String>) -> Result<()> {
     let v = &ep.value;
     let fail = |message: String, help: &str| {
@@ -830,6 +839,14 @@ fn check_slug(src: &SourceFile, ep: &Spanned<String>) -> Result<()> {
     if is_reserved_name(v) {
         return fail(
             format!("episode id {v:?} is a name Windows reserves for a device"),
+            "use another id, like `2024-06-2`",
+        );
+    }
+    if is_taken_id(v) {
+        return fail(
+            format!(
+                "episode id {v:?} would name its transcript {v}.json, a file podgen writes for every episode"
+            ),
             "use another id, like `2024-06-2`",
         );
     }
@@ -926,7 +943,7 @@ pub fn episode_id(s: &Script) -> String {
         let cut = slug[..60].rfind('-').unwrap_or(60);
         slug.truncate(cut);
     }
-    if is_reserved_name(&slug) {
+    if is_reserved_name(&slug) || is_taken_id(&slug) {
         slug.push_str("-episode");
     }
     match (&s.date, slug.is_empty()) {
@@ -994,6 +1011,9 @@ mod tests {
         assert_eq!(episode_id(&s), "2024-06-10");
         let s = parse("show: S\ntitle: 第二期\nitems: [{title: a, text: b}]\n").unwrap();
         assert!(episode_id(&s).starts_with("episode-"));
+        // An id whose transcript would be chapters.json or render.json is moved aside.
+        let s = parse("show: S\ntitle: Render\nitems: [{title: a, text: b}]\n").unwrap();
+        assert_eq!(episode_id(&s), "render-episode");
     }
 
     #[test]

@@ -23,11 +23,13 @@ fn example_episode_is_complete_and_consistent() {
     assert_eq!(
         names,
         [
+            "2024-06-2.json",
             "2024-06-2.mp3",
             "2024-06-2.srt",
             "2024-06-2.vtt",
             "2024-06-2.wav",
             "chapters.json",
+            "index.html",
             "notes.md",
             "render.json"
         ]
@@ -110,20 +112,32 @@ fn example_episode_is_complete_and_consistent() {
     }
 }
 
-#[test]
-fn chapters_validate_and_sit_on_the_sample_timeline() {
-    let (_s, dir) = render_example();
-    let chapters = read_json(&dir.join("chapters.json"));
-    let schema = read_json(&root().join("tests/data/podcast-chapters-1.2.schema.json"));
+/// Errors of `value` against the JSON Schema in `tests/data/<schema>`.
+fn schema_errors(schema: &str, value: &serde_json::Value) -> Vec<String> {
+    let schema = read_json(&root().join("tests/data").join(schema));
     let validator = jsonschema::options()
         .should_validate_formats(true)
         .build(&schema)
         .unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&chapters)
+    validator
+        .iter_errors(value)
         .map(|e| e.to_string())
-        .collect();
+        .collect()
+}
+
+#[test]
+fn chapters_validate_and_sit_on_the_sample_timeline() {
+    let (_s, dir) = render_example();
+    let chapters = read_json(&dir.join("chapters.json"));
+    let errors = schema_errors("podcast-chapters-1.2.schema.json", &chapters);
     assert!(errors.is_empty(), "schema errors: {errors:?}");
+    // The schema can fail: a chapter without its start is refused.
+    let mut broken = chapters.clone();
+    broken["chapters"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("startTime");
+    assert!(!schema_errors("podcast-chapters-1.2.schema.json", &broken).is_empty());
 
     let m = read_json(&dir.join("render.json"));
     let (samples, _) = read_wav(&dir.join("2024-06-2.wav"));
@@ -214,6 +228,51 @@ fn transcripts_and_notes_follow_the_sample_timeline() {
         );
     }
     assert_eq!(vtt.matches("\nNOTE chapter ").count(), 20);
+
+    // The JSON transcript: valid, a segment per cue at exactly the cue's
+    // times (milliseconds as seconds), with its speaker and sentence.
+    let json = read_json(&dir.join("2024-06-2.json"));
+    let schema = "podcast-transcript-json-1.0.schema.json";
+    let errors = schema_errors(schema, &json);
+    assert!(errors.is_empty(), "schema errors: {errors:?}");
+    let mut broken = json.clone();
+    broken["segments"][0]["startTime"] = serde_json::json!("0:00");
+    assert!(!schema_errors(schema, &broken).is_empty());
+    assert_eq!(json["version"], "1.0.0");
+    let segments = json["segments"].as_array().unwrap();
+    assert_eq!(segments.len(), cues.len());
+    for (cue, seg) in cues.iter().zip(segments) {
+        let timing = cue.lines().find(|l| l.contains(" --> ")).unwrap();
+        let (a, b) = timing.split_once(" --> ").unwrap();
+        assert_eq!(
+            seg["startTime"].as_f64().unwrap(),
+            ms(a) as f64 / 1000.0,
+            "{cue}"
+        );
+        assert_eq!(
+            seg["endTime"].as_f64().unwrap(),
+            ms(b) as f64 / 1000.0,
+            "{cue}"
+        );
+        assert_eq!(seg["speaker"], "host");
+        // The VTT wraps the sentence (and escapes it); the body is whole.
+        let text: String = cue
+            .lines()
+            .skip_while(|l| !l.contains(" --> "))
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join("")
+            .replace("<v host>", "")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
+        let squeeze = |t: &str| t.split_whitespace().collect::<String>();
+        assert_eq!(
+            squeeze(seg["body"].as_str().unwrap()),
+            squeeze(&text),
+            "{cue}"
+        );
+    }
 
     // SRT: numbered cards of at most 2 lines of 32 characters, in order, inside the episode.
     let srt = std::fs::read_to_string(dir.join("2024-06-2.srt")).unwrap();

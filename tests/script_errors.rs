@@ -92,6 +92,11 @@ fn cases() -> Vec<(&'static str, String, Vec<&'static str>)> {
             vec!["syntax.yaml:3:10", "not a safe file name"],
         ),
         (
+            "an episode id whose transcript would be the manifest",
+            format!("show: S\ntitle: T\nepisode: Render\n{GOOD_ITEM}"),
+            vec!["syntax.yaml:3:10", "Render.json, a file podgen writes"],
+        ),
+        (
             "malformed language tag",
             format!("show: S\ntitle: T\nlanguage: français\n{GOOD_ITEM}"),
             vec!["syntax.yaml:3:11", "\"français\" is not a BCP-47 language tag"],

@@ -1,5 +1,6 @@
 //! The publish stage: the episode's files beside its audio — MP3 with its
-//! tag, chapters, transcripts, notes and the manifest — written into a
+//! tag, chapters, transcripts, notes, the episode page and the manifest —
+//! written into a
 //! staging folder and moved into place only when every one of them is
 //! complete.
 //!
@@ -12,6 +13,7 @@
 
 pub mod chapters;
 pub mod manifest;
+pub mod page;
 mod staging;
 pub mod transcript;
 
@@ -22,6 +24,7 @@ use std::path::Path;
 use crate::audio::mp3::{self, Mp3Stats};
 use crate::master::{MasterStats, Targets};
 use crate::plan::Plan;
+use crate::prepare::Formats;
 use crate::script::{self, LoadedScript};
 use crate::synthesize::{Cast, SpeechClip};
 use crate::timeline::{Pauses, Timeline, sample_to_ms};
@@ -54,6 +57,8 @@ pub struct Episode<'a> {
     pub ducking: crate::mix::Ducking,
     /// The cache folder, or a note that there was none.
     pub cache_dir: String,
+    /// The audio files written (the page plays the MP3, else the WAV).
+    pub formats: Formats,
 }
 
 impl Episode<'_> {
@@ -70,6 +75,13 @@ impl Episode<'_> {
     /// The script's date, as written (YYYY-MM-DD).
     pub fn date(&self) -> Option<&str> {
         self.loaded.script.date.as_ref().map(|d| d.value.as_str())
+    }
+
+    /// The audio file a player should play: the MP3 when there is one (a
+    /// tenth of the WAV's size).
+    pub fn playable(&self) -> String {
+        let ext = if self.formats.mp3 { "mp3" } else { "wav" };
+        format!("{}.{ext}", self.id)
     }
 }
 
@@ -164,9 +176,9 @@ pub fn write_mp3(
     )
 }
 
-/// Write the text files: chapters.json, the VTT and SRT transcripts,
-/// notes.md and the render.json manifest (with the MP3's readings, when
-/// there is one). Errors name the file.
+/// Write the text files: chapters.json, the VTT, SRT and JSON transcripts,
+/// notes.md, the index.html page, the cover and the render.json manifest
+/// (with the MP3's readings, when there is one). Errors name the file.
 pub fn write_texts(
     staging: &Staging,
     episode: &Episode,
@@ -182,6 +194,10 @@ pub fn write_texts(
         .write_json("chapters.json", &chapters::file(episode))
         .map_err(named("chapters.json"))?;
     write_cover(staging, episode).map_err(named("the cover"))?;
+    let transcript_json = format!("{}.json", episode.id);
+    staging
+        .write_json(&transcript_json, &transcript::json(plan, timeline))
+        .map_err(named(&transcript_json))?;
     let texts = [
         (
             format!("{}.vtt", episode.id),
@@ -200,6 +216,10 @@ pub fn write_texts(
                 plan,
                 timeline,
             ),
+        ),
+        (
+            "index.html".to_string(),
+            page::html(episode, &episode.playable()),
         ),
     ];
     for (name, text) in texts {

@@ -235,6 +235,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_the_taken_ids_give_an_episode_file_the_name_of_another() {
+        let clashes = |id: &str| {
+            let mut names: Vec<String> = own_files(id).iter().map(|n| n.to_lowercase()).collect();
+            names.sort();
+            names.windows(2).any(|w| w[0] == w[1])
+        };
+        for id in crate::script::TAKEN_IDS {
+            assert!(clashes(id), "{id}");
+            assert!(clashes(&id.to_uppercase()), "{id}");
+        }
+        for id in [
+            "2024-06-2",
+            "notes",
+            "index",
+            "chapter",
+            "render.x",
+            "episode",
+        ] {
+            assert!(!clashes(id), "{id}");
+        }
+    }
+
+    #[test]
     fn stale_staging_goes_and_an_orphaned_old_episode_comes_back() {
         let root = tempfile::tempdir().unwrap();
         let r = root.path();

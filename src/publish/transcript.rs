@@ -9,12 +9,53 @@
 //!   characters, "Name: " where the speaker changes. A segment longer than a
 //!   card is spread over several cards, their times shared out by characters
 //!   within the segment's span.
+//! - JSON, the Podcasting 2.0 transcript format (version 1.0.0): one
+//!   segment per VTT cue, with the same times, the speaker and the whole
+//!   sentence as its body.
 //! - notes.md: chapters with timestamps, titles and links.
 
 use std::fmt::Write as _;
 
+use serde::Serialize;
+
 use crate::plan::{Limit, Plan, chunks};
-use crate::timeline::{Timeline, sample_to_ms};
+use crate::timeline::{Timeline, sample_to_ms, seconds};
+
+/// One transcript cue: an utterance where the timeline put it. The VTT, the
+/// JSON transcript and the episode page all read these, so they agree.
+pub struct Cue {
+    /// The plan chapter it belongs to.
+    pub chapter: usize,
+    /// Who speaks it.
+    pub speaker: String,
+    /// Its language tag.
+    pub tag: String,
+    /// Its first sample.
+    pub start: u64,
+    /// The sample after its last.
+    pub end: u64,
+    /// What is said, as written.
+    pub text: String,
+}
+
+/// A cue per utterance (a segment, or a sentence whose English spans
+/// another voice read), in order.
+pub fn cues(plan: &Plan, t: &Timeline) -> Vec<Cue> {
+    plan.utterances()
+        .into_iter()
+        .map(|u| {
+            let seg = &plan.segments[u.start];
+            Cue {
+                chapter: seg.chapter,
+                speaker: seg.speaker.clone(),
+                tag: seg.tag.clone(),
+                start: t.segments[u.start].start,
+                end: t.segments[u.end - 1].end,
+                text: plan.text_of(u),
+            }
+        })
+        .collect()
+}
 
 /// `hh:mm:ss.mmm` (`sep` '.') or `hh:mm:ss,mmm` (`sep` ',') of a sample position.
 fn stamp(sample: u64, rate: u32, sep: char) -> String {
@@ -36,37 +77,73 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     chunks(text, Limit::chars(width))
 }
 
-/// The WebVTT transcript: a cue per utterance (a segment, or a sentence
-/// whose English spans another voice read).
+/// The WebVTT transcript: a cue per [`Cue`].
 pub fn vtt(plan: &Plan, t: &Timeline) -> String {
     let mut out = String::from("WEBVTT\n");
-    for (n, u) in plan.utterances().into_iter().enumerate() {
-        let seg = &plan.segments[u.start];
-        let chapter = &plan.chapters[seg.chapter];
-        if chapter.segments.start == u.start {
+    let mut chapter = None;
+    for (n, cue) in cues(plan, t).into_iter().enumerate() {
+        if chapter != Some(cue.chapter) {
+            chapter = Some(cue.chapter);
             // NOTE blocks may not contain "-->".
             let _ = write!(
                 out,
                 "\nNOTE chapter {}: {}\n",
-                seg.chapter + 1,
-                chapter.title.replace("-->", "->")
+                cue.chapter + 1,
+                plan.chapters[cue.chapter].title.replace("-->", "->")
             );
         }
-        let (start, end) = (t.segments[u.start].start, t.segments[u.end - 1].end);
         let _ = write!(
             out,
             "\n{}\n{} --> {}\n<v {}>",
             n + 1,
-            stamp(start, t.rate, '.'),
-            stamp(end, t.rate, '.'),
-            vtt_escape(&seg.speaker)
+            stamp(cue.start, t.rate, '.'),
+            stamp(cue.end, t.rate, '.'),
+            vtt_escape(&cue.speaker)
         );
-        let text = plan.text_of(u);
-        let lines: Vec<String> = wrap(&text, 65).iter().map(|l| vtt_escape(l)).collect();
+        let lines: Vec<String> = wrap(&cue.text, 65).iter().map(|l| vtt_escape(l)).collect();
         out.push_str(&lines.join("\n"));
         out.push('\n');
     }
     out
+}
+
+/// The Podcasting 2.0 JSON transcript, version 1.0.0.
+#[derive(Debug, Serialize)]
+pub struct TranscriptFile {
+    /// The spec version, "1.0.0".
+    pub version: &'static str,
+    /// One per VTT cue, in order.
+    pub segments: Vec<TranscriptSegment>,
+}
+
+/// One segment of the JSON transcript.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptSegment {
+    /// Who speaks it.
+    pub speaker: String,
+    /// Seconds, rounded to the millisecond as the VTT's cue start is.
+    pub start_time: f64,
+    /// Seconds, rounded to the millisecond as the VTT's cue end is.
+    pub end_time: f64,
+    /// The sentence, whole (the VTT wraps it into lines).
+    pub body: String,
+}
+
+/// The JSON transcript: a segment per [`Cue`], times as the VTT's.
+pub fn json(plan: &Plan, t: &Timeline) -> TranscriptFile {
+    TranscriptFile {
+        version: "1.0.0",
+        segments: cues(plan, t)
+            .into_iter()
+            .map(|c| TranscriptSegment {
+                speaker: c.speaker,
+                start_time: seconds(c.start, t.rate),
+                end_time: seconds(c.end, t.rate),
+                body: c.text,
+            })
+            .collect(),
+    }
 }
 
 /// The SRT transcript.
@@ -113,7 +190,7 @@ pub fn srt(plan: &Plan, t: &Timeline) -> String {
 }
 
 /// `m:ss`, or `h:mm:ss` past an hour, as podcast apps link timestamps.
-fn short_stamp(sample: u64, rate: u32) -> String {
+pub(super) fn short_stamp(sample: u64, rate: u32) -> String {
     let s = sample / u64::from(rate);
     if s >= 3600 {
         format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)

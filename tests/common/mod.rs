@@ -302,3 +302,72 @@ pub fn integrated_lufs_interleaved(samples: &[f32], channels: usize, rate: u32) 
     let gated: Vec<f64> = above.into_iter().filter(|p| lufs(*p) > relative).collect();
     lufs(gated.iter().sum::<f64>() / gated.len() as f64)
 }
+
+/// CRC-32 as PNG chunks carry it (ISO 3309, reflected, 0xEDB88320).
+pub fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A valid PNG of `width`×`height` grey pixels, 8 bits per channel, PNG
+/// colour type `colour` (0 grey, 2 RGB, 4 grey with alpha, 6 RGBA): IHDR,
+/// one IDAT holding the scanlines in zlib stored blocks, IEND.
+pub fn png(width: u32, height: u32, colour: u8) -> Vec<u8> {
+    let channels = match colour {
+        2 => 3,
+        4 => 2,
+        6 => 4,
+        _ => 1,
+    };
+    let row = 1 + width as usize * channels;
+    let mut raw = Vec::with_capacity(row * height as usize);
+    for _ in 0..height {
+        raw.push(0); // filter: none
+        raw.resize(raw.len() + row - 1, 0x80);
+    }
+    let mut z = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = if raw.is_empty() {
+        vec![&[]]
+    } else {
+        raw.chunks(65_535).collect()
+    };
+    for (i, block) in blocks.iter().enumerate() {
+        z.push(u8::from(i + 1 == blocks.len())); // BFINAL, BTYPE 00: stored
+        let len = block.len() as u16;
+        z.extend(len.to_le_bytes());
+        z.extend((!len).to_le_bytes());
+        z.extend(*block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &x in &raw {
+        a = (a + u32::from(x)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    z.extend((b << 16 | a).to_be_bytes());
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        out.extend((data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend(kind);
+        out.extend(data);
+        let crc = crc32(&out[start..]);
+        out.extend(crc.to_be_bytes());
+    };
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend(height.to_be_bytes());
+    ihdr.extend([8, colour, 0, 0, 0]);
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", &z);
+    chunk(b"IEND", &[]);
+    out
+}
