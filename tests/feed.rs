@@ -3,7 +3,7 @@
 //! Index's), and Python's XML parser for well-formedness and every tag.
 //!
 //! They come from `scripts/setup-validators.sh` (a venv and an npm folder
-//! under `$PODGEN_VALIDATORS`, default `~/.cache/podgen-validators`). Where
+//! at `$PODGEN_VALIDATORS`, default `~/.cache/podgen-validators`). Where
 //! they are missing the parser checks are skipped with a notice, unless
 //! `PODGEN_REQUIRE_VALIDATORS=1` (as in CI), which makes that a failure.
 
@@ -21,7 +21,7 @@ fn validators() -> Option<(PathBuf, PathBuf)> {
         .or_else(|| {
             std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/podgen-validators"))
         })?;
-    let python = home.join("venv/bin/python");
+    let python = home.join("bin/python");
     let node_modules = home.join("npm/node_modules");
     let ok = python.is_file() && node_modules.join("podcast-partytime").is_dir();
     if !ok && std::env::var("PODGEN_REQUIRE_VALIDATORS").as_deref() == Ok("1") {

@@ -187,7 +187,7 @@ const AIM_LU: f64 = 0.1;
 /// The most gain, either way, put in front of LAME.
 const MAX_GAIN_DB: f64 = 30.0;
 /// How far under the ceiling the limiter aims the MP3's true peak, dB.
-const PEAK_MARGIN_DB: f64 = 0.1;
+const PEAK_MARGIN_DB: f64 = 0.2;
 /// Runs of the chain alone (no encoding) to find a pass's gain.
 const MAX_PROBES: u32 = 5;
 /// How close a probe must bring what LAME is fed to its aim, LU.
@@ -499,7 +499,7 @@ mod tests {
     }
 
     #[test]
-    fn silence_is_encoded_once_and_odd_inputs_are_refused_in_words() {
+    fn silence_and_nothing_are_encoded_once_and_odd_inputs_are_refused_in_words() {
         let dir = tempfile::tempdir().unwrap();
         let (wav, mp3) = (dir.path().join("z.wav"), dir.path().join("z.mp3"));
         write_wav(&wav, 1, 30_000, |_, _| 0.0);
@@ -509,6 +509,9 @@ mod tests {
             (1, None, None)
         );
         assert!(mp3.is_file());
+        write_wav(&wav, 1, 0, |_, _| 0.0);
+        let stats = encode(&wav, &mp3, b"", 96, goal(), &|_| Ok(())).unwrap();
+        assert_eq!((stats.passes, stats.lufs), (1, None));
         let e = encode(&wav, &mp3, b"", 57, goal(), &|_| Ok(())).unwrap_err();
         assert_eq!(e.to_string(), "57 kbps is not an MP3 bitrate");
         // Three channels, and a file that is not a WAV at all.
