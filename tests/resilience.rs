@@ -519,6 +519,8 @@ fn json_summary_and_cache_commands() {
         summary["files"],
         serde_json::json!([
             "chapters.json",
+            "index.html",
+            "json.json",
             "json.mp3",
             "json.srt",
             "json.vtt",
