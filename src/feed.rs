@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use crate::config::{Config, ShowConfig};
 use crate::error::{Failure, Result};
+use crate::publish::page::escape;
 
 /// The podcast namespace's UUID for podcast:guid (UUIDv5 of the feed URL).
 const PODCAST_NAMESPACE: uuid::Uuid = uuid::uuid!("ead4c236-bf58-58c6-a2c6-a6b28d128cb6");
@@ -373,39 +374,11 @@ fn copy_artwork(image: &Path, output: &Path) -> Result<String> {
 }
 
 /// Days since 1970-01-01 of `YYYY-MM-DD` (the proleptic Gregorian
-/// calendar); None if it is not such a date. By hand: one date, not worth
-/// a calendar crate.
+/// calendar); None if it is not such a date. By hand (Howard Hinnant's
+/// days_from_civil): one date, not worth a calendar crate.
 fn days_from_date(date: &str) -> Option<i64> {
-    let mut parts = date.trim().splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.parse().ok()?;
-    let month_days = [
-        31,
-        if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) {
-            29
-        } else {
-            28
-        },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if !(1..=12).contains(&m)
-        || d < 1
-        || d > month_days[(m - 1) as usize]
-        || !(1000..=9999).contains(&y)
-    {
-        return None;
-    }
-    // Howard Hinnant's days_from_civil.
+    let (y, m, d) = crate::script::parse_iso_date(date.trim())?;
+    let (y, m, d) = (i64::from(y), i64::from(m), i64::from(d));
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -451,15 +424,6 @@ fn cdata(w: &mut Xml, name: &str, html: &str) -> std::io::Result<()> {
     w.create_element(name)
         .write_cdata_content(BytesCData::new(html))?;
     Ok(())
-}
-
-/// Text escaped for HTML (and so for attributes too).
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 fn render_xml(c: &Channel, items: &[Item], artwork: &str) -> std::io::Result<Vec<u8>> {
@@ -648,15 +612,15 @@ fn notes_text(item: &Item) -> String {
 
 /// The show notes as HTML: the chapters with their times and links.
 fn notes_html(item: &Item) -> String {
-    let mut out = format!("<p>{}</p>\n<ul>\n", html_escape(&item.manifest.title));
+    let mut out = format!("<p>{}</p>\n<ul>\n", escape(&item.manifest.title));
     for ch in &item.chapters {
-        let title = html_escape(&ch.title);
+        let title = escape(&ch.title);
         let linked = match ch
             .url
             .as_deref()
             .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
         {
-            Some(u) => format!("<a href=\"{}\">{title}</a>", html_escape(u)),
+            Some(u) => format!("<a href=\"{}\">{title}</a>", escape(u)),
             None => title,
         };
         out.push_str(&format!("<li>{} {linked}</li>\n", clock(ch.start_time)));
