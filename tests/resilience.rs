@@ -167,8 +167,12 @@ fn concurrency_and_request_rate_stay_within_the_config() {
     let starts: Vec<u64> = paced.requests().iter().map(|r| r.started_ms).collect();
     assert_eq!(starts.len(), 12);
     for (i, a) in starts.iter().enumerate() {
-        // Arrival times jitter by a few ms against the client's clock.
-        let in_window = starts[i..].iter().filter(|b| **b < a + 950).count();
+        // Arrival times jitter against the client's clock: by a few ms on
+        // an idle machine, by over 100 ms on a loaded one (seen: a window's
+        // five arriving 1018 to 1133 ms, the next window's on time at 2018).
+        // A limiter that lets a sixth through sends it with the others, so
+        // an 800 ms window still catches it.
+        let in_window = starts[i..].iter().filter(|b| **b < a + 800).count();
         assert!(
             in_window <= 5,
             "{in_window} requests within a second from {a} ms: {starts:?}"
