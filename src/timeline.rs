@@ -458,14 +458,7 @@ mod tests {
         };
         plan.chapters[0].lead_sting = sting(0);
         plan.chapters[2].tail_sting = sting(0);
-        let pauses = Pauses {
-            chunk: 1,
-            sentence: 2,
-            paragraph: 3,
-            turn: 4,
-            item: 10,
-            sting: 5,
-        };
+        let pauses = pauses();
         let lengths = Lengths {
             speech: &[100, 200, 300],
             lead_sting: &[Some(50), None, None],
