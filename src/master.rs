@@ -132,46 +132,97 @@ pub fn check_length(timeline: &Timeline, channels: u16) -> Result<(), String> {
     ))
 }
 
-/// Master `mix` into a 16-bit PCM WAV at `dest`, in the mix's channels;
-/// `on_progress` hears the frame position as each pass goes, and an error
-/// from it (an interrupt) stops.
+/// A write pass of the master: the gain, the limiter's sample-peak
+/// ceiling, and how much loudness one more dB of gain buys there.
+#[derive(Debug, Clone, Copy)]
+pub struct PassPlan {
+    /// The gain before the limiter, dB.
+    pub gain_db: f64,
+    /// The limiter's ceiling, dBFS.
+    pub ceiling_db: f64,
+    /// 1 where the limiter does not act; less where it takes some back.
+    pub slope: f64,
+}
+
+/// Something fed the master's 16-bit samples (as floats) while a write
+/// pass writes them: the MP3 encoder, on its own thread. A pass that is
+/// redone starts it again, so only the last pass counts.
+pub trait Tap {
+    /// A write pass begins; whatever an earlier pass fed is void.
+    fn start(&mut self, plan: &PassPlan) -> std::io::Result<()>;
+    /// Interleaved whole frames, in order.
+    fn feed(&mut self, samples: &[f32]) -> std::io::Result<()>;
+    /// The pass has fed everything.
+    fn end(&mut self) -> std::io::Result<()>;
+}
+
+/// No tap: the WAV alone.
+pub struct NoTap;
+
+impl Tap for NoTap {
+    fn start(&mut self, _: &PassPlan) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn feed(&mut self, _: &[f32]) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn end(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Master `mix` into a 16-bit PCM WAV at `dest`, in the mix's channels,
+/// feeding `tap` what is written; `on_progress` hears the frame position
+/// as each pass goes, and an error from it (an interrupt) stops.
+///
+/// One pass measures the mix; where the limiter will act, a second runs
+/// it through the limiter at two gains (nothing written), so that the
+/// gain is known before the one pass that writes. Another write pass is
+/// made only when what was written misses.
 pub fn write_wav(
     mix: &Mix,
     dest: &Path,
     targets: Targets,
     on_progress: &dyn Fn(u64) -> std::io::Result<()>,
+    tap: &mut dyn Tap,
 ) -> std::io::Result<MasterStats> {
-    let (rate, channels) = (mix.timeline.rate, mix.channels);
-    let mut input = meter(channels, rate, Mode::I | Mode::TRUE_PEAK, targets)?;
-    mix.stream(on_progress, &mut |b| add(&mut input, b))?;
-    let (input_lufs, input_tp) = readings(&input, channels);
-
-    let mut gain_db = input_lufs.map_or(0.0, |l| targets.loudness_lufs - l);
+    let channels = mix.channels;
+    let (input_lufs, input_tp) = measure(mix, targets, on_progress)?;
+    let mut gain_db = input_lufs.map_or(0.0, |l| (targets.loudness_lufs - l).min(MAX_GAIN_DB));
     // The sample-peak ceiling sits below the true-peak ceiling: the space
     // between samples can peak higher than the samples themselves.
     let mut margin_db = 0.5;
     let mut passes = 0;
-    // The slope of loudness against gain, for the correction after a pass:
-    // under heavy limiting a dB of gain buys much less than a dB of
-    // loudness. Where the limiter will work, the first pass also measures a
-    // probe at a little more gain; later passes use the secant.
+    // The slope of loudness against gain: under heavy limiting a dB of
+    // gain buys much less than a dB of loudness. Where the limiter will
+    // work, two probes find it before anything is written; after a write
+    // pass that missed, the secant through the last two.
+    let mut slope = 1.0;
     let mut previous: Option<(f64, f64)> = None;
     let limiting = input_tp.is_some_and(|tp| tp + gain_db > targets.true_peak_dbtp - margin_db);
+    if limiting {
+        let ceiling_db = targets.true_peak_dbtp - margin_db;
+        let gains = [gain_db, gain_db + PROBE_DB];
+        if let [Some(l0), Some(l1)] = probe(mix, targets, on_progress, ceiling_db, gains)? {
+            slope = ((l1 - l0) / PROBE_DB).clamp(0.1, 1.0);
+            previous = Some((gains[1], l1));
+            gain_db = (gain_db + (targets.loudness_lufs - l0) / slope).min(MAX_GAIN_DB);
+        }
+    }
     loop {
         passes += 1;
-        let ceiling_db = targets.true_peak_dbtp - margin_db;
-        let probe = (passes == 1 && limiting).then_some(gain_db + PROBE_DB);
+        let plan = PassPlan {
+            gain_db,
+            ceiling_db: targets.true_peak_dbtp - margin_db,
+            slope,
+        };
         let pass = Pass {
             mix,
             targets,
             on_progress,
-            gain_db,
-            ceiling_db,
+            plan,
         };
-        let (output, reduction, probed) = pass.write(dest, probe)?;
-        if let (Some(g), Some(l)) = (probe, probed) {
-            previous = Some((g, l));
-        }
+        let (output, reduction) = write_pass(&pass, dest, tap)?;
         let (output_lufs, output_tp) = readings(&output, channels);
         let stats = MasterStats {
             samples: mix.timeline.total,
@@ -194,18 +245,18 @@ pub fn write_wav(
             margin_db += tp - targets.true_peak_dbtp + 0.1;
             continue;
         }
-        // Limiting takes some loudness away: give it back, within reason.
+        // Limiting took more loudness away than foreseen: give it back,
+        // within reason.
         if let Some(l) = output_lufs
             && l < targets.loudness_lufs - 0.3
             && reduction > 0.0
             && gain_db < MAX_GAIN_DB
         {
-            let slope = match previous {
-                Some((g, lufs)) if (gain_db - g).abs() > 0.01 => {
-                    ((l - lufs) / (gain_db - g)).clamp(0.1, 1.0)
-                }
-                _ => 1.0,
-            };
+            if let Some((g, lufs)) = previous
+                && (gain_db - g).abs() > 0.01
+            {
+                slope = ((l - lufs) / (gain_db - g)).clamp(0.1, 1.0);
+            }
             previous = Some((gain_db, l));
             gain_db = (gain_db + (targets.loudness_lufs - l) / slope).min(MAX_GAIN_DB);
             continue;
@@ -214,13 +265,88 @@ pub fn write_wav(
     }
 }
 
-/// One pass over the timeline at a gain and a ceiling.
+/// Integrated loudness and true peak of the mix as it is. The true peak
+/// (the costlier half: 4× oversampling) is measured on a second thread.
+fn measure(
+    mix: &Mix,
+    targets: Targets,
+    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
+) -> std::io::Result<(Option<f64>, Option<f64>)> {
+    let (rate, channels) = (mix.timeline.rate, mix.channels);
+    let mut loudness = meter(channels, rate, Mode::I, targets)?;
+    let mut peaks = meter(channels, rate, Mode::TRUE_PEAK, targets)?;
+    beside(mix, on_progress, &mut |b| add(&mut loudness, b), &mut |b| {
+        add(&mut peaks, b)
+    })?;
+    Ok((
+        readings(&loudness, channels).0,
+        readings(&peaks, channels).1,
+    ))
+}
+
+/// The loudness the mix reads through the limiter at `ceiling_db` at each
+/// of two gains, one on each core; nothing is written.
+fn probe(
+    mix: &Mix,
+    targets: Targets,
+    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
+    ceiling_db: f64,
+    gains: [f64; 2],
+) -> std::io::Result<[Option<f64>; 2]> {
+    let (rate, channels) = (mix.timeline.rate, mix.channels);
+    let probe_at = |db: f64| -> std::io::Result<Probe> {
+        Ok(Probe {
+            gain: db_to_linear(db) as f32,
+            limiter: limiter(rate, channels, ceiling_db),
+            meter: meter(channels, rate, Mode::I, targets)?,
+            out: Vec::with_capacity(BLOCK),
+            channels: usize::from(channels),
+        })
+    };
+    let (mut first, mut second) = (probe_at(gains[0])?, probe_at(gains[1])?);
+    beside(mix, on_progress, &mut |b| first.feed(b), &mut |b| {
+        second.feed(b)
+    })?;
+    Ok([first.finish()?, second.finish()?])
+}
+
+/// Stream the mix once to `here`, on this thread, and to `there`, on a
+/// second one, each block in order.
+fn beside(
+    mix: &Mix,
+    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
+    here: &mut dyn FnMut(&[f32]) -> std::io::Result<()>,
+    there: &mut (dyn FnMut(&[f32]) -> std::io::Result<()> + Send),
+) -> std::io::Result<()> {
+    std::thread::scope(|scope| {
+        let (queue, blocks) = std::sync::mpsc::sync_channel::<Vec<f32>>(4);
+        let side = scope.spawn(move || -> std::io::Result<()> {
+            for block in blocks {
+                there(&block)?;
+            }
+            Ok(())
+        });
+        let streamed = mix.stream(on_progress, &mut |block| {
+            here(block)?;
+            // A closed queue means the other side failed: its error is
+            // the one to report, after the join below.
+            let _ = queue.send(block.to_vec());
+            Ok(())
+        });
+        drop(queue);
+        let side = side
+            .join()
+            .map_err(|_| std::io::Error::other("a master thread stopped unexpectedly"))?;
+        streamed.and(side)
+    })
+}
+
+/// One write pass over the timeline.
 struct Pass<'a> {
     mix: &'a Mix<'a>,
     targets: Targets,
     on_progress: &'a dyn Fn(u64) -> std::io::Result<()>,
-    gain_db: f64,
-    ceiling_db: f64,
+    plan: PassPlan,
 }
 
 /// The limiter of a pass: 2 ms to glide into a peak, 80 ms to recover.
@@ -274,51 +400,15 @@ impl Probe {
     }
 }
 
-impl Pass<'_> {
-    /// Gain, limiter, 16-bit samples into `dest`, and a meter of what was
-    /// written; with `probe_db`, also the loudness the same limiting gives
-    /// at that gain (nothing written). Returns the meter, the largest
-    /// reduction in dB, and the probe's loudness.
-    fn write(
-        &self,
-        dest: &Path,
-        probe_db: Option<f64>,
-    ) -> std::io::Result<(EbuR128, f64, Option<f64>)> {
-        let (rate, channels) = (self.mix.timeline.rate, self.mix.channels);
-        let mut probe = match probe_db {
-            Some(db) => Some(Probe {
-                gain: db_to_linear(db) as f32,
-                limiter: limiter(rate, channels, self.ceiling_db),
-                meter: meter(channels, rate, Mode::I, self.targets)?,
-                out: Vec::with_capacity(BLOCK),
-                channels: usize::from(channels),
-            }),
-            None => None,
-        };
-        let (output, reduction) = write_pass(self, dest, &mut |block| {
-            probe.as_mut().map_or(Ok(()), |p| p.feed(block))
-        })?;
-        let probed = match probe {
-            Some(p) => p.finish()?,
-            None => None,
-        };
-        Ok((output, reduction, probed))
-    }
-}
-
-/// One pass: gain, limiter, 16-bit samples into `dest`, and a meter of what
-/// was written. Returns the meter and the largest reduction in dB.
-fn write_pass(
-    pass: &Pass,
-    dest: &Path,
-    beside: &mut dyn FnMut(&[f32]) -> std::io::Result<()>,
-) -> std::io::Result<(EbuR128, f64)> {
+/// One write pass: gain, limiter, 16-bit samples into `dest` and to
+/// `tap`, and a meter of what was written. Returns the meter and the
+/// largest reduction in dB.
+fn write_pass(pass: &Pass, dest: &Path, tap: &mut dyn Tap) -> std::io::Result<(EbuR128, f64)> {
     let Pass {
         mix,
         targets,
         on_progress,
-        gain_db,
-        ceiling_db,
+        plan,
     } = *pass;
     let (rate, channels) = (mix.timeline.rate, mix.channels);
     let spec = hound::WavSpec {
@@ -329,26 +419,30 @@ fn write_pass(
     };
     let mut w = hound::WavWriter::new(BufWriter::new(File::create(dest)?), spec).map_err(to_io)?;
     let mut output = meter(channels, rate, Mode::I | Mode::TRUE_PEAK, targets)?;
-    let gain = db_to_linear(gain_db) as f32;
-    let mut limiter = limiter(rate, channels, ceiling_db);
+    let gain = db_to_linear(plan.gain_db) as f32;
+    let mut limiter = limiter(rate, channels, plan.ceiling_db);
     let mut limited = Vec::with_capacity(BLOCK);
     let mut quantized = Vec::with_capacity(BLOCK);
     let mut written = 0u64;
+    tap.start(&plan)?;
     let mut emit = |samples: &[f32],
                     w: &mut hound::WavWriter<BufWriter<File>>,
-                    output: &mut EbuR128|
+                    output: &mut EbuR128,
+                    tap: &mut dyn Tap|
      -> std::io::Result<()> {
         quantized.clear();
+        let mut writer = w.get_i16_writer(samples.len() as u32);
         for &y in samples {
             let q = (y * 32768.0).round().clamp(-32768.0, 32767.0) as i16;
-            w.write_sample(q).map_err(to_io)?;
+            writer.write_sample(q);
             quantized.push(f32::from(q) / 32768.0);
         }
+        writer.flush().map_err(to_io)?;
         written += (samples.len() / usize::from(channels)) as u64;
-        add(output, &quantized)
+        add(output, &quantized)?;
+        tap.feed(&quantized)
     };
     mix.stream(on_progress, &mut |block| {
-        beside(block)?;
         limited.clear();
         limit(
             &mut limiter,
@@ -357,11 +451,12 @@ fn write_pass(
             usize::from(channels),
             &mut limited,
         );
-        emit(&limited, &mut w, &mut output)
+        emit(&limited, &mut w, &mut output, tap)
     })?;
     limited.clear();
     limiter.finish(&mut limited);
-    emit(&limited, &mut w, &mut output)?;
+    emit(&limited, &mut w, &mut output, tap)?;
+    tap.end()?;
     w.finalize().map_err(to_io)?;
     if written != mix.timeline.total {
         return Err(std::io::Error::other(format!(

@@ -456,37 +456,37 @@ fn fill_staging(
         reporter.master_progress(samples);
         Ok(())
     };
-    let stats =
-        master::write_wav(mix, &staging.path(&wav_name), p.targets, &on_progress).map_err(|e| {
+    // The MP3 is encoded on another thread while the master writes the WAV.
+    let mut mp3 = match p.formats.mp3 {
+        true => {
+            let tag = publish::mp3_tag(episode).map_err(|e| io("cannot build the ID3 tag", e))?;
+            Some(publish::Mp3Tap::new(
+                staging, episode, tag, p.targets, p.mp3_kbps, p.rate,
+            ))
+        }
+        false => None,
+    };
+    let tap: &mut dyn master::Tap = match &mut mp3 {
+        Some(t) => t,
+        None => &mut master::NoTap,
+    };
+    let interrupted_or = |what: &'static str| {
+        move |e: std::io::Error| {
             if e.kind() == std::io::ErrorKind::Interrupted {
                 let total = p.plan.segments.len();
                 cache.interrupted(run, total, total)
             } else {
-                io("cannot write the episode audio", e)
+                io(what, e)
             }
-        })?;
-    let mp3 = if p.formats.mp3 {
-        let tag = publish::mp3_tag(episode).map_err(|e| io("cannot build the ID3 tag", e))?;
-        let (targets, kbps) = (p.targets, p.mp3_kbps);
-        let wrote = publish::write_mp3(
-            staging,
-            episode,
-            &wav_name,
-            &tag,
-            targets,
-            kbps,
-            &on_progress,
-        );
-        Some(wrote.map_err(|e| match e.kind() {
-            std::io::ErrorKind::Interrupted => {
-                let total = p.plan.segments.len();
-                cache.interrupted(run, total, total)
-            }
-            _ => io("cannot write the MP3", e),
-        })?)
-    } else {
-        None
+        }
     };
+    let wav = staging.path(&wav_name);
+    let stats = master::write_wav(mix, &wav, p.targets, &on_progress, tap)
+        .map_err(interrupted_or("cannot write the episode audio"))?;
+    let mp3 = mp3
+        .map(|t| t.deliver(&wav, &on_progress))
+        .transpose()
+        .map_err(interrupted_or("cannot write the MP3"))?;
     if !p.formats.wav {
         std::fs::remove_file(staging.path(&wav_name))
             .map_err(|e| io("cannot remove the WAV", e))?;

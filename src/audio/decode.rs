@@ -139,6 +139,16 @@ pub fn stream_mp3_after(
     stream_source(Box::new(source), Some("mp3"), on_block)
 }
 
+/// [`stream_mp3_after`] for an MPEG stream read as it is made (the
+/// encoder's output, handed over in pieces): no seeking, no ID3 tag.
+pub fn stream_mp3_from(
+    reader: impl std::io::Read + Send + Sync + 'static,
+    on_block: &mut OnBlock,
+) -> Result<(u32, u16), DecodeError> {
+    let source = symphonia::core::io::ReadOnlySource::new(reader);
+    stream_source(Box::new(source), Some("mp3"), on_block)
+}
+
 fn stream_source(
     source: Box<dyn MediaSource>,
     extension: Option<&str>,

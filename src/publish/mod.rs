@@ -9,7 +9,7 @@
 //!
 //! Every writer reads one [`Episode`]: what was planned, spoken and laid
 //! out. A new output format is a writer here and a line in [`write_texts`]
-//! (or beside [`write_mp3`] for audio).
+//! (or beside [`Mp3Tap`] for audio).
 
 pub mod chapters;
 pub mod manifest;
@@ -22,7 +22,7 @@ pub use staging::{Staging, own_files};
 use std::path::Path;
 
 use crate::audio::mp3::{self, Mp3Stats};
-use crate::master::{MasterStats, Targets};
+use crate::master::{MasterStats, PassPlan, Tap, Targets};
 use crate::plan::Plan;
 use crate::prepare::Formats;
 use crate::script::{self, LoadedScript};
@@ -148,32 +148,93 @@ pub fn mp3_tag(episode: &Episode) -> std::io::Result<Vec<u8>> {
     mp3::id3_tag(&info)
 }
 
-/// Encode the staged WAV `wav_name` to `<id>.mp3` behind `tag` at `kbps`,
-/// so that the MP3 as decoded meets `targets`; returns what was measured.
-/// `on_progress` hears the sample position as each pass goes, and an error
-/// from it (an interrupt) stops.
-pub fn write_mp3(
-    staging: &Staging,
-    episode: &Episode,
-    wav_name: &str,
-    tag: &[u8],
-    targets: Targets,
-    kbps: u32,
-    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
-) -> std::io::Result<Mp3Stats> {
-    let goal = mp3::Goal {
-        lufs: targets.loudness_lufs,
-        true_peak_dbtp: targets.true_peak_dbtp,
-        dual_mono: targets.dual_mono,
-    };
-    mp3::encode(
-        &staging.path(wav_name),
-        &staging.path(&format!("{}.mp3", episode.id)),
-        tag,
-        kbps,
-        goal,
-        on_progress,
-    )
+/// The episode's MP3, encoded on its own thread while the master writes
+/// the WAV (a [`Tap`] on the master's write pass), then delivered by
+/// [`Mp3Tap::deliver`]: as it is when it reads the targets, else corrected.
+pub struct Mp3Tap {
+    job: mp3::Job,
+    running: Option<mp3::Streaming>,
+}
+
+impl Mp3Tap {
+    /// The MP3 of `episode` in `staging`, with `tag`, at `kbps`, reading
+    /// `targets`, from a master of `rate` and `channels`.
+    pub fn new(
+        staging: &Staging,
+        episode: &Episode,
+        tag: Vec<u8>,
+        targets: Targets,
+        kbps: u32,
+        rate: u32,
+    ) -> Self {
+        Mp3Tap {
+            job: mp3::Job {
+                dest: staging.path(&format!("{}.mp3", episode.id)),
+                tag: tag.into(),
+                kbps,
+                rate,
+                channels: episode.channels,
+                goal: mp3::Goal {
+                    lufs: targets.loudness_lufs,
+                    true_peak_dbtp: targets.true_peak_dbtp,
+                    dual_mono: targets.dual_mono,
+                },
+            },
+            running: None,
+        }
+    }
+
+    /// Wait for the encode of the last write pass, and deliver it (or a
+    /// correction of it, encoded from the WAV at `wav`).
+    pub fn deliver(
+        mut self,
+        wav: &Path,
+        on_progress: &dyn Fn(u64) -> std::io::Result<()>,
+    ) -> std::io::Result<Mp3Stats> {
+        let running = self
+            .running
+            .take()
+            .ok_or_else(|| std::io::Error::other("the MP3 was never started"))?;
+        let first = running.finish(on_progress)?;
+        let job = &self.job;
+        mp3::deliver(
+            first,
+            wav,
+            &job.dest,
+            &job.tag,
+            job.kbps,
+            job.goal,
+            on_progress,
+        )
+    }
+}
+
+impl Tap for Mp3Tap {
+    fn start(&mut self, plan: &PassPlan) -> std::io::Result<()> {
+        // An encode of an earlier pass is abandoned as it drops.
+        self.running = None;
+        let aim = mp3::MasterAim {
+            ceiling_dbfs: plan.ceiling_db,
+            slope: plan.slope,
+        };
+        let pass = mp3::predicted_pass(self.job.goal, self.job.kbps, aim);
+        self.running = Some(mp3::Streaming::start(&self.job, pass)?);
+        Ok(())
+    }
+
+    fn feed(&mut self, samples: &[f32]) -> std::io::Result<()> {
+        match &mut self.running {
+            Some(r) => r.push(samples),
+            None => Err(std::io::Error::other("the MP3 was fed before it started")),
+        }
+    }
+
+    fn end(&mut self) -> std::io::Result<()> {
+        match &mut self.running {
+            Some(r) => r.close(),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Write the text files: chapters.json, the VTT, SRT and JSON transcripts,

@@ -54,7 +54,7 @@ fn lame_error(e: &dyn std::fmt::Display) -> std::io::Error {
     std::io::Error::other(format!("MP3 encoder: {e}"))
 }
 
-fn meter_error(e: ebur128::Error) -> std::io::Error {
+pub(super) fn meter_error(e: ebur128::Error) -> std::io::Error {
     std::io::Error::other(format!("loudness meter: {e}"))
 }
 
@@ -63,7 +63,12 @@ pub(super) fn db_to_linear(db: f64) -> f64 {
 }
 
 /// A BS.1770 meter; a mono one counts its channel twice when `dual_mono`.
-fn meter(channels: u16, rate: u32, mode: Mode, dual_mono: bool) -> std::io::Result<EbuR128> {
+pub(super) fn meter(
+    channels: u16,
+    rate: u32,
+    mode: Mode,
+    dual_mono: bool,
+) -> std::io::Result<EbuR128> {
     let mut m = EbuR128::new(u32::from(channels), rate, mode).map_err(meter_error)?;
     if channels == 1 && dual_mono {
         m.set_channel(0, Channel::DualMono).map_err(meter_error)?;
@@ -71,12 +76,12 @@ fn meter(channels: u16, rate: u32, mode: Mode, dual_mono: bool) -> std::io::Resu
     Ok(m)
 }
 
-fn loudness(m: &EbuR128) -> Option<f64> {
+pub(super) fn loudness(m: &EbuR128) -> Option<f64> {
     m.loudness_global().ok().filter(|l| l.is_finite())
 }
 
 /// The largest true peak over a meter's channels, dBTP; none for silence.
-fn true_peak(m: &EbuR128) -> Option<f64> {
+pub(super) fn true_peak(m: &EbuR128) -> Option<f64> {
     (0..m.channels())
         .filter_map(|c| m.true_peak(c).ok())
         .fold(None, |max: Option<f64>, p| {
@@ -185,6 +190,85 @@ fn open_wav(wav: &Path) -> std::io::Result<hound::WavReader<BufReader<File>>> {
     Ok(reader)
 }
 
+/// The chain in front of LAME: the pass's gain and, when it has a
+/// ceiling, the front limiter; what it feeds LAME is measured as it goes.
+pub struct Chain {
+    pass: Pass,
+    gain: f32,
+    limiter: Option<FrontLimiter>,
+    meter: EbuR128,
+    peak: f32,
+    channels: u16,
+    scaled: Vec<f32>,
+    fed: Vec<f32>,
+}
+
+impl Chain {
+    /// The chain of `pass` for `channels` at `rate`, measuring as the MP3 is
+    /// measured (dual mono when `dual_mono`).
+    pub fn new(rate: u32, channels: u16, pass: Pass, dual_mono: bool) -> std::io::Result<Self> {
+        Ok(Chain {
+            pass,
+            gain: db_to_linear(pass.gain_db) as f32,
+            limiter: pass
+                .ceiling_dbfs
+                .map(|c| FrontLimiter::new(rate, c, channels)),
+            meter: meter(channels, rate, Mode::I, dual_mono)?,
+            peak: 0.0,
+            channels,
+            scaled: Vec::with_capacity(BLOCK * usize::from(channels)),
+            fed: Vec::with_capacity(BLOCK * usize::from(channels)),
+        })
+    }
+
+    /// Interleaved whole frames in; what LAME is to be fed out (the
+    /// limiter's delay holds some back until [`Chain::finish`]).
+    pub fn push(&mut self, block: &[f32]) -> std::io::Result<&[f32]> {
+        self.scaled.clear();
+        self.scaled.extend(block.iter().map(|x| x * self.gain));
+        self.fed.clear();
+        match &mut self.limiter {
+            Some(l) => l.push(&self.scaled, &mut self.fed),
+            None => self.fed.extend_from_slice(&self.scaled),
+        }
+        self.measure()
+    }
+
+    /// What the limiter still holds.
+    pub fn finish(&mut self) -> std::io::Result<&[f32]> {
+        self.fed.clear();
+        if let Some(l) = &mut self.limiter {
+            l.finish(&mut self.fed);
+        }
+        self.measure()
+    }
+
+    fn measure(&mut self) -> std::io::Result<&[f32]> {
+        self.peak = self.fed.iter().fold(self.peak, |p, x| p.max(x.abs()));
+        self.meter.add_frames_f32(&self.fed).map_err(meter_error)?;
+        Ok(&self.fed)
+    }
+
+    /// The channels it takes.
+    pub fn channels(&self) -> u16 {
+        self.channels
+    }
+
+    /// The pass this chain is.
+    pub fn pass(&self) -> Pass {
+        self.pass
+    }
+
+    /// What the chain has fed so far, measured.
+    pub fn fed(&self) -> Fed {
+        Fed {
+            lufs: loudness(&self.meter),
+            peak_dbfs: (self.peak > 0.0).then(|| 20.0 * f64::from(self.peak).log10()),
+            channels: self.channels,
+        }
+    }
+}
+
 /// Run the WAV through the pass's gain and limiter, handing what comes out
 /// to `sink` block by block; returns what was fed, measured.
 pub fn run_chain(
@@ -195,73 +279,101 @@ pub fn run_chain(
     let mut reader = open_wav(input.wav)?;
     let spec = reader.spec();
     let channels = spec.channels;
-    let mut fed_meter = meter(channels, spec.sample_rate, Mode::I, input.dual_mono)?;
-    let gain = db_to_linear(pass.gain_db) as f32;
-    let mut limiter = pass
-        .ceiling_dbfs
-        .map(|c| FrontLimiter::new(spec.sample_rate, c, channels));
+    let mut chain = Chain::new(spec.sample_rate, channels, pass, input.dual_mono)?;
     let per_block = BLOCK * usize::from(channels);
-    let (mut block, mut fed) = (Vec::with_capacity(per_block), Vec::new());
-    let (mut peak, mut frames) = (0f32, 0u64);
+    let mut block = Vec::with_capacity(per_block);
+    let mut frames = 0u64;
     let mut samples = reader.samples::<i16>();
     loop {
         (input.on_progress)(frames)?;
         block.clear();
         for s in samples.by_ref().take(per_block) {
-            block.push(f32::from(s.map_err(to_io)?) / 32768.0 * gain);
+            block.push(f32::from(s.map_err(to_io)?) / 32768.0);
         }
         if block.len() % usize::from(channels) != 0 {
             return Err(std::io::Error::other("the WAV ends inside a frame"));
         }
         frames += (block.len() / usize::from(channels)) as u64;
-        let done = block.is_empty();
-        fed.clear();
-        match (&mut limiter, done) {
-            (Some(l), false) => l.push(&block, &mut fed),
-            (Some(l), true) => l.finish(&mut fed),
-            (None, _) => fed.extend_from_slice(&block),
-        }
-        peak = fed.iter().fold(peak, |p, x| p.max(x.abs()));
-        fed_meter.add_frames_f32(&fed).map_err(meter_error)?;
-        sink(&fed)?;
-        if done {
+        if block.is_empty() {
+            sink(chain.finish()?)?;
             break;
         }
+        sink(chain.push(&block)?)?;
     }
-    Ok(Fed {
-        lufs: loudness(&fed_meter),
-        peak_dbfs: (peak > 0.0).then(|| 20.0 * f64::from(peak).log10()),
-        channels,
-    })
+    Ok(chain.fed())
+}
+
+/// LAME writing into a file: the ID3 tag first, the MPEG frames as they
+/// come, and the Info/LAME tag filled in at the end.
+pub struct Lame<'f> {
+    encoder: Encoder,
+    out: BufWriter<&'f File>,
+    channels: u16,
+    audio_start: u64,
+    mp3: Vec<u8>,
+}
+
+impl<'f> Lame<'f> {
+    /// Start an MP3 of `channels` at `rate` and `kbps` in `out`, `tag` first.
+    pub fn start(
+        out: &'f File,
+        tag: &[u8],
+        rate: u32,
+        channels: u16,
+        kbps: u32,
+    ) -> std::io::Result<Self> {
+        let encoder = lame(rate, channels, kbps)?;
+        let mut out = BufWriter::new(out);
+        out.write_all(tag)?;
+        Ok(Lame {
+            encoder,
+            out,
+            channels,
+            audio_start: tag.len() as u64,
+            mp3: Vec::new(),
+        })
+    }
+
+    /// Encode interleaved whole frames; returns the MPEG bytes they made.
+    pub fn encode(&mut self, pcm: &[f32]) -> std::io::Result<&[u8]> {
+        feed(&mut self.encoder, pcm, self.channels, &mut self.mp3)?;
+        self.out.write_all(&self.mp3)?;
+        Ok(&self.mp3)
+    }
+
+    /// Flush the encoder: the last MPEG bytes.
+    pub fn flush(&mut self) -> std::io::Result<&[u8]> {
+        self.mp3.clear();
+        self.mp3.reserve(7200);
+        self.encoder
+            .flush_to_vec::<FlushGap>(&mut self.mp3)
+            .map_err(|e| lame_error(&e))?;
+        self.out.write_all(&self.mp3)?;
+        Ok(&self.mp3)
+    }
+
+    /// Fill in the Info tag (after [`Lame::flush`]).
+    pub fn finish(mut self) -> std::io::Result<()> {
+        // LAME left room for its Info/LAME tag in the first frame: fill it
+        // in now that the frame count, delay and padding are known.
+        let mut info = Vec::with_capacity(self.encoder.lame_tag_size().max(1));
+        if self.encoder.lame_tag_encode_to_vec(&mut info).is_some() {
+            self.out.seek(SeekFrom::Start(self.audio_start))?;
+            self.out.write_all(&info)?;
+        }
+        self.out.flush().map_err(std::io::Error::other)
+    }
 }
 
 /// One encode of `wav` into `out`: `tag`, then the chain into LAME, and the
 /// Info tag filled in at the end. Returns what LAME was fed.
 pub fn encode(input: Input, out: &File, tag: &[u8], kbps: u32, pass: Pass) -> std::io::Result<Fed> {
     let spec = open_wav(input.wav)?.spec();
-    let mut encoder = lame(spec.sample_rate, spec.channels, kbps)?;
-    let mut out = BufWriter::new(out);
-    out.write_all(tag)?;
-    let audio_start = tag.len() as u64;
-    let mut mp3 = Vec::new();
-    let fed = run_chain(input, pass, &mut |pcm| {
-        feed(&mut encoder, pcm, spec.channels, &mut mp3)?;
-        out.write_all(&mp3)
-    })?;
-    mp3.clear();
-    mp3.reserve(7200);
-    encoder
-        .flush_to_vec::<FlushGap>(&mut mp3)
-        .map_err(|e| lame_error(&e))?;
-    out.write_all(&mp3)?;
-    // LAME left room for its Info/LAME tag in the first frame: fill it in now
-    // that the frame count, delay and padding are known.
-    let mut info = Vec::with_capacity(encoder.lame_tag_size().max(1));
-    if encoder.lame_tag_encode_to_vec(&mut info).is_some() {
-        out.seek(SeekFrom::Start(audio_start))?;
-        out.write_all(&info)?;
-    }
-    out.flush().map(|_| fed).map_err(std::io::Error::other)
+    let mut lame = Lame::start(out, tag, spec.sample_rate, spec.channels, kbps)?;
+    let fed = run_chain(input, pass, &mut |pcm| lame.encode(pcm).map(|_| ()))?;
+    lame.flush()?;
+    lame.finish()?;
+    Ok(fed)
 }
 
 /// Integrated loudness (LUFS) and true peak (dBTP) of the MP3 at `path` as
