@@ -4,10 +4,13 @@
 //! with the episode's length.
 //!
 //! Loudness is measured as delivered (ITU-R BS.1770 over the episode's
-//! channels, a mono one as single or dual mono; the ebur128 crate), then the gain that brings it to the target is applied; the
-//! limiter holds peaks under the true-peak ceiling. The result is measured
-//! again from the 16-bit samples actually written, and if the true peak or
-//! the loudness missed, the pass is redone with a corrected ceiling or gain.
+//! channels, a mono one as single or dual mono; the ebur128 crate). Where
+//! the limiter will act, the mix is run through it at two gains first (it
+//! takes loudness back, so a dB of gain buys less than a dB), and the gain
+//! that reaches the target is found before anything is written. One pass
+//! then writes the WAV and feeds a [`Tap`] (the MP3 encoder, on its own
+//! thread). What was written is measured in that pass; if its true peak or
+//! loudness missed, the pass is redone with a corrected ceiling or gain.
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -64,7 +67,8 @@ pub struct MasterStats {
     pub output_lufs: Option<f64>,
     /// True peak of the 16-bit samples written.
     pub output_true_peak_dbtp: Option<f64>,
-    /// Passes made (a miss is corrected by another).
+    /// Write passes made: one, unless what was written missed and another
+    /// corrected it (the measuring and probing passes before are not counted).
     pub passes: u32,
 }
 
