@@ -82,6 +82,9 @@ const MAX_PASSES: u32 = 6;
 const MAX_GAIN_DB: f64 = 30.0;
 /// How far above the pass's gain the probe measures, in dB.
 const PROBE_DB: f64 = 1.5;
+/// How far from the target a rehearsal may read before the gain is
+/// corrected once more, LU.
+const REHEARSAL_LU: f64 = 0.03;
 
 /// A loudness meter for the episode's channels: a mono episode as one
 /// channel, or as dual mono when `targets.dual_mono` says so.
@@ -158,6 +161,25 @@ pub trait Tap {
     fn feed(&mut self, samples: &[f32]) -> std::io::Result<()>;
     /// The pass has fed everything.
     fn end(&mut self) -> std::io::Result<()>;
+    /// Where the limiter acts, the master rehearses its write pass at
+    /// `plan` first (nothing written): a listener to hear it, if the tap
+    /// aims by one.
+    fn listener(&mut self, _plan: &PassPlan) -> std::io::Result<Option<Box<dyn Listener>>> {
+        Ok(None)
+    }
+    /// What the rehearsal at `plan` gave: the master's loudness there, and
+    /// what the listener measured.
+    fn rehearsed(&mut self, _plan: &PassPlan, _master_lufs: f64, _heard: Option<f64>) {}
+}
+
+/// What a tap runs in the master's rehearsal of its write pass: it hears
+/// what the master would write (before quantization), on a thread of its
+/// own, and measures what it would make of it.
+pub trait Listener: Send {
+    /// Interleaved whole frames, in order.
+    fn hear(&mut self, samples: &[f32]) -> std::io::Result<()>;
+    /// The rehearsal is over: the loudness of what it would have made.
+    fn finish(self: Box<Self>) -> std::io::Result<Option<f64>>;
 }
 
 /// No tap: the WAV alone.
@@ -180,7 +202,8 @@ impl Tap for NoTap {
 /// as each pass goes, and an error from it (an interrupt) stops.
 ///
 /// One pass measures the mix; where the limiter will act, a second runs
-/// it through the limiter at two gains (nothing written), so that the
+/// it through the limiter at two gains and a third rehearses the write
+/// pass at the gain they give (nothing written in either), so that the
 /// gain is known before the one pass that writes. Another write pass is
 /// made only when what was written misses.
 pub fn write_wav(
@@ -209,8 +232,29 @@ pub fn write_wav(
         let gains = [gain_db, gain_db + PROBE_DB];
         if let [Some(l0), Some(l1)] = probe(mix, targets, on_progress, ceiling_db, gains)? {
             slope = ((l1 - l0) / PROBE_DB).clamp(0.1, 1.0);
-            previous = Some((gains[1], l1));
+            previous = Some((gains[0], l0));
             gain_db = (gain_db + (targets.loudness_lufs - l0) / slope).min(MAX_GAIN_DB);
+        }
+        // The secant is an estimate: rehearse the write pass at its gain
+        // (with the tap listening, so that it can aim too) and correct.
+        let plan = PassPlan {
+            gain_db,
+            ceiling_db,
+            slope,
+        };
+        let listener = tap.listener(&plan)?;
+        let (rehearsed, heard) = rehearse(mix, targets, on_progress, plan, listener)?;
+        if let Some(l) = rehearsed {
+            tap.rehearsed(&plan, l, heard);
+            if let Some((g, lufs)) = previous
+                && (gain_db - g).abs() > 0.01
+            {
+                slope = ((l - lufs) / (gain_db - g)).clamp(0.1, 1.0);
+            }
+            previous = Some((gain_db, l));
+            if (l - targets.loudness_lufs).abs() > REHEARSAL_LU {
+                gain_db = (gain_db + (targets.loudness_lufs - l) / slope).min(MAX_GAIN_DB);
+            }
         }
     }
     loop {
@@ -312,6 +356,63 @@ fn probe(
         second.feed(b)
     })?;
     Ok([first.finish()?, second.finish()?])
+}
+
+/// The write pass at `plan` without writing: the master's loudness there,
+/// and what `listener` (on a second thread) made of what it heard.
+fn rehearse(
+    mix: &Mix,
+    targets: Targets,
+    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
+    plan: PassPlan,
+    listener: Option<Box<dyn Listener>>,
+) -> std::io::Result<(Option<f64>, Option<f64>)> {
+    let (rate, channels) = (mix.timeline.rate, mix.channels);
+    let mut master = meter(channels, rate, Mode::I, targets)?;
+    let mut limiter = limiter(rate, channels, plan.ceiling_db);
+    let gain = db_to_linear(plan.gain_db) as f32;
+    let mut limited = Vec::with_capacity(BLOCK);
+    std::thread::scope(|scope| {
+        let (queue, blocks) = std::sync::mpsc::sync_channel::<Vec<f32>>(4);
+        let side = scope.spawn(move || -> std::io::Result<Option<f64>> {
+            let Some(mut listener) = listener else {
+                return Ok(None);
+            };
+            for block in blocks {
+                listener.hear(&block)?;
+            }
+            listener.finish()
+        });
+        let pass_on = |limited: &[f32], master: &mut EbuR128| -> std::io::Result<()> {
+            add(master, limited)?;
+            // A closed queue means the listener failed (or there is none):
+            // its error comes with the join below.
+            let _ = queue.send(limited.to_vec());
+            Ok(())
+        };
+        let streamed = mix.stream(on_progress, &mut |block| {
+            limited.clear();
+            limit(
+                &mut limiter,
+                block,
+                gain,
+                usize::from(channels),
+                &mut limited,
+            );
+            pass_on(&limited, &mut master)
+        });
+        let streamed = streamed.and_then(|()| {
+            limited.clear();
+            limiter.finish(&mut limited);
+            pass_on(&limited, &mut master)
+        });
+        drop(queue);
+        let heard = side
+            .join()
+            .map_err(|_| std::io::Error::other("a master thread stopped unexpectedly"))?;
+        streamed?;
+        Ok((readings(&master, channels).0, heard?))
+    })
 }
 
 /// Stream the mix once to `here`, on this thread, and to `there`, on a

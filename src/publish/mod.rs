@@ -22,7 +22,7 @@ pub use staging::{Staging, own_files};
 use std::path::Path;
 
 use crate::audio::mp3::{self, Mp3Stats};
-use crate::master::{MasterStats, PassPlan, Tap, Targets};
+use crate::master::{Listener, MasterStats, PassPlan, Tap, Targets};
 use crate::plan::Plan;
 use crate::prepare::Formats;
 use crate::script::{self, LoadedScript};
@@ -154,6 +154,8 @@ pub fn mp3_tag(episode: &Episode) -> std::io::Result<Vec<u8>> {
 pub struct Mp3Tap {
     job: mp3::Job,
     running: Option<mp3::Streaming>,
+    /// The pass a rehearsal aimed, for the write pass after it.
+    aimed: Option<mp3::Pass>,
 }
 
 impl Mp3Tap {
@@ -181,7 +183,16 @@ impl Mp3Tap {
                 },
             },
             running: None,
+            aimed: None,
         }
+    }
+
+    fn predicted(&self, plan: &PassPlan) -> mp3::Pass {
+        let aim = mp3::MasterAim {
+            ceiling_dbfs: plan.ceiling_db,
+            slope: plan.slope,
+        };
+        mp3::predicted_pass(self.job.goal, self.job.kbps, aim)
     }
 
     /// Wait for the encode of the last write pass, and deliver it (or a
@@ -213,11 +224,10 @@ impl Tap for Mp3Tap {
     fn start(&mut self, plan: &PassPlan) -> std::io::Result<()> {
         // An encode of an earlier pass is abandoned as it drops.
         self.running = None;
-        let aim = mp3::MasterAim {
-            ceiling_dbfs: plan.ceiling_db,
-            slope: plan.slope,
+        let pass = match self.aimed.take() {
+            Some(aimed) => aimed,
+            None => self.predicted(plan),
         };
-        let pass = mp3::predicted_pass(self.job.goal, self.job.kbps, aim);
         self.running = Some(mp3::Streaming::start(&self.job, pass)?);
         Ok(())
     }
@@ -234,6 +244,41 @@ impl Tap for Mp3Tap {
             Some(r) => r.close(),
             None => Ok(()),
         }
+    }
+
+    fn listener(&mut self, plan: &PassPlan) -> std::io::Result<Option<Box<dyn Listener>>> {
+        let pass = self.predicted(plan);
+        self.aimed = Some(pass);
+        let job = &self.job;
+        let rehearsal = mp3::Rehearsal::new(job.rate, job.channels, pass, job.goal)?;
+        Ok(Some(Box::new(Mp3Listener(rehearsal))))
+    }
+
+    fn rehearsed(&mut self, plan: &PassPlan, master_lufs: f64, heard: Option<f64>) {
+        if let (Some(pass), Some(fed)) = (self.aimed, heard) {
+            let (goal, kbps) = (self.job.goal, self.job.kbps);
+            self.aimed = Some(mp3::aimed_pass(
+                goal,
+                kbps,
+                pass,
+                master_lufs,
+                fed,
+                plan.slope,
+            ));
+        }
+    }
+}
+
+/// The MP3's chain, hearing the master's rehearsal.
+struct Mp3Listener(mp3::Rehearsal);
+
+impl Listener for Mp3Listener {
+    fn hear(&mut self, samples: &[f32]) -> std::io::Result<()> {
+        self.0.hear(samples)
+    }
+
+    fn finish(self: Box<Self>) -> std::io::Result<Option<f64>> {
+        self.0.finish()
     }
 }
 
