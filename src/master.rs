@@ -225,37 +225,11 @@ pub fn write_wav(
     // work, two probes find it before anything is written; after a write
     // pass that missed, the secant through the last two.
     let mut slope = 1.0;
-    let mut previous: Option<(f64, f64)> = None;
+    let mut previous: Option<Point> = None;
     let limiting = input_tp.is_some_and(|tp| tp + gain_db > targets.true_peak_dbtp - margin_db);
     if limiting {
         let ceiling_db = targets.true_peak_dbtp - margin_db;
-        let gains = [gain_db, gain_db + PROBE_DB];
-        if let [Some(l0), Some(l1)] = probe(mix, targets, on_progress, ceiling_db, gains)? {
-            slope = ((l1 - l0) / PROBE_DB).clamp(0.1, 1.0);
-            previous = Some((gains[0], l0));
-            gain_db = (gain_db + (targets.loudness_lufs - l0) / slope).min(MAX_GAIN_DB);
-        }
-        // The secant is an estimate: rehearse the write pass at its gain
-        // (with the tap listening, so that it can aim too) and correct.
-        let plan = PassPlan {
-            gain_db,
-            ceiling_db,
-            slope,
-        };
-        let listener = tap.listener(&plan)?;
-        let (rehearsed, heard) = rehearse(mix, targets, on_progress, plan, listener)?;
-        if let Some(l) = rehearsed {
-            tap.rehearsed(&plan, l, heard);
-            if let Some((g, lufs)) = previous
-                && (gain_db - g).abs() > 0.01
-            {
-                slope = ((l - lufs) / (gain_db - g)).clamp(0.1, 1.0);
-            }
-            previous = Some((gain_db, l));
-            if (l - targets.loudness_lufs).abs() > REHEARSAL_LU {
-                gain_db = (gain_db + (targets.loudness_lufs - l) / slope).min(MAX_GAIN_DB);
-            }
-        }
+        (gain_db, slope, previous) = aim(mix, targets, on_progress, tap, ceiling_db, gain_db)?;
     }
     loop {
         passes += 1;
@@ -311,6 +285,51 @@ pub fn write_wav(
         }
         return Ok(stats);
     }
+}
+
+/// A gain (dB) and the loudness it gave (LUFS).
+type Point = (f64, f64);
+
+/// Where the limiter will act: the gain that brings the limited mix to
+/// the target, from two probes and a rehearsal at the secant's gain (the
+/// tap listening), with the slope there and the last point measured.
+fn aim(
+    mix: &Mix,
+    targets: Targets,
+    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
+    tap: &mut dyn Tap,
+    ceiling_db: f64,
+    mut gain_db: f64,
+) -> std::io::Result<(f64, f64, Option<Point>)> {
+    let (mut slope, mut previous) = (1.0, None);
+    let gains = [gain_db, gain_db + PROBE_DB];
+    if let [Some(l0), Some(l1)] = probe(mix, targets, on_progress, ceiling_db, gains)? {
+        slope = ((l1 - l0) / PROBE_DB).clamp(0.1, 1.0);
+        previous = Some((gains[0], l0));
+        gain_db = (gain_db + (targets.loudness_lufs - l0) / slope).min(MAX_GAIN_DB);
+    }
+    // The secant is an estimate: rehearse the write pass at its gain
+    // (with the tap listening, so that it can aim too) and correct.
+    let plan = PassPlan {
+        gain_db,
+        ceiling_db,
+        slope,
+    };
+    let listener = tap.listener(&plan)?;
+    let (rehearsed, heard) = rehearse(mix, targets, on_progress, plan, listener)?;
+    if let Some(l) = rehearsed {
+        tap.rehearsed(&plan, l, heard);
+        if let Some((g, lufs)) = previous
+            && (gain_db - g).abs() > 0.01
+        {
+            slope = ((l - lufs) / (gain_db - g)).clamp(0.1, 1.0);
+        }
+        previous = Some((gain_db, l));
+        if (l - targets.loudness_lufs).abs() > REHEARSAL_LU {
+            gain_db = (gain_db + (targets.loudness_lufs - l) / slope).min(MAX_GAIN_DB);
+        }
+    }
+    Ok((gain_db, slope, previous))
 }
 
 /// Integrated loudness and true peak of the mix as it is. The true peak
