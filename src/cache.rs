@@ -107,8 +107,11 @@ impl ClipStore {
             let mut w = BufWriter::new(tmp.as_file());
             w.write_all(&clip_header(self.rate, channels, data_bytes as u32))?;
             let mut digest = Sha256::new();
+            // One buffer for all chunks: a clip is written in 16 KiB pieces.
+            let mut bytes = Vec::with_capacity(4 * 4096);
             for chunk in samples.chunks(4096) {
-                let bytes: Vec<u8> = chunk.iter().flat_map(|s| s.to_le_bytes()).collect();
+                bytes.clear();
+                bytes.extend(chunk.iter().flat_map(|s| s.to_le_bytes()));
                 digest.update(&bytes);
                 w.write_all(&bytes)?;
             }
@@ -235,6 +238,98 @@ pub fn read_clip(path: &Path) -> std::io::Result<Vec<f32>> {
     r.samples::<f32>().collect::<Result<_, _>>().map_err(to_io)
 }
 
+/// A clip open for reading its samples in bulk, from any frame: the mix
+/// reads every clip of an episode on every pass, and a clip is always the
+/// one layout podgen writes (44-byte header, f32 samples, checksum), so no
+/// general WAV reader is needed, nor a `Result` per sample.
+pub struct ClipReader {
+    file: std::fs::File,
+    path: PathBuf,
+    channels: usize,
+    frames: u64,
+    /// The frame the next read starts at.
+    position: u64,
+    bytes: Vec<u8>,
+}
+
+impl ClipReader {
+    /// Open the clip at `path`; its header must be one podgen writes.
+    pub fn open(path: &Path) -> std::io::Result<Self> {
+        use std::io::Read as _;
+        let mut file = std::fs::File::open(path)?;
+        let mut header = [0u8; 44];
+        file.read_exact(&mut header)
+            .map_err(|e| cut_short(path, &e))?;
+        let word = |at: usize| u32::from_le_bytes(header[at..at + 4].try_into().expect("4 bytes"));
+        let (rate, data_bytes) = (word(24), word(40));
+        let channels = u16::from_le_bytes([header[22], header[23]]);
+        if !(1..=2).contains(&channels)
+            || header != clip_header(rate, channels, data_bytes)
+            || data_bytes % (4 * u32::from(channels)) != 0
+        {
+            return Err(std::io::Error::other(format!(
+                "{} is not a clip podgen wrote",
+                path.display()
+            )));
+        }
+        Ok(ClipReader {
+            file,
+            path: path.to_path_buf(),
+            channels: usize::from(channels),
+            frames: u64::from(data_bytes / (4 * u32::from(channels))),
+            position: 0,
+            bytes: Vec::new(),
+        })
+    }
+
+    /// Frames in the clip.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// Channels of the clip.
+    pub fn channels(&self) -> usize {
+        self.channels
+    }
+
+    /// Read on from `frame` (at most the clip's length).
+    pub fn seek_frame(&mut self, frame: u64) -> std::io::Result<()> {
+        use std::io::Seek as _;
+        let frame = frame.min(self.frames);
+        let at = 44 + frame * 4 * self.channels as u64;
+        self.file.seek(std::io::SeekFrom::Start(at))?;
+        self.position = frame;
+        Ok(())
+    }
+
+    /// Fill `out` with the next whole frames (interleaved); returns the
+    /// frames read, fewer than `out` holds only at the end of the clip.
+    pub fn read_frames(&mut self, out: &mut [f32]) -> std::io::Result<usize> {
+        use std::io::Read as _;
+        debug_assert_eq!(out.len() % self.channels, 0);
+        let wanted = (out.len() / self.channels) as u64;
+        let n = wanted.min(self.frames - self.position) as usize;
+        let samples = n * self.channels;
+        self.bytes.resize(4 * samples, 0);
+        self.file
+            .read_exact(&mut self.bytes)
+            .map_err(|e| cut_short(&self.path, &e))?;
+        for (y, b) in out[..samples].iter_mut().zip(self.bytes.chunks_exact(4)) {
+            *y = f32::from_le_bytes(b.try_into().expect("4 bytes"));
+        }
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+fn cut_short(path: &Path, e: &std::io::Error) -> std::io::Error {
+    if e.kind() == std::io::ErrorKind::UnexpectedEof {
+        std::io::Error::other(format!("the clip {} is cut short", path.display()))
+    } else {
+        std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,5 +361,31 @@ mod tests {
         let other = ClipStore::open(dir.path(), 48_000).unwrap();
         std::fs::write(&clip.path, &bytes).unwrap();
         assert!(other.get(&key).is_none());
+    }
+
+    #[test]
+    fn clip_reader_reads_what_hound_reads_from_any_frame() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ClipStore::open(dir.path(), 44_100).unwrap();
+        let samples: Vec<f32> = (0..10_000).map(|i| (i as f32 * 0.37).sin()).collect();
+        let clip = store.put(&crate::hash::hex(b"st"), &samples, 2).unwrap();
+        let mut r = ClipReader::open(&clip.path).unwrap();
+        assert_eq!((r.frames(), r.channels()), (5000, 2));
+        let mut all = vec![0.0; 10_002];
+        assert_eq!(r.read_frames(&mut all).unwrap(), 5000);
+        assert_eq!(all[..10_000], read_clip(&clip.path).unwrap()[..]);
+        r.seek_frame(4990).unwrap();
+        let mut tail = vec![0.0; 40];
+        assert_eq!(r.read_frames(&mut tail).unwrap(), 10);
+        assert_eq!(tail[..20], samples[9980..]);
+        assert_eq!(r.read_frames(&mut tail).unwrap(), 0);
+        // A clip cut short after it was opened says so.
+        let bytes = std::fs::read(&clip.path).unwrap();
+        std::fs::write(&clip.path, &bytes[..1000]).unwrap();
+        r.seek_frame(0).unwrap();
+        let e = r.read_frames(&mut all).unwrap_err().to_string();
+        assert!(e.contains("cut short"), "{e}");
+        std::fs::write(&clip.path, b"RIFF").unwrap();
+        assert!(ClipReader::open(&clip.path).is_err());
     }
 }
