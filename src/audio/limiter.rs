@@ -211,30 +211,8 @@ impl Limiter {
                 sum += f64::from(m);
                 continue;
             }
-            let old = window[at];
-            let average = if m.to_bits() == old.to_bits() && (sum, m) == steady.0 {
-                // The same step as last time from the same sum: the same result.
-                steady.1
-            } else {
-                let added = sum + f64::from(m);
-                let average = (added / span as f64) as f32;
-                let next = added - f64::from(old);
-                if m.to_bits() == old.to_bits() && next.to_bits() == sum.to_bits() {
-                    steady = ((sum, m), average);
-                }
-                sum = next;
-                average
-            };
-            let recovered = if gain.to_bits() == stalled.to_bits() {
-                gain
-            } else {
-                let g = gain + (1.0 - gain) * release;
-                if g.to_bits() == gain.to_bits() {
-                    stalled = gain;
-                }
-                g
-            };
-            gain = average.min(recovered);
+            let average = slide(&mut sum, &mut steady, m, window[at], span);
+            gain = average.min(recover(gain, &mut stalled, release));
             min_gain = min_gain.min(gain);
             // The frame's own bound catches rounding in the running sum
             // and the first frames, whose window began with gains of 1;
@@ -254,6 +232,39 @@ impl Limiter {
         self.pushed = i;
         self.emitted += emitting;
     }
+}
+
+/// One step of the window's running sum: `m` comes in, `old` goes out.
+/// Returns the average with `m` in. The same step from the same sum as the
+/// one in `steady` (which left the sum as it was) is not done again.
+#[inline(always)]
+fn slide(sum: &mut f64, steady: &mut ((f64, f32), f32), m: f32, old: f32, span: usize) -> f32 {
+    let same = m.to_bits() == old.to_bits();
+    if same && (*sum, m) == steady.0 {
+        return steady.1;
+    }
+    let added = *sum + f64::from(m);
+    let average = (added / span as f64) as f32;
+    let next = added - f64::from(old);
+    if same && next.to_bits() == sum.to_bits() {
+        *steady = ((*sum, m), average);
+    }
+    *sum = next;
+    average
+}
+
+/// The gain one sample of release later; `stalled` is a gain it no longer
+/// raises (found on the way), where the step is skipped.
+#[inline(always)]
+fn recover(gain: f32, stalled: &mut f32, release: f32) -> f32 {
+    if gain.to_bits() == stalled.to_bits() {
+        return gain;
+    }
+    let g = gain + (1.0 - gain) * release;
+    if g.to_bits() == gain.to_bits() {
+        *stalled = gain;
+    }
+    g
 }
 
 #[cfg(test)]
