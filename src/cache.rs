@@ -107,8 +107,11 @@ impl ClipStore {
             let mut w = BufWriter::new(tmp.as_file());
             w.write_all(&clip_header(self.rate, channels, data_bytes as u32))?;
             let mut digest = Sha256::new();
+            // One buffer for all chunks: a clip is written in 16 KiB pieces.
+            let mut bytes = Vec::with_capacity(4 * 4096);
             for chunk in samples.chunks(4096) {
-                let bytes: Vec<u8> = chunk.iter().flat_map(|s| s.to_le_bytes()).collect();
+                bytes.clear();
+                bytes.extend(chunk.iter().flat_map(|s| s.to_le_bytes()));
                 digest.update(&bytes);
                 w.write_all(&bytes)?;
             }
@@ -187,28 +190,106 @@ fn verify(path: &Path, rate: u32) -> std::io::Result<Option<(u64, u16)>> {
     Ok(intact.then_some((frames, channels)))
 }
 
-/// What the cache holds: clip count and bytes.
+/// What a level sidecar starts with; a new measure of level needs a new one,
+/// so that levels measured the old way are not trusted.
+const LEVEL_FORMAT: &str = "podgen-level-1";
+
+fn sidecar_of(clip: &Path) -> PathBuf {
+    clip.with_extension("level")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn is_sidecar(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "level")
+}
+
+/// The checksum stored at the end of `clip`: what ties a sidecar to it.
+fn checksum_of(clip: &Clip) -> std::io::Result<[u8; 32]> {
+    use std::io::{Read as _, Seek as _};
+    let mut f = std::fs::File::open(&clip.path)?;
+    let data = clip.frames * 4 * u64::from(clip.channels);
+    f.seek(std::io::SeekFrom::Start(44 + data + 8))?;
+    let mut sum = [0u8; 32];
+    f.read_exact(&mut sum)?;
+    Ok(sum)
+}
+
+/// The speech level stored beside `clip` (`<key>.level`, the outer None
+/// when there is none for this very clip: missing, damaged, stale, or
+/// written by an older podgen). The inner None is "no level": a silent clip.
+pub fn stored_level(clip: &Clip) -> Option<Option<f32>> {
+    let text = std::fs::read_to_string(sidecar_of(&clip.path)).ok()?;
+    let mut words = text.split_whitespace();
+    if words.next()? != LEVEL_FORMAT || words.next()? != hex(&checksum_of(clip).ok()?) {
+        return None;
+    }
+    let level = match words.next()? {
+        "none" => None,
+        x => Some(x.parse::<f32>().ok()?),
+    };
+    words.next().is_none().then_some(level)
+}
+
+/// Keep `level` beside `clip` (written whole under a temporary name, then
+/// renamed, like the clip), so later renders need not read the clip to know it.
+pub fn store_level(clip: &Clip, level: Option<f32>) -> std::io::Result<()> {
+    let sum = hex(&checksum_of(clip)?);
+    // f32's Display is the shortest text that parses back to the same bits.
+    let level = level.map_or_else(|| "none".to_string(), |l| l.to_string());
+    let path = sidecar_of(&clip.path);
+    let parent = path.parent().expect("clip paths have a parent");
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".level-")
+        .tempfile_in(parent)?;
+    writeln!(tmp, "{LEVEL_FORMAT} {sum} {level}")?;
+    tmp.persist(&path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// What the cache holds: clip count and bytes (level sidecars are counted
+/// in the bytes, not as clips).
 pub fn usage(root: &Path) -> (u64, u64) {
     let mut files = Vec::new();
     walk(&root.join("clips"), &mut files);
-    files
-        .iter()
-        .fold((0, 0), |(n, b), (_, len, _)| (n + 1, b + len))
+    files.iter().fold((0, 0), |(n, b), (path, len, _)| {
+        (n + u64::from(!is_sidecar(path)), b + len)
+    })
 }
 
-/// Remove clips not used for `max_age` (all of them with `Duration::ZERO`).
+/// Remove clips not used for `max_age` (all of them with `Duration::ZERO`),
+/// each with its level sidecar, and sidecars whose clip is gone.
 /// Returns the clips removed and the bytes freed.
 pub fn prune(root: &Path, max_age: std::time::Duration) -> std::io::Result<(u64, u64)> {
     let mut files = Vec::new();
     walk(&root.join("clips"), &mut files);
     let now = std::time::SystemTime::now();
     let (mut n, mut bytes) = (0, 0);
+    let remove = |path: &Path| match std::fs::remove_file(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        other => other.map(|()| true),
+    };
     for (path, len, modified) in files {
+        if is_sidecar(&path) {
+            // One goes with its clip (below; a hit touches only the clip).
+            if !path.with_extension("wav").exists() && remove(&path)? {
+                bytes += len;
+            }
+            continue;
+        }
         let age = now.duration_since(modified).unwrap_or_default();
         if age >= max_age {
             std::fs::remove_file(&path)?;
             n += 1;
             bytes += len;
+            let sidecar = sidecar_of(&path);
+            if let Ok(meta) = std::fs::metadata(&sidecar)
+                && remove(&sidecar)?
+            {
+                bytes += meta.len();
+            }
         }
     }
     Ok((n, bytes))
@@ -233,6 +314,98 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, u64, std::time::SystemTime)>) {
 pub fn read_clip(path: &Path) -> std::io::Result<Vec<f32>> {
     let mut r = hound::WavReader::open(path).map_err(to_io)?;
     r.samples::<f32>().collect::<Result<_, _>>().map_err(to_io)
+}
+
+/// A clip open for reading its samples in bulk, from any frame: the mix
+/// reads every clip of an episode on every pass, and a clip is always the
+/// one layout podgen writes (44-byte header, f32 samples, checksum), so no
+/// general WAV reader is needed, nor a `Result` per sample.
+pub struct ClipReader {
+    file: std::fs::File,
+    path: PathBuf,
+    channels: usize,
+    frames: u64,
+    /// The frame the next read starts at.
+    position: u64,
+    bytes: Vec<u8>,
+}
+
+impl ClipReader {
+    /// Open the clip at `path`; its header must be one podgen writes.
+    pub fn open(path: &Path) -> std::io::Result<Self> {
+        use std::io::Read as _;
+        let mut file = std::fs::File::open(path)?;
+        let mut header = [0u8; 44];
+        file.read_exact(&mut header)
+            .map_err(|e| cut_short(path, &e))?;
+        let word = |at: usize| u32::from_le_bytes(header[at..at + 4].try_into().expect("4 bytes"));
+        let (rate, data_bytes) = (word(24), word(40));
+        let channels = u16::from_le_bytes([header[22], header[23]]);
+        if !(1..=2).contains(&channels)
+            || header != clip_header(rate, channels, data_bytes)
+            || data_bytes % (4 * u32::from(channels)) != 0
+        {
+            return Err(std::io::Error::other(format!(
+                "{} is not a clip podgen wrote",
+                path.display()
+            )));
+        }
+        Ok(ClipReader {
+            file,
+            path: path.to_path_buf(),
+            channels: usize::from(channels),
+            frames: u64::from(data_bytes / (4 * u32::from(channels))),
+            position: 0,
+            bytes: Vec::new(),
+        })
+    }
+
+    /// Frames in the clip.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// Channels of the clip.
+    pub fn channels(&self) -> usize {
+        self.channels
+    }
+
+    /// Read on from `frame` (at most the clip's length).
+    pub fn seek_frame(&mut self, frame: u64) -> std::io::Result<()> {
+        use std::io::Seek as _;
+        let frame = frame.min(self.frames);
+        let at = 44 + frame * 4 * self.channels as u64;
+        self.file.seek(std::io::SeekFrom::Start(at))?;
+        self.position = frame;
+        Ok(())
+    }
+
+    /// Fill `out` with the next whole frames (interleaved); returns the
+    /// frames read, fewer than `out` holds only at the end of the clip.
+    pub fn read_frames(&mut self, out: &mut [f32]) -> std::io::Result<usize> {
+        use std::io::Read as _;
+        debug_assert_eq!(out.len() % self.channels, 0);
+        let wanted = (out.len() / self.channels) as u64;
+        let n = wanted.min(self.frames - self.position) as usize;
+        let samples = n * self.channels;
+        self.bytes.resize(4 * samples, 0);
+        self.file
+            .read_exact(&mut self.bytes)
+            .map_err(|e| cut_short(&self.path, &e))?;
+        for (y, b) in out[..samples].iter_mut().zip(self.bytes.chunks_exact(4)) {
+            *y = f32::from_le_bytes(b.try_into().expect("4 bytes"));
+        }
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+fn cut_short(path: &Path, e: &std::io::Error) -> std::io::Error {
+    if e.kind() == std::io::ErrorKind::UnexpectedEof {
+        std::io::Error::other(format!("the clip {} is cut short", path.display()))
+    } else {
+        std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+    }
 }
 
 #[cfg(test)]
@@ -266,5 +439,67 @@ mod tests {
         let other = ClipStore::open(dir.path(), 48_000).unwrap();
         std::fs::write(&clip.path, &bytes).unwrap();
         assert!(other.get(&key).is_none());
+    }
+
+    #[test]
+    fn clip_reader_reads_what_hound_reads_from_any_frame() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ClipStore::open(dir.path(), 44_100).unwrap();
+        let samples: Vec<f32> = (0..10_000).map(|i| (i as f32 * 0.37).sin()).collect();
+        let clip = store.put(&crate::hash::hex(b"st"), &samples, 2).unwrap();
+        let mut r = ClipReader::open(&clip.path).unwrap();
+        assert_eq!((r.frames(), r.channels()), (5000, 2));
+        let mut all = vec![0.0; 10_002];
+        assert_eq!(r.read_frames(&mut all).unwrap(), 5000);
+        assert_eq!(all[..10_000], read_clip(&clip.path).unwrap()[..]);
+        r.seek_frame(4990).unwrap();
+        let mut tail = vec![0.0; 40];
+        assert_eq!(r.read_frames(&mut tail).unwrap(), 10);
+        assert_eq!(tail[..20], samples[9980..]);
+        assert_eq!(r.read_frames(&mut tail).unwrap(), 0);
+        // A clip cut short after it was opened says so.
+        let bytes = std::fs::read(&clip.path).unwrap();
+        std::fs::write(&clip.path, &bytes[..1000]).unwrap();
+        r.seek_frame(0).unwrap();
+        let e = r.read_frames(&mut all).unwrap_err().to_string();
+        assert!(e.contains("cut short"), "{e}");
+        std::fs::write(&clip.path, b"RIFF").unwrap();
+        assert!(ClipReader::open(&clip.path).is_err());
+    }
+
+    #[test]
+    fn level_sidecars_go_with_their_clips_and_are_not_clips() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ClipStore::open(dir.path(), 44_100).unwrap();
+        let a = store.put(&crate::hash::hex(b"a"), &[0.5; 10], 1).unwrap();
+        let b = store.put(&crate::hash::hex(b"b"), &[0.25; 10], 1).unwrap();
+        store_level(&a, Some(0.5)).unwrap();
+        store_level(&b, None).unwrap();
+        assert_eq!(stored_level(&a), Some(Some(0.5)));
+        assert_eq!(stored_level(&b), Some(None));
+        let len = |p: &Path| std::fs::metadata(p).unwrap().len();
+        let (a_level, b_level) = (sidecar_of(&a.path), sidecar_of(&b.path));
+        let (a_len, b_len) = (len(&a_level), len(&b_level));
+        let clip_bytes = 40 + CLIP_OVERHEAD;
+        assert_eq!(usage(dir.path()), (2, 2 * clip_bytes + a_len + b_len));
+        // A sidecar whose clip is gone goes; the others stay with theirs.
+        std::fs::remove_file(&b.path).unwrap();
+        let hour = std::time::Duration::from_secs(3600);
+        assert_eq!(prune(dir.path(), hour).unwrap(), (0, b_len));
+        assert!(!b_level.exists() && a_level.exists());
+        // A clip goes with its sidecar.
+        let freed = clip_bytes + a_len;
+        assert_eq!(
+            prune(dir.path(), std::time::Duration::ZERO).unwrap(),
+            (1, freed)
+        );
+        assert_eq!(usage(dir.path()), (0, 0));
+        // Another clip under the same key is not described by the old sidecar.
+        let a = store.put(&crate::hash::hex(b"a"), &[0.5; 10], 1).unwrap();
+        store_level(&a, Some(0.5)).unwrap();
+        let old = std::fs::read(&a_level).unwrap();
+        let a = store.put(&crate::hash::hex(b"a"), &[0.5; 12], 1).unwrap();
+        std::fs::write(&a_level, old).unwrap();
+        assert_eq!(stored_level(&a), None);
     }
 }

@@ -494,13 +494,8 @@ struct Probe {
 
 /// `block`'s frames times `gain`, through `limiter` into `out`.
 fn limit(limiter: &mut Limiter, block: &[f32], gain: f32, channels: usize, out: &mut Vec<f32>) {
-    let mut frame = [0.0f32; 2];
-    for f in block.chunks_exact(channels) {
-        for (y, &x) in frame.iter_mut().zip(f) {
-            *y = x * gain;
-        }
-        limiter.push_frame(&frame[..channels], out);
-    }
+    debug_assert_eq!(block.len() % channels, 0);
+    limiter.push_scaled(block, gain, out);
 }
 
 impl Probe {

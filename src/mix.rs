@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::cache::Clip;
+use crate::cache::{Clip, ClipReader};
 use crate::timeline::{Cue, CueSource, Source, Span, Timeline};
 
 /// How beds (and stings that overlap speech) go down under speech, in
@@ -110,9 +110,11 @@ struct SpeechLayer<'m, 'a> {
     piece: usize,
     /// Frames of the current piece already read.
     done: u64,
-    reader: Option<hound::WavReader<std::io::BufReader<std::fs::File>>>,
+    reader: Option<ClipReader>,
     /// (left, right) gains of the current clip.
     gains: (f32, f32),
+    /// The samples of the current read.
+    scratch: Vec<f32>,
 }
 
 impl<'m, 'a> SpeechLayer<'m, 'a> {
@@ -123,6 +125,7 @@ impl<'m, 'a> SpeechLayer<'m, 'a> {
             done: 0,
             reader: None,
             gains: (1.0, 1.0),
+            scratch: Vec::with_capacity(BLOCK),
         }
     }
 
@@ -156,7 +159,7 @@ impl<'m, 'a> SpeechLayer<'m, 'a> {
             let (l, r) = pan_gains(v.pan);
             (v.gain * l, v.gain * r)
         };
-        self.reader = Some(open_wav(&clip.path)?);
+        self.reader = Some(ClipReader::open(&clip.path)?);
         Ok(())
     }
 
@@ -175,14 +178,13 @@ impl<'m, 'a> SpeechLayer<'m, 'a> {
             let k = ((piece.len - self.done) as usize).min(n - filled);
             if let Some(r) = &mut self.reader {
                 let out = &mut block[filled * c..(filled + k) * c];
-                let mut read = 0;
-                for (frame, s) in out.chunks_exact_mut(c).zip(r.samples::<f32>()) {
-                    let s = s.map_err(crate::audio::hound_to_io)?;
+                self.scratch.resize(k, 0.0);
+                let read = r.read_frames(&mut self.scratch)?;
+                for (frame, &s) in out.chunks_exact_mut(c).zip(&self.scratch[..read]) {
                     frame[0] += s * self.gains.0;
                     if c == 2 {
                         frame[1] += s * self.gains.1;
                     }
-                    read += 1;
                 }
                 if read != k {
                     return Err(std::io::Error::other(format!(
@@ -223,19 +225,15 @@ pub fn pan_gains(pan: f32) -> (f32, f32) {
     )
 }
 
-fn open_wav(
-    path: &std::path::Path,
-) -> std::io::Result<hound::WavReader<std::io::BufReader<std::fs::File>>> {
-    hound::WavReader::open(path).map_err(crate::audio::hound_to_io)
-}
-
 /// A sounding cue: its open clip and where it is in it.
 struct CueReader {
     cue: Cue,
-    reader: hound::WavReader<std::io::BufReader<std::fs::File>>,
+    reader: ClipReader,
     /// Frames in the clip, and the frame the reader is at.
     frames: u64,
     position: u64,
+    /// The samples of the current read.
+    scratch: Vec<f32>,
 }
 
 impl CueReader {
@@ -255,13 +253,14 @@ impl CueReader {
                 clip.channels
             )));
         }
-        let mut reader = open_wav(&clip.path)?;
-        reader.seek(to_u32(cue.offset)?)?;
+        let mut reader = ClipReader::open(&clip.path)?;
+        reader.seek_frame(cue.offset)?;
         Ok(CueReader {
             cue,
             reader,
             frames: clip.frames,
             position: cue.offset,
+            scratch: Vec::new(),
         })
     }
 
@@ -281,22 +280,22 @@ impl CueReader {
         while t < to {
             if self.position == self.frames {
                 // Only a looped cue gets here: `open` checked the others fit.
-                self.reader.seek(0)?;
+                self.reader.seek_frame(0)?;
                 self.position = 0;
             }
             let k = (to - t).min(self.frames - self.position);
-            let mut samples = self.reader.samples::<f32>();
-            for i in t..t + k {
+            self.scratch.resize(k as usize * c, 0.0);
+            if self.reader.read_frames(&mut self.scratch)? < k as usize {
+                return Err(std::io::Error::other("a sting or bed clip ended early"));
+            }
+            let frames = self.scratch.chunks_exact(c);
+            for (i, samples) in (t..t + k).zip(frames) {
                 let mut g = fade(&self.cue, i);
                 if self.cue.ducked {
                     g *= envelope[(i - at) as usize];
                 }
                 let frame = &mut block[(i - at) as usize * c..][..c];
-                for x in frame {
-                    let s = samples
-                        .next()
-                        .ok_or_else(|| std::io::Error::other("a sting or bed clip ended early"))?
-                        .map_err(crate::audio::hound_to_io)?;
+                for (x, s) in frame.iter_mut().zip(samples) {
                     *x += s * g;
                 }
             }
@@ -305,10 +304,6 @@ impl CueReader {
         }
         Ok(())
     }
-}
-
-fn to_u32(frames: u64) -> std::io::Result<u32> {
-    u32::try_from(frames).map_err(|_| std::io::Error::other("a clip position beyond 4 Gi frames"))
 }
 
 /// A raised-cosine ramp from 0 to 1 over `x` in [0, 1]: it leaves and

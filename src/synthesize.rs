@@ -18,7 +18,7 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 use tokio::sync::{Mutex, Semaphore, SemaphorePermit};
 
 use crate::audio::{Pcm, decode, dsp, resample};
-use crate::cache::{Clip, ClipStore};
+use crate::cache::{self, Clip, ClipStore};
 use crate::error::{Failure, Result};
 use crate::plan::Plan;
 use crate::tts::{Backend, Limits, Request, SynthError};
@@ -322,13 +322,19 @@ pub fn level_gains(
     Ok(gains)
 }
 
+/// A clip's speech level: measured when the clip was made and kept beside
+/// it, or (a clip from an older podgen, a lost sidecar) measured now and kept.
 fn clip_level(clip: &Clip, rate: u32) -> std::io::Result<Option<f32>> {
-    let mut r = hound::WavReader::open(&clip.path).map_err(crate::audio::hound_to_io)?;
-    let samples: Vec<f32> = r
-        .samples::<f32>()
-        .collect::<Result<_, _>>()
-        .map_err(crate::audio::hound_to_io)?;
-    Ok(dsp::active_rms(&samples, rate))
+    if let Some(level) = cache::stored_level(clip) {
+        return Ok(level);
+    }
+    let mut r = cache::ClipReader::open(&clip.path)?;
+    let mut samples = vec![0.0; r.frames() as usize * r.channels()];
+    r.read_frames(&mut samples)?;
+    let level = dsp::active_rms(&samples, rate);
+    // A sidecar not written (a read-only cache) only costs this read next time.
+    let _ = cache::store_level(clip, level);
+    Ok(level)
 }
 
 /// What the synthesis stage reports as it goes.
@@ -583,9 +589,13 @@ async fn finish(
         }
         plausible_duration(samples.len() as f64 / f64::from(rate), &text, speed)
             .map_err(|m| SynthError::transient(m.to_string(), None))?;
-        store
+        let clip = store
             .put(&key, &samples, 1)
-            .map_err(|e| SynthError::fatal(format!("cannot store the clip: {e}")))
+            .map_err(|e| SynthError::fatal(format!("cannot store the clip: {e}")))?;
+        // Measured now, while the samples are here: levelling needs it on
+        // every render (and measures it again if this sidecar is lost).
+        let _ = cache::store_level(&clip, dsp::active_rms(&samples, rate));
+        Ok(clip)
     })
     .await
     .map_err(|e| SynthError::fatal(format!("clip processing stopped: {e}")))?
@@ -764,5 +774,43 @@ mod tests {
         );
         assert_eq!(backoff(3, None, key), b);
         assert!(backoff(30, None, key) <= Duration::from_secs(20));
+    }
+
+    #[test]
+    fn levels_come_from_the_sidecar_and_a_bad_one_is_measured_again() {
+        let rate = 16_000;
+        let dir = tempfile::tempdir().unwrap();
+        let store = ClipStore::open(dir.path(), rate).unwrap();
+        let samples: Vec<f32> = (0..rate as usize)
+            .map(|i| 0.3 * (i as f32 * 0.07).sin() * if i % 4000 < 2500 { 1.0 } else { 0.001 })
+            .collect();
+        let clip = store.put(&crate::hash::hex(b"level"), &samples, 1).unwrap();
+        // What levelling measured before sidecars: the whole clip read back.
+        let expected = dsp::active_rms(&cache::read_clip(&clip.path).unwrap(), rate);
+        assert!(expected.is_some());
+        let sidecar = clip.path.with_extension("level");
+        // Missing (a clip from an older podgen): measured, and kept.
+        assert_eq!(clip_level(&clip, rate).unwrap(), expected);
+        assert_eq!(cache::stored_level(&clip), Some(expected));
+        let kept = std::fs::read_to_string(&sidecar).unwrap();
+        // A hit believes its sidecar: the clip is not read again.
+        let planted = kept.replace(&expected.unwrap().to_string(), "0.5");
+        std::fs::write(&sidecar, &planted).unwrap();
+        assert_eq!(clip_level(&clip, rate).unwrap(), Some(0.5));
+        // Damaged, or tied to another clip's checksum: measured again.
+        for bad in [
+            "garbage",
+            &planted.replacen("podgen-level-1 ", "podgen-level-1 00", 1),
+        ] {
+            std::fs::write(&sidecar, bad).unwrap();
+            assert_eq!(clip_level(&clip, rate).unwrap(), expected);
+            assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), kept);
+        }
+        // A silent clip's "no level" is kept too.
+        let silent = store
+            .put(&crate::hash::hex(b"silent"), &[0.0; 800], 1)
+            .unwrap();
+        assert_eq!(clip_level(&silent, rate).unwrap(), None);
+        assert_eq!(cache::stored_level(&silent), Some(None));
     }
 }

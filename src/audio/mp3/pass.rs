@@ -442,9 +442,8 @@ impl FrontLimiter {
 
     /// Feed interleaved whole frames; limited frames come out as the delay allows.
     pub fn push(&mut self, frames: &[f32], out: &mut Vec<f32>) {
-        for frame in frames.chunks_exact(self.channels) {
-            self.limiter.push_frame(frame, out);
-        }
+        let whole = frames.len() - frames.len() % self.channels;
+        self.limiter.push_block(&frames[..whole], out);
     }
 
     /// Flush what is still delayed: as many frames come out as went in.
