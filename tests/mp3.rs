@@ -115,10 +115,11 @@ fn the_mp3_carries_chapters_metadata_exact_gapless_info_and_the_loudness_target(
         "{stats}"
     );
     assert!(stats["true_peak_dbtp"].as_f64().unwrap() <= -1.0, "{stats}");
-    assert!(
-        (1..=4).contains(&stats["passes"].as_u64().unwrap()),
-        "{stats}"
-    );
+    // Written once: the master aims before it writes, and the MP3 encoded
+    // while it writes reads the target at once (scripts/mp3_prediction.sh
+    // counts how often a first encode misses over a spread of settings).
+    assert_eq!(stats["passes"].as_u64(), Some(1), "{stats}");
+    assert_eq!(m["master"]["passes"].as_u64(), Some(1), "{}", m["master"]);
 }
 
 /// Every MPEG-1 Layer III frame header after the ID3 tag: (kbps, frame bytes).
