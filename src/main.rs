@@ -175,21 +175,6 @@ enum CacheAction {
 }
 
 fn main() -> ExitCode {
-    // Not a subcommand of the CLI (not in --help): a built-in voice worker,
-    // started by a render of this same binary.
-    if std::env::args_os()
-        .nth(1)
-        .is_some_and(|a| a == podgen::tts::worker::SUBCOMMAND)
-    {
-        return match podgen::tts::worker::serve(std::io::stdin(), std::io::stdout()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("podgen: built-in voice worker: {e}");
-                ExitCode::FAILURE
-            }
-        };
-    }
-    enable_builtin_workers();
     let cli = Cli::parse();
     // Wrap error text only on a terminal: in logs and pipes, one message is one line.
     let on_terminal = std::io::stderr().is_terminal();
@@ -224,21 +209,6 @@ fn main() -> ExitCode {
             eprintln!("{:?}", failure.report());
             ExitCode::from(failure.exit_code())
         }
-    }
-}
-
-/// Let the built-in voice run on every core: worker processes beyond the
-/// in-process engine, one per core, or `PODGEN_BUILTIN_WORKERS` of them (0
-/// for none).
-fn enable_builtin_workers() {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = std::env::var("PODGEN_BUILTIN_WORKERS")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .unwrap_or(cores - 1)
-        .min(64);
-    if let Ok(exe) = std::env::current_exe() {
-        podgen::tts::worker::enable(podgen::tts::worker::Launch::podgen(&exe, workers));
     }
 }
 

@@ -3,10 +3,6 @@
 //! dictionary) and English data compiled into the binary. No server, no
 //! key, no network.
 //!
-//! The engine keeps its state in globals, so a process has one; to speak
-//! on every core, the podgen binary also runs it in worker processes (see
-//! [`super::worker`]).
-//!
 //! It is a preview voice: robotic but intelligible, with Mandarin tones
 //! (and third-tone sandhi) from eSpeak NG's own tone rules.
 
@@ -15,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 
 use futures_util::future::BoxFuture;
 
-use super::worker::{Job, Launch, Pool, Slot, WorkerError};
+use super::espeak::{ENGINE, Voice};
 use super::{Backend, Limits, Price, Request, SynthError};
 use crate::audio::Pcm;
 use crate::lang::Language;
@@ -49,41 +45,16 @@ pub struct Builtin {
     data_dir: PathBuf,
     /// The outcome of extracting the data, once.
     installed: Arc<OnceLock<Result<(), String>>>,
-    /// The in-process engine and the worker processes.
-    pool: Arc<Pool>,
 }
 
 impl Builtin {
-    /// The engine, keeping its bundled data under `cache_root`; with worker
-    /// processes when [`super::worker::enable`] was called.
+    /// The engine, keeping its bundled data under `cache_root`.
     pub fn new(cache_root: &Path) -> Self {
-        let launch = super::worker::enabled().cloned();
-        Self::with_workers(cache_root, launch)
-    }
-
-    /// The engine, with worker processes started as `launch` says (None:
-    /// the in-process engine alone).
-    pub fn with_workers(cache_root: &Path, launch: Option<Launch>) -> Self {
-        let launch = launch.unwrap_or_else(|| Launch::podgen(Path::new(""), 0));
         Builtin {
             cache_root: cache_root.to_path_buf(),
             data_dir: cache_root.join(format!("espeak-ng-data-{DATA_VERSION}")),
             installed: Arc::new(OnceLock::new()),
-            pool: Arc::new(Pool::new(launch)),
         }
-    }
-
-    /// Worker processes running now.
-    pub fn workers(&self) -> usize {
-        self.pool.workers()
-    }
-
-    /// The engine's data folder, extracted first if it is not there.
-    pub fn data(&self) -> Result<&Path, String> {
-        self.installed
-            .get_or_init(|| ensure_data(&self.cache_root, &self.data_dir))
-            .clone()
-            .map(|()| self.data_dir.as_path())
     }
 }
 
@@ -179,9 +150,8 @@ impl Backend for Builtin {
         Limits {
             // A deterministic engine: what failed once fails again.
             max_attempts: 1,
-            // One engine per process (it keeps its state in globals), and
-            // one per worker process.
-            ..Limits::new(Limit::chars(MAX_CHARS), self.pool.size())
+            // One engine per process (it keeps its state in globals).
+            ..Limits::new(Limit::chars(MAX_CHARS), 1)
         }
     }
 
@@ -210,55 +180,32 @@ impl Backend for Builtin {
         } else {
             ENGLISH_RANGE
         };
-        let job = Job {
-            name,
-            rate,
-            pitch,
-            range,
-            data_dir: self.data_dir.clone(),
-            text: req.text.to_string(),
-        };
-        let (cache_root, installed) = (self.cache_root.clone(), self.installed.clone());
-        let pool = self.pool.clone();
+        let (cache_root, data_dir) = (self.cache_root.clone(), self.data_dir.clone());
+        let installed = self.installed.clone();
+        let text = req.text.to_string();
+        // The engine is CPU-bound: run it off the async workers.
         Box::pin(async move {
-            let slot = pool.take();
-            // A worker may hang or die; the in-process engine is as before.
-            let limit = matches!(slot, Slot::Worker(_)).then(|| pool.timeout());
-            // Given up on (timed out, interrupted), the request kills its
-            // worker, so that no thread is left reading from it.
-            let mut killer = slot.killer();
-            let pool = pool.clone();
-            // The engine is CPU-bound: run it off the async workers.
-            let task = tokio::task::spawn_blocking(move || {
-                let installed = installed
-                    .get_or_init(|| ensure_data(&cache_root, &job.data_dir))
-                    .clone();
-                if let Err(e) = installed {
-                    pool.give_back(slot);
-                    return Err(SynthError::fatal(e));
-                }
-                let (slot, answer) = slot.run(&job);
-                pool.give_back(slot);
-                answer.map_err(|e| match e {
-                    WorkerError::Engine(m) => {
-                        SynthError::fatal(format!("built-in voice {}: {m}", job.name))
-                    }
-                    WorkerError::Broken(m) => SynthError::fatal(m),
-                })
-            });
-            let joined = match limit {
-                None => task.await,
-                Some(limit) => tokio::time::timeout(limit, task).await.map_err(|_| {
-                    SynthError::fatal(format!(
-                        "the built-in voice's worker process gave no answer within {} s (killed)",
-                        limit.as_secs()
-                    ))
-                })?,
-            };
-            killer.disarm();
-            let (samples, rate) = joined
-                .map_err(|e| SynthError::fatal(format!("the built-in voice stopped: {e}")))??;
-            Ok(Pcm::from_i16_mono(&samples, rate))
+            tokio::task::spawn_blocking(move || {
+                installed
+                    .get_or_init(|| ensure_data(&cache_root, &data_dir))
+                    .clone()
+                    .map_err(SynthError::fatal)?;
+                let voice = Voice {
+                    name: &name,
+                    rate,
+                    pitch,
+                    range,
+                };
+                // A poisoned lock only means another synthesis panicked; the
+                // engine itself holds no Rust state that could be broken.
+                let mut engine = ENGINE.lock().unwrap_or_else(|e| e.into_inner());
+                let (samples, rate) = engine
+                    .synthesize(&data_dir, &voice, &text)
+                    .map_err(|e| SynthError::fatal(format!("built-in voice {name}: {e}")))?;
+                Ok(Pcm::from_i16_mono(&samples, rate))
+            })
+            .await
+            .map_err(|e| SynthError::fatal(format!("the built-in voice stopped: {e}")))?
         })
     }
 }

@@ -16,7 +16,6 @@ pub mod espeak;
 pub mod http;
 pub mod redact;
 pub mod template;
-pub mod worker;
 
 use std::path::Path;
 use std::sync::Arc;
