@@ -367,7 +367,6 @@ fn probe(
             limiter: limiter(rate, channels, ceiling_db),
             meter: meter(channels, rate, Mode::I, targets)?,
             out: Vec::with_capacity(BLOCK),
-            channels: usize::from(channels),
         })
     };
     let (mut first, mut second) = (probe_at(gains[0])?, probe_at(gains[1])?);
@@ -411,13 +410,7 @@ fn rehearse(
         };
         let streamed = mix.stream(on_progress, &mut |block| {
             limited.clear();
-            limit(
-                &mut limiter,
-                block,
-                gain,
-                usize::from(channels),
-                &mut limited,
-            );
+            limiter.push_scaled(block, gain, &mut limited);
             pass_on(&limited, &mut master)
         });
         let streamed = streamed.and_then(|()| {
@@ -489,25 +482,12 @@ struct Probe {
     limiter: Limiter,
     meter: EbuR128,
     out: Vec<f32>,
-    channels: usize,
-}
-
-/// `block`'s frames times `gain`, through `limiter` into `out`.
-fn limit(limiter: &mut Limiter, block: &[f32], gain: f32, channels: usize, out: &mut Vec<f32>) {
-    debug_assert_eq!(block.len() % channels, 0);
-    limiter.push_scaled(block, gain, out);
 }
 
 impl Probe {
     fn feed(&mut self, block: &[f32]) -> std::io::Result<()> {
         self.out.clear();
-        limit(
-            &mut self.limiter,
-            block,
-            self.gain,
-            self.channels,
-            &mut self.out,
-        );
+        self.limiter.push_scaled(block, self.gain, &mut self.out);
         add(&mut self.meter, &self.out)
     }
 
@@ -563,13 +543,7 @@ fn write_pass(pass: &Pass, dest: &Path, tap: &mut dyn Tap) -> std::io::Result<(E
     };
     mix.stream(on_progress, &mut |block| {
         limited.clear();
-        limit(
-            &mut limiter,
-            block,
-            gain,
-            usize::from(channels),
-            &mut limited,
-        );
+        limiter.push_scaled(block, gain, &mut limited);
         emit(&limited, &mut w, &mut output, tap)
     })?;
     limited.clear();
