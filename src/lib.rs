@@ -1,39 +1,29 @@
 //! podgen: turn a digest script (issue.yaml) into a finished podcast episode.
 //!
-//! One module per pipeline stage, data flowing one way; ARCHITECTURE.md
+//! A folder per pipeline stage, data flowing one way; ARCHITECTURE.md
 //! draws the whole picture:
 //!
 //! ```text
-//! issue.yaml ─script→ Script ─plan→ Plan ─synthesize→ clips ─timeline→ Timeline ─master→ WAV ─publish→ files
-//!              config, voices ↗        ↑ tts::Backend (+ cache)
+//! cli ─▶ input ─▶ text ─▶ speech ─▶ sound ─▶ publish
+//!        (script, config, voices, settings) (plan) (backends, cache) (timeline, mix, master) (files)
 //! ```
 //!
-//! [`render::render`] runs the stages in order; [`prepare`] is everything
-//! before the first request.
+//! Below them all, two crates of their own: [`audio`] (samples and bytes
+//! in, samples and bytes out) and `podgen-text` (languages, the lexicon and
+//! normalisation), re-exported as [`text::lang`] and [`text::speak`].
+//! [`cli::render::render`] runs the stages in order.
 
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
 
-pub mod audio;
-pub mod cache;
-pub mod commands;
-pub mod config;
-pub mod cover;
+pub use podgen_audio as audio;
+
+pub mod cli;
 pub mod error;
-pub mod feed;
 pub mod hash;
-pub mod lang;
-pub mod master;
-pub mod mix;
+pub mod input;
 pub mod mock;
-pub mod plan;
-pub mod prepare;
-pub mod progress;
 pub mod publish;
-pub mod render;
-pub mod script;
-pub mod speak;
-pub mod synthesize;
-pub mod timeline;
-pub mod tts;
-pub mod voices;
+pub mod sound;
+pub mod speech;
+pub mod text;

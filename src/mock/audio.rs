@@ -16,7 +16,13 @@ pub fn speech_seconds(text: &str) -> f64 {
     0.2 + text
         .chars()
         .filter(|c| !c.is_whitespace())
-        .map(|c| if crate::lang::is_han(c) { 0.2 } else { 0.06 })
+        .map(|c| {
+            if crate::text::lang::is_han(c) {
+                0.2
+            } else {
+                0.06
+            }
+        })
         .sum::<f64>()
 }
 

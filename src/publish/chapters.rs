@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::Episode;
-use crate::timeline::seconds;
+use crate::audio::time::seconds;
 
 /// Podcasting 2.0 JSON chapters, version 1.2.
 #[derive(Debug, Serialize)]

@@ -7,12 +7,13 @@ use serde::Serialize;
 
 use super::Episode;
 use crate::audio::mp3::Mp3Stats;
-use crate::master::MasterStats;
-use crate::mix::Ducking;
-use crate::plan::{BedPlan, ChapterKind, Pause, StingPlan};
-use crate::synthesize::Cast;
-use crate::timeline::{Cue, CueSource, Pauses, Piece, Source, clock, seconds};
-use crate::voices::VoiceProfile;
+use crate::audio::time::{clock, seconds};
+use crate::input::settings::{Ducking, Pauses};
+use crate::input::voices::VoiceProfile;
+use crate::sound::master::MasterStats;
+use crate::sound::timeline::{Cue, CueSource, Piece, Source};
+use crate::speech::synthesize::Cast;
+use crate::text::plan::{BedPlan, ChapterKind, Pause, StingPlan};
 
 /// What render.json holds.
 #[derive(Serialize)]
@@ -233,7 +234,7 @@ pub fn build<'a>(
 /// The script's language tag, else the tag most segments are read in.
 fn language(episode: &Episode) -> Option<String> {
     if let Some(l) = &episode.loaded.script.language {
-        return Some(crate::lang::normalize_tag(&l.value));
+        return Some(crate::text::lang::normalize_tag(&l.value));
     }
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
     for seg in &episode.plan.segments {

@@ -12,6 +12,8 @@
 //! (or beside [`Mp3Tap`] for audio).
 
 pub mod chapters;
+pub mod feed;
+pub mod id3;
 pub mod manifest;
 pub mod page;
 mod staging;
@@ -22,12 +24,13 @@ pub use staging::{Staging, own_files};
 use std::path::Path;
 
 use crate::audio::mp3::{self, Mp3Stats};
-use crate::master::{Listener, MasterStats, PassPlan, Tap, Targets};
-use crate::plan::Plan;
-use crate::prepare::Formats;
-use crate::script::{self, LoadedScript};
-use crate::synthesize::{Cast, SpeechClip};
-use crate::timeline::{Pauses, Timeline, sample_to_ms};
+use crate::audio::time::sample_to_ms;
+use crate::input::script::{self, LoadedScript};
+use crate::input::settings::{Ducking, Formats, Pauses, Targets};
+use crate::sound::master::{Listener, MasterStats, PassPlan, Tap};
+use crate::sound::timeline::Timeline;
+use crate::speech::synthesize::{Cast, SpeechClip};
+use crate::text::plan::Plan;
 
 /// One rendered episode, as every file about it describes it.
 pub struct Episode<'a> {
@@ -54,7 +57,7 @@ pub struct Episode<'a> {
     /// Channels of the episode.
     pub channels: u16,
     /// How beds and overlapping stings ducked.
-    pub ducking: crate::mix::Ducking,
+    pub ducking: Ducking,
     /// The cache folder, or a note that there was none.
     pub cache_dir: String,
     /// The audio files written (the page plays the MP3, else the WAV).
@@ -91,7 +94,7 @@ pub fn cover_name(episode: &Episode) -> Option<String> {
     let path = cover_path(episode)?;
     let mut head = [0u8; 8];
     let n = std::io::Read::read(&mut std::fs::File::open(&path).ok()?, &mut head).ok()?;
-    match mp3::image_type(&head[..n])? {
+    match crate::input::cover::image_type(&head[..n])? {
         "image/png" => Some("cover.png".into()),
         _ => Some("cover.jpg".into()),
     }
@@ -123,7 +126,7 @@ pub fn mp3_tag(episode: &Episode) -> std::io::Result<Vec<u8>> {
         .cover
         .as_ref()
         .map(|c| episode.loaded.base_dir.join(&c.value));
-    let info = mp3::TagInfo {
+    let info = id3::TagInfo {
         title: episode.title(),
         show: episode.show(),
         year: episode
@@ -136,7 +139,7 @@ pub fn mp3_tag(episode: &Episode) -> std::io::Result<Vec<u8>> {
             .chapters
             .iter()
             .zip(&episode.timeline.chapters)
-            .map(|(c, span)| mp3::TagChapter {
+            .map(|(c, span)| id3::TagChapter {
                 title: c.title.clone(),
                 start_ms: ms(span.start),
                 end_ms: ms(span.end),
@@ -145,7 +148,7 @@ pub fn mp3_tag(episode: &Episode) -> std::io::Result<Vec<u8>> {
             })
             .collect(),
     };
-    mp3::id3_tag(&info)
+    id3::id3_tag(&info)
 }
 
 /// The episode's MP3, encoded on its own thread while the master writes

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::Episode;
 use super::transcript::{self, Cue, short_stamp};
-use crate::timeline::seconds;
+use crate::audio::time::seconds;
 
 const STYLE: &str = include_str!("page.css");
 const SCRIPT: &str = include_str!("page.js");

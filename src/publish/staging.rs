@@ -241,7 +241,7 @@ mod tests {
             names.sort();
             names.windows(2).any(|w| w[0] == w[1])
         };
-        for id in crate::script::TAKEN_IDS {
+        for id in crate::input::script::TAKEN_IDS {
             assert!(clashes(id), "{id}");
             assert!(clashes(&id.to_uppercase()), "{id}");
         }

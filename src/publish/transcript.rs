@@ -18,8 +18,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::plan::{Limit, Plan, chunks};
-use crate::timeline::{Timeline, sample_to_ms, seconds};
+use crate::audio::time::{sample_to_ms, seconds};
+use crate::sound::timeline::Timeline;
+use crate::text::plan::{Limit, Plan, chunks};
 
 /// One transcript cue: an utterance where the timeline put it. The VTT, the
 /// JSON transcript and the episode page all read these, so they agree.

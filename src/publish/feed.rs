@@ -1,0 +1,680 @@
+//! `podgen feed`: the show's podcast feed, `OUTPUT/feed.xml`, from every
+//! episode rendered into the output folder (each one's render.json and the
+//! files beside it) and the `show:` section of podgen.yaml.
+//!
+//! RSS 2.0 with the itunes, podcast (Podcasting 2.0) and content
+//! namespaces, items newest first. Everything in it is read off the files
+//! as they are: enclosure lengths are the files' sizes, durations come from
+//! the sample counts render.json records. An item's GUID is derived from
+//! the show's podcast:guid and the episode id, so it never changes when an
+//! episode is rendered again.
+
+use std::path::{Path, PathBuf};
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesCData, BytesDecl, BytesText, Event};
+use serde::Deserialize;
+
+use crate::error::{Failure, Result};
+use crate::input::config::{Config, ShowConfig};
+use crate::publish::page::escape;
+
+/// The podcast namespace's UUID for podcast:guid (UUIDv5 of the feed URL).
+const PODCAST_NAMESPACE: uuid::Uuid = uuid::uuid!("ead4c236-bf58-58c6-a2c6-a6b28d128cb6");
+
+/// The podcast namespace's URI. The spec gives two, this one and
+/// `https://podcastindex.org/namespace/1.0`; gPodder's podcastparser (and
+/// the apps built on it) knows only this one, and every other reader goes by
+/// the `podcast:` prefix.
+const PODCAST_XMLNS: &str =
+    "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md";
+
+/// What the feed needs of an episode's render.json.
+#[derive(Debug, Deserialize)]
+struct Manifest {
+    episode: String,
+    title: String,
+    date: Option<String>,
+    #[serde(default)]
+    number: Option<u32>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    cover: Option<String>,
+    totals: Totals,
+}
+
+#[derive(Debug, Deserialize)]
+struct Totals {
+    seconds: f64,
+}
+
+/// One chapter of chapters.json, for the show notes.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Chapter {
+    start_time: f64,
+    title: String,
+    url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ChaptersFile {
+    chapters: Vec<Chapter>,
+}
+
+/// An episode as the feed lists it.
+struct Item {
+    manifest: Manifest,
+    dir: PathBuf,
+    /// (file name, MIME type, bytes) of the audio.
+    audio: (String, &'static str, u64),
+    chapters: Vec<Chapter>,
+    /// Days since 1970-01-01 of its date.
+    day: i64,
+}
+
+/// The channel fields, checked: every one the feed requires is present.
+struct Channel<'a> {
+    show: &'a ShowConfig,
+    title: &'a str,
+    description: &'a str,
+    author: &'a str,
+    owner: (&'a str, &'a str),
+    language: &'a str,
+    image: PathBuf,
+    link: &'a str,
+    base_url: url::Url,
+    guid: uuid::Uuid,
+}
+
+/// What `podgen feed` wrote.
+#[derive(Debug, serde::Serialize)]
+pub struct FeedReport {
+    /// The feed file.
+    pub path: PathBuf,
+    /// Episodes in it.
+    pub episodes: usize,
+}
+
+/// Write `output/feed.xml` for every episode under `output`, with the
+/// channel from `config`'s `show:`.
+pub fn write(output: &Path, config: &Config) -> Result<FeedReport> {
+    let channel = channel(config)?;
+    let mut items = episodes(output)?;
+    if items.is_empty() {
+        return Err(Failure::input(
+            format!("{} holds no rendered episode", output.display()),
+            "render an episode into it first: podgen render issue.yaml -o DIR",
+        ));
+    }
+    // Newest first; one day's episodes by id, last first.
+    items.sort_by(|a, b| (b.day, &b.manifest.episode).cmp(&(a.day, &a.manifest.episode)));
+    let artwork = copy_artwork(&channel.image, output)?;
+    let xml = render_xml(&channel, &items, &artwork)
+        .map_err(|e| Failure::runtime(format!("cannot build the feed: {e}")))?;
+    let path = output.join("feed.xml");
+    write_whole(&path, &xml)
+        .map_err(|e| Failure::runtime(format!("cannot write {}: {e}", path.display())))?;
+    Ok(FeedReport {
+        path,
+        episodes: items.len(),
+    })
+}
+
+/// A file written whole or not at all: a temporary file renamed over it.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".feed-").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_data()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn missing(config: &Config, field: &str, what: &str) -> Failure {
+    let place = config
+        .path
+        .as_ref()
+        .map_or("podgen.yaml".to_string(), |p| p.display().to_string());
+    Failure::input(
+        format!("the feed needs show.{field} ({what}), and {place} does not set it"),
+        format!("add it under `show:` in {place}, like `show: {{{field}: ...}}`"),
+    )
+}
+
+/// A required text field: present and not blank.
+fn required<'a>(
+    config: &Config,
+    v: Option<&'a String>,
+    field: &str,
+    what: &str,
+) -> Result<&'a str> {
+    v.map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| missing(config, field, what))
+}
+
+/// The show a config without `show:` has: nothing, so every required field
+/// is reported missing.
+static NO_SHOW: ShowConfig = ShowConfig {
+    title: None,
+    description: None,
+    author: None,
+    owner: None,
+    language: None,
+    categories: Vec::new(),
+    explicit: None,
+    image: None,
+    link: None,
+    base_url: None,
+    guid: None,
+    copyright: None,
+};
+
+/// The channel fields from `show:`, each required one present and sane.
+fn channel(config: &Config) -> Result<Channel<'_>> {
+    let show = config.file.show.as_ref().map_or(&NO_SHOW, |s| &s.value);
+    let need = |v: &'_ Option<String>, field: &str, what: &str| -> Result<String> {
+        required(config, v.as_ref(), field, what).map(str::to_string)
+    };
+    let base = need(
+        &show.base_url,
+        "base_url",
+        "the URL the output folder is served at",
+    )?;
+    let base_url = base_url(&base)?;
+    if show.categories.iter().all(|c| c.trim().is_empty()) {
+        return Err(missing(
+            config,
+            "categories",
+            "Apple Podcasts categories, like [Technology]",
+        ));
+    }
+    if show.explicit.is_none() {
+        return Err(missing(config, "explicit", "true or false"));
+    }
+    let owner = show.owner.as_ref();
+    let config_dir = config
+        .path
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    Ok(Channel {
+        show,
+        title: required(config, show.title.as_ref(), "title", "the show's name")?,
+        description: required(
+            config,
+            show.description.as_ref(),
+            "description",
+            "what the show is about",
+        )?,
+        author: required(config, show.author.as_ref(), "author", "who makes the show")?,
+        owner: (
+            required(
+                config,
+                owner.and_then(|o| o.name.as_ref()),
+                "owner.name",
+                "who to contact about the feed",
+            )?,
+            required(
+                config,
+                owner.and_then(|o| o.email.as_ref()),
+                "owner.email",
+                "the contact's e-mail",
+            )?,
+        ),
+        language: required(
+            config,
+            show.language.as_ref(),
+            "language",
+            "a BCP-47 tag like zh-CN",
+        )?,
+        image: config_dir.join(need(
+            &show.image,
+            "image",
+            "the show's artwork, a square JPEG or PNG",
+        )?),
+        link: required(config, show.link.as_ref(), "link", "the show's web page")?,
+        guid: show_guid(show.guid.as_deref(), &base_url)?,
+        base_url,
+    })
+}
+
+/// `show.base_url`, an http(s) URL ending in `/` so that names join under it.
+fn base_url(base: &str) -> Result<url::Url> {
+    let mut url = url::Url::parse(base)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .ok_or_else(|| {
+            Failure::input(
+                format!("show.base_url {base:?} is not an http(s) URL"),
+                "give the address the output folder is served at, like https://example.com/episodes",
+            )
+        })?;
+    if !url.path().ends_with('/') {
+        url.set_path(&format!("{}/", url.path()));
+    }
+    Ok(url)
+}
+
+/// The show's podcast:guid: as set, else as the podcast namespace derives
+/// it (UUIDv5 of the feed's URL without its scheme).
+fn show_guid(set: Option<&str>, base_url: &url::Url) -> Result<uuid::Uuid> {
+    if let Some(g) = set {
+        return uuid::Uuid::parse_str(g.trim()).map_err(|e| {
+            Failure::input(
+                format!("show.guid {g:?} is not a UUID: {e}"),
+                "leave it out to derive one from the feed's URL",
+            )
+        });
+    }
+    let feed = base_url.join("feed.xml").expect("a plain name joins");
+    let bare = feed
+        .as_str()
+        .split_once("://")
+        .map_or(feed.as_str(), |(_, rest)| rest);
+    Ok(uuid::Uuid::new_v5(&PODCAST_NAMESPACE, bare.as_bytes()))
+}
+
+/// Every episode folder under `output` with a render.json.
+fn episodes(output: &Path) -> Result<Vec<Item>> {
+    let entries = std::fs::read_dir(output).map_err(|e| {
+        Failure::input(
+            format!("cannot read the output folder {}: {e}", output.display()),
+            "give the folder episodes were rendered into",
+        )
+    })?;
+    let mut items = Vec::new();
+    for entry in entries.flatten() {
+        let dir = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || !dir.join("render.json").is_file() {
+            continue;
+        }
+        items.push(item(&dir)?);
+    }
+    Ok(items)
+}
+
+/// One episode folder, read and checked.
+fn item(dir: &Path) -> Result<Item> {
+    let read = |name: &str| -> Result<String> {
+        crate::error::read_source(&dir.join(name), name, "render the episode again")
+    };
+    let bad = |name: &str, e: &dyn std::fmt::Display| {
+        Failure::input(
+            format!("{}: {e}", dir.join(name).display()),
+            "render the episode again",
+        )
+    };
+    let manifest: Manifest =
+        serde_json::from_str(&read("render.json")?).map_err(|e| bad("render.json", &e))?;
+    let chapters: ChaptersFile =
+        serde_json::from_str(&read("chapters.json")?).map_err(|e| bad("chapters.json", &e))?;
+    let id = &manifest.episode;
+    let day = manifest
+        .date
+        .as_deref()
+        .and_then(days_from_date)
+        .ok_or_else(|| {
+            Failure::input(
+                format!(
+                    "episode {id} ({}) has no date: a feed item needs one",
+                    dir.display()
+                ),
+                "add `date: YYYY-MM-DD` to its script and render it again",
+            )
+        })?;
+    let audio = [("mp3", "audio/mpeg"), ("wav", "audio/wav")]
+        .into_iter()
+        .find_map(|(ext, mime)| {
+            let name = format!("{id}.{ext}");
+            let len = std::fs::metadata(dir.join(&name)).ok()?.len();
+            Some((name, mime, len))
+        })
+        .ok_or_else(|| {
+            Failure::input(
+                format!("episode {id} in {} has no MP3 or WAV", dir.display()),
+                "render it again with `audio: {formats: [mp3]}`",
+            )
+        })?;
+    Ok(Item {
+        manifest,
+        dir: dir.to_path_buf(),
+        audio,
+        chapters: chapters.chapters,
+        day,
+    })
+}
+
+/// The show's artwork copied beside the feed (as `show-artwork.<ext>`),
+/// checked to be a JPEG or PNG; its file name.
+fn copy_artwork(image: &Path, output: &Path) -> Result<String> {
+    let problem = |why: String| {
+        Failure::input(
+            format!("show.image {}: {why}", image.display()),
+            "give a square JPEG or PNG of 1400 to 3000 px, relative to the config file",
+        )
+    };
+    if let Some(why) = crate::error::regular_file_problem(image, 20_000_000) {
+        return Err(problem(why));
+    }
+    let bytes = std::fs::read(image).map_err(|e| problem(e.to_string()))?;
+    let ext = match crate::input::cover::image_type(&bytes) {
+        Some("image/png") => "png",
+        Some(_) => "jpg",
+        None => return Err(problem("it is not a JPEG or PNG image".into())),
+    };
+    let name = format!("show-artwork.{ext}");
+    write_whole(&output.join(&name), &bytes)
+        .map_err(|e| Failure::runtime(format!("cannot copy the show's artwork: {e}")))?;
+    Ok(name)
+}
+
+/// Days since 1970-01-01 of `YYYY-MM-DD` (the proleptic Gregorian
+/// calendar); None if it is not such a date. By hand (Howard Hinnant's
+/// days_from_civil): one date, not worth a calendar crate.
+fn days_from_date(date: &str) -> Option<i64> {
+    let (y, m, d) = crate::input::script::parse_iso_date(date.trim())?;
+    let (y, m, d) = (i64::from(y), i64::from(m), i64::from(d));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// RFC 2822 date of a day, at midnight UTC: `Mon, 10 Jun 2024 00:00:00 +0000`.
+fn rfc2822(days: i64) -> String {
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    // Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{}, {d:02} {} {y} 00:00:00 +0000",
+        WEEKDAYS[days.rem_euclid(7) as usize],
+        MONTHS[(m - 1) as usize]
+    )
+}
+
+type Xml = Writer<Vec<u8>>;
+
+/// `<name>value</name>`, escaped.
+fn text(w: &mut Xml, name: &str, value: &str) -> std::io::Result<()> {
+    w.create_element(name)
+        .write_text_content(BytesText::new(value))?;
+    Ok(())
+}
+
+/// `<name><![CDATA[html]]></name>`; `html` is escaped HTML, so it holds no `]]>`.
+fn cdata(w: &mut Xml, name: &str, html: &str) -> std::io::Result<()> {
+    w.create_element(name)
+        .write_cdata_content(BytesCData::new(html))?;
+    Ok(())
+}
+
+fn render_xml(c: &Channel, items: &[Item], artwork: &str) -> std::io::Result<Vec<u8>> {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    w.create_element("rss")
+        .with_attributes([
+            ("version", "2.0"),
+            ("xmlns:itunes", "http://www.itunes.com/dtds/podcast-1.0.dtd"),
+            ("xmlns:podcast", PODCAST_XMLNS),
+            ("xmlns:content", "http://purl.org/rss/1.0/modules/content/"),
+            ("xmlns:atom", "http://www.w3.org/2005/Atom"),
+        ])
+        .write_inner_content(|w| {
+            w.create_element("channel").write_inner_content(|w| {
+                write_channel(w, c, artwork, items)?;
+                for item in items {
+                    write_item(w, c, item)?;
+                }
+                Ok(())
+            })?;
+            Ok(())
+        })?;
+    let mut xml = w.into_inner();
+    xml.push(b'\n');
+    Ok(xml)
+}
+
+fn write_channel(w: &mut Xml, c: &Channel, artwork: &str, items: &[Item]) -> std::io::Result<()> {
+    let url = |name: &str| c.base_url.join(name).expect("plain names join").to_string();
+    text(w, "title", c.title)?;
+    text(w, "link", c.link)?;
+    text(w, "description", c.description)?;
+    text(w, "language", c.language)?;
+    if let Some(copyright) = &c.show.copyright {
+        text(w, "copyright", copyright)?;
+    }
+    text(
+        w,
+        "generator",
+        concat!("podgen ", env!("CARGO_PKG_VERSION")),
+    )?;
+    // The newest episode's date, so the feed changes only when episodes do.
+    if let Some(newest) = items.first() {
+        text(w, "lastBuildDate", &rfc2822(newest.day))?;
+    }
+    w.create_element("atom:link")
+        .with_attributes([
+            ("href", url("feed.xml").as_str()),
+            ("rel", "self"),
+            ("type", "application/rss+xml"),
+        ])
+        .write_empty()?;
+    text(w, "itunes:author", c.author)?;
+    w.create_element("itunes:owner").write_inner_content(|w| {
+        text(w, "itunes:name", c.owner.0)?;
+        text(w, "itunes:email", c.owner.1)
+    })?;
+    w.create_element("itunes:image")
+        .with_attribute(("href", url(artwork).as_str()))
+        .write_empty()?;
+    for category in c.show.categories.iter().filter(|c| !c.trim().is_empty()) {
+        let mut levels = category.split('>').map(str::trim);
+        let top = levels.next().unwrap_or_default();
+        let sub = levels.next();
+        let e = w
+            .create_element("itunes:category")
+            .with_attribute(("text", top));
+        match sub {
+            Some(sub) => {
+                e.write_inner_content(|w| {
+                    w.create_element("itunes:category")
+                        .with_attribute(("text", sub))
+                        .write_empty()?;
+                    Ok(())
+                })?;
+            }
+            None => {
+                e.write_empty()?;
+            }
+        }
+    }
+    let explicit = if c.show.explicit == Some(true) {
+        "true"
+    } else {
+        "false"
+    };
+    text(w, "itunes:explicit", explicit)?;
+    text(w, "itunes:type", "episodic")?;
+    text(w, "podcast:guid", &c.guid.to_string())
+}
+
+fn write_item(w: &mut Xml, c: &Channel, item: &Item) -> std::io::Result<()> {
+    let m = &item.manifest;
+    let id = &m.episode;
+    let url = |name: &str| {
+        c.base_url
+            .join(&format!("{id}/{name}"))
+            .expect("episode ids and file names join")
+            .to_string()
+    };
+    let exists = |name: &str| item.dir.join(name).is_file();
+    let language = m.language.as_deref().unwrap_or(c.language);
+    w.create_element("item").write_inner_content(|w| {
+        text(w, "title", &m.title)?;
+        w.create_element("guid")
+            .with_attribute(("isPermaLink", "false"))
+            .write_text_content(BytesText::new(&item_guid(c.guid, id).to_string()))?;
+        text(w, "pubDate", &rfc2822(item.day))?;
+        let (name, mime, len) = &item.audio;
+        w.create_element("enclosure")
+            .with_attributes([
+                ("url", url(name).as_str()),
+                ("length", len.to_string().as_str()),
+                ("type", *mime),
+            ])
+            .write_empty()?;
+        text(
+            w,
+            "itunes:duration",
+            &(m.totals.seconds.round() as u64).to_string(),
+        )?;
+        if let Some(n) = m.number {
+            text(w, "itunes:episode", &n.to_string())?;
+        }
+        text(w, "itunes:episodeType", "full")?;
+        if let Some(cover) = m.cover.as_deref().filter(|c| exists(c)) {
+            w.create_element("itunes:image")
+                .with_attribute(("href", url(cover).as_str()))
+                .write_empty()?;
+        }
+        text(w, "description", &notes_text(item))?;
+        cdata(w, "content:encoded", &notes_html(item))?;
+        w.create_element("podcast:chapters")
+            .with_attributes([
+                ("url", url("chapters.json").as_str()),
+                ("type", "application/json+chapters"),
+            ])
+            .write_empty()?;
+        let transcripts = [
+            (format!("{id}.vtt"), "text/vtt", true),
+            (format!("{id}.srt"), "application/x-subrip", false),
+            (format!("{id}.json"), "application/json", false),
+        ];
+        for (name, mime, captions) in transcripts.iter().filter(|t| exists(&t.0)) {
+            let href = url(name);
+            let mut e = w.create_element("podcast:transcript").with_attributes([
+                ("url", href.as_str()),
+                ("type", *mime),
+                ("language", language),
+            ]);
+            if *captions {
+                e = e.with_attribute(("rel", "captions"));
+            }
+            e.write_empty()?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// An episode's GUID: UUIDv5 of its id under the show's podcast:guid, the
+/// same every time it is rendered.
+fn item_guid(show: uuid::Uuid, episode: &str) -> uuid::Uuid {
+    uuid::Uuid::new_v5(&show, episode.as_bytes())
+}
+
+/// `m:ss` or `h:mm:ss` of seconds.
+fn clock(seconds: f64) -> String {
+    let s = seconds.max(0.0) as u64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// The show notes as plain text: the chapters with their times.
+fn notes_text(item: &Item) -> String {
+    let mut out = format!("{}\n", item.manifest.title);
+    for ch in &item.chapters {
+        out.push_str(&format!("\n{} {}", clock(ch.start_time), ch.title));
+    }
+    out
+}
+
+/// The show notes as HTML: the chapters with their times and links.
+fn notes_html(item: &Item) -> String {
+    let mut out = format!("<p>{}</p>\n<ul>\n", escape(&item.manifest.title));
+    for ch in &item.chapters {
+        let title = escape(&ch.title);
+        let linked = match ch
+            .url
+            .as_deref()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        {
+            Some(u) => format!("<a href=\"{}\">{title}</a>", escape(u)),
+            None => title,
+        };
+        out.push_str(&format!("<li>{} {linked}</li>\n", clock(ch.start_time)));
+    }
+    out.push_str("</ul>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_rfc_2822_with_the_right_weekday() {
+        let day = |d| days_from_date(d).unwrap();
+        assert_eq!(day("1970-01-01"), 0);
+        assert_eq!(
+            rfc2822(day("2024-06-10")),
+            "Mon, 10 Jun 2024 00:00:00 +0000"
+        );
+        assert_eq!(
+            rfc2822(day("2000-02-29")),
+            "Tue, 29 Feb 2000 00:00:00 +0000"
+        );
+        assert_eq!(
+            rfc2822(day("2026-12-01")),
+            "Tue, 01 Dec 2026 00:00:00 +0000"
+        );
+        for bad in [
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "24-06-10",
+            "2024-06",
+            "soon",
+        ] {
+            assert_eq!(days_from_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn guids_depend_on_the_show_and_the_episode_only() {
+        let base = base_url("https://example.com/episodes").unwrap();
+        assert_eq!(base.as_str(), "https://example.com/episodes/");
+        let show = show_guid(None, &base).unwrap();
+        assert_eq!(
+            show,
+            show_guid(None, &base_url("http://example.com/episodes/").unwrap()).unwrap()
+        );
+        assert_eq!(item_guid(show, "2024-06-2"), item_guid(show, "2024-06-2"));
+        assert_ne!(item_guid(show, "2024-06-2"), item_guid(show, "2024-06-3"));
+        // The podcast namespace's own example (its podcast:guid section):
+        // the feed podnews.net/rss has this GUID.
+        let example = uuid::Uuid::new_v5(&PODCAST_NAMESPACE, b"podnews.net/rss");
+        assert_eq!(example.to_string(), "9b024349-ccf0-5f69-a609-6b82873eab3c");
+    }
+}

@@ -1,0 +1,29 @@
+//! podgen's integration tests: one binary (as ripgrep and uv build theirs),
+//! so that the library is linked once, not once per file. Each module holds
+//! one behaviour; `common` is the harness: run the real binary in a scratch
+//! folder, write scripts and configs, read back the real files.
+//! The harness also counts every allocation per thread
+//! (`common::alloc`), which the fuzz tests bound.
+
+mod common;
+
+mod architecture;
+mod backends;
+mod builtin_voice;
+mod commands;
+mod cover_art;
+mod episode_page;
+mod feed;
+mod fuzz;
+mod hostile;
+mod independent_meters;
+mod loudness;
+mod mp3;
+mod normalize_property;
+mod production;
+mod render_example;
+mod resilience;
+mod script_errors;
+mod spoken_text;
+mod tones;
+mod voices_and_text;
