@@ -74,20 +74,11 @@ pub fn prune(root: &Path, older_than: &str) -> Result<()> {
 
 /// `30d`, `12h`, `90m`, `45s` or `0`.
 fn parse_age(s: &str) -> Option<Duration> {
-    let s = s.trim();
-    if s == "0" {
-        return Some(Duration::ZERO);
-    }
-    let (num, unit) = s.split_at(s.len().checked_sub(1)?);
-    let n: u64 = num.parse().ok()?;
-    let secs = match unit {
-        "d" => n.checked_mul(86_400)?,
-        "h" => n.checked_mul(3_600)?,
-        "m" => n.checked_mul(60)?,
-        "s" => n,
-        _ => return None,
-    };
-    Some(Duration::from_secs(secs))
+    // A bare number would be milliseconds, which nobody means here.
+    let has_unit = s.trim().ends_with(|c: char| c.is_ascii_alphabetic());
+    podgen_text::duration::parse_ms(s)
+        .filter(|&ms| has_unit || ms == 0)
+        .map(Duration::from_millis)
 }
 
 #[cfg(test)]
@@ -102,5 +93,7 @@ mod tests {
         assert_eq!(parse_age("soon"), None);
         assert_eq!(parse_age("d"), None);
         assert_eq!(parse_age("99999999999999999d"), None);
+        assert_eq!(parse_age("30"), None);
+        assert_eq!(parse_age("1.5h"), Some(Duration::from_secs(5_400)));
     }
 }

@@ -50,7 +50,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
 pub fn show(opts: &RenderOptions, spoken: bool) -> Result<()> {
     let root = opts.cache_root.clone().unwrap_or_else(cache::default_root);
     let prepared = prepare(opts, &root, Keys::Optional)?;
-    let store = ClipStore::open(&root, prepared.rate).map_err(|e| {
+    let store = ClipStore::open(&root, prepared.settings.rate).map_err(|e| {
         Failure::runtime(format!("cannot open the cache at {}: {e}", root.display()))
     })?;
     print!("{}", report(&prepared, &store));
@@ -162,7 +162,7 @@ fn rows(p: &Prepared, store: &ClipStore) -> (Vec<ChapterRow>, BTreeMap<String, T
             let n = seg.spoken.chars().count();
             row.characters += n;
             if store
-                .get(&segment_key(&p.plan, i, &p.cast, p.rate))
+                .get(&segment_key(&p.plan, i, &p.cast, p.settings.rate))
                 .is_some()
             {
                 row.cached += 1;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Failure, Result};
 use crate::input::config::{self, BackendEntry, Config};
 use crate::input::script::{self, LoadedScript};
-use crate::input::settings::{AudioSettings, Ducking, Formats, Pauses, Targets, pauses_from};
+use crate::input::settings::Settings;
 use crate::input::voices::{self, VoiceProfile};
 use crate::speech::synthesize::{Cast, LimitedBackend};
 use crate::speech::tts::{self, Keys};
@@ -46,24 +46,8 @@ pub struct Prepared {
     pub plan: Plan,
     /// The voices and the backends that speak them.
     pub cast: Cast,
-    /// Pause lengths in samples.
-    pub pauses: Pauses,
-    /// The episode sample rate.
-    pub rate: u32,
-    /// Loudness and true-peak targets.
-    pub targets: Targets,
-    /// The audio files to write.
-    pub formats: Formats,
-    /// Whether speech clips are levelled before the master.
-    pub levelling: bool,
-    /// Stings' level relative to speech, in dB, when levelling.
-    pub sting_level_db: f32,
-    /// Channels of the episode: 1 or 2.
-    pub channels: u16,
-    /// The MP3's bitrate in kbps.
-    pub mp3_kbps: u32,
-    /// How beds and overlapping stings duck under speech.
-    pub ducking: Ducking,
+    /// The audio settings and pauses, resolved and checked.
+    pub settings: Settings,
     /// Where episode folders go.
     pub output_root: PathBuf,
     /// Settings accepted but not acted on yet, and a cover that podcast
@@ -87,7 +71,7 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
         ));
     }
     let config = config::discover(opts.config.as_deref(), &opts.script)?;
-    let audio = AudioSettings::from_config(&config)?;
+    let mut settings = Settings::from_config(&config)?;
 
     // Voice names come from a first plan; limits depend on the voices' backends.
     let mut names = plan::build(&loaded, &plan::Voicing::names_only()).voice_names();
@@ -128,7 +112,7 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
         },
     );
     check_languages(&plan, &cast)?;
-    let mut warnings = audio.warnings;
+    let mut warnings = std::mem::take(&mut settings.warnings);
     warnings.extend(crate::input::cover::warnings(&loaded));
     warnings.extend(languages_without_rules(&plan, &readings));
 
@@ -138,19 +122,11 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
         .or_else(|| config.file.output.as_ref().map(|o| PathBuf::from(&o.value)))
         .unwrap_or_else(|| PathBuf::from("output"));
     Ok(Prepared {
-        pauses: pauses_from(&config, audio.rate),
         loaded,
         config,
         plan,
         cast,
-        rate: audio.rate,
-        targets: audio.targets,
-        formats: audio.formats,
-        levelling: audio.levelling,
-        sting_level_db: audio.sting_level_db,
-        channels: audio.channels,
-        mp3_kbps: audio.mp3_kbps,
-        ducking: audio.ducking,
+        settings,
         output_root,
         warnings,
         unset,

@@ -132,7 +132,7 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     let started = Instant::now();
     let cache = CacheFolder::for_run(opts)?;
     let prepared = prepare(opts, cache.root(), Keys::Required)?;
-    let store = cache.store(prepared.rate)?;
+    let store = cache.store(prepared.settings.rate)?;
     let reporter = Reporter::new(opts.quiet);
     announce(&prepared, &reporter);
     let run = Run::start()?;
@@ -145,10 +145,15 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     let sounds = Sounds::load(&prepared, &store)?;
     // Lay out: where every clip, pause, sting and bed sits, in samples.
     let timeline = lay_out(&prepared, &speech, &sounds);
-    master::check_length(&timeline, prepared.channels).map_err(Failure::runtime)?;
+    master::check_length(&timeline, prepared.settings.channels).map_err(Failure::runtime)?;
     // Level: every clip to one speech level, before the episode gain.
-    let gains = synthesize::level_gains(&prepared.plan, &speech, prepared.rate, prepared.levelling)
-        .map_err(|e| Failure::runtime(format!("cannot read a clip back from the cache: {e}")))?;
+    let gains = synthesize::level_gains(
+        &prepared.plan,
+        &speech,
+        prepared.settings.rate,
+        prepared.settings.levelling,
+    )
+    .map_err(|e| Failure::runtime(format!("cannot read a clip back from the cache: {e}")))?;
     // Write the episode: master, MP3, texts, manifest; moved into place whole.
     let id = script::episode_id(&prepared.loaded.script);
     let episode = Episode {
@@ -159,13 +164,16 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         cast: &prepared.cast,
         speech: &speech,
         gains: &gains,
-        sting_level_db: prepared.levelling.then_some(prepared.sting_level_db),
+        sting_level_db: prepared
+            .settings
+            .levelling
+            .then_some(prepared.settings.sting_level_db),
         timeline: &timeline,
-        pauses: prepared.pauses,
-        channels: prepared.channels,
-        ducking: prepared.ducking,
+        pauses: prepared.settings.pauses,
+        channels: prepared.settings.channels,
+        ducking: prepared.settings.ducking,
         cache_dir: cache.describe(),
-        formats: prepared.formats,
+        formats: prepared.settings.formats,
     };
     let voiced: Vec<Voiced> = prepared
         .plan
@@ -179,11 +187,11 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         .collect();
     let mix = Mix {
         timeline: &timeline,
-        channels: prepared.channels,
+        channels: prepared.settings.channels,
         speech: &|segment| speech.get(segment).map(|c| c.clip.clone()),
         voiced: &voiced,
         cue_clip: &|source| sounds.clip_of(source),
-        ducking: prepared.ducking,
+        ducking: prepared.settings.ducking,
     };
     let (dir, stats) = write_episode(&prepared, &episode, &mix, &run, &reporter, &cache)?;
     reporter.finish();
@@ -354,7 +362,7 @@ fn synthesize_speech(
     reporter.start_synthesis(total as u64);
     let speech = run.runtime.block_on(async {
         tokio::select! {
-            result = synthesize::speech(&p.plan, &p.cast, store, p.rate, &progress) => result.map(Some),
+            result = synthesize::speech(&p.plan, &p.cast, store, p.settings.rate, &progress) => result.map(Some),
             _ = run.until_interrupted() => Ok(None),
         }
     });
@@ -382,7 +390,11 @@ struct Sounds {
 
 impl Sounds {
     fn load(p: &Prepared, store: &ClipStore) -> Result<Self> {
-        let sting_level = if p.levelling { p.sting_level_db } else { 0.0 };
+        let sting_level = if p.settings.levelling {
+            p.settings.sting_level_db
+        } else {
+            0.0
+        };
         let sting = |s: &Option<StingPlan>| {
             s.as_ref()
                 .map(|s| {
@@ -390,9 +402,9 @@ impl Sounds {
                         path: &s.path,
                         what: "sting",
                         level_db: sting_level,
-                        levelled: p.levelling,
+                        levelled: p.settings.levelling,
                     };
-                    synthesize::sound(sound, store, p.rate, p.channels)
+                    synthesize::sound(sound, store, p.settings.rate, p.settings.channels)
                 })
                 .transpose()
         };
@@ -403,9 +415,9 @@ impl Sounds {
                         path: &b.path,
                         what: "bed",
                         level_db: b.gain_db,
-                        levelled: p.levelling,
+                        levelled: p.settings.levelling,
                     };
-                    synthesize::sound(sound, store, p.rate, p.channels)
+                    synthesize::sound(sound, store, p.settings.rate, p.settings.channels)
                 })
                 .transpose()
         };
@@ -455,7 +467,7 @@ fn lay_out(p: &Prepared, speech: &[SpeechClip], sounds: &Sounds) -> Timeline {
         chapter_bed: &beds,
         episode_bed: sounds.episode_bed.as_ref().map(|c| c.frames),
     };
-    timeline::lay_out(&p.plan, &lengths, &p.pauses, p.rate)
+    timeline::lay_out(&p.plan, &lengths, &p.settings.pauses, p.settings.rate)
 }
 
 /// Master, encode and write every file of the episode into a staging
@@ -520,11 +532,16 @@ fn fill_staging(
         Ok(())
     };
     // The MP3 is encoded on another thread while the master writes the WAV.
-    let mut mp3 = match p.formats.mp3 {
+    let mut mp3 = match p.settings.formats.mp3 {
         true => {
             let tag = publish::mp3_tag(episode).map_err(|e| io("cannot build the ID3 tag", e))?;
             Some(publish::Mp3Tap::new(
-                staging, episode, tag, p.targets, p.mp3_kbps, p.rate,
+                staging,
+                episode,
+                tag,
+                p.settings.targets,
+                p.settings.mp3_kbps,
+                p.settings.rate,
             ))
         }
         false => None,
@@ -544,13 +561,13 @@ fn fill_staging(
         }
     };
     let wav = staging.path(&wav_name);
-    let stats = master::write_wav(mix, &wav, p.targets, &on_progress, tap)
+    let stats = master::write_wav(mix, &wav, p.settings.targets, &on_progress, tap)
         .map_err(interrupted_or("cannot write the episode audio"))?;
     let mp3 = mp3
         .map(|t| t.deliver(&wav, &on_progress))
         .transpose()
         .map_err(interrupted_or("cannot write the MP3"))?;
-    if !p.formats.wav {
+    if !p.settings.formats.wav {
         std::fs::remove_file(staging.path(&wav_name))
             .map_err(|e| io("cannot remove the WAV", e))?;
     }

@@ -345,18 +345,10 @@ fn plain_yaml_error(
 /// The longest pause a marker may ask for.
 pub const MAX_MARKED_PAUSE_MS: u64 = 60_000;
 
-/// The milliseconds of a marker's duration (`800ms`, `1.5s`), at most
-/// [`MAX_MARKED_PAUSE_MS`].
+/// The milliseconds of a marker's duration (`800ms`, `1.5s`: the grammar of
+/// [`podgen_text::duration`]), at most [`MAX_MARKED_PAUSE_MS`].
 pub fn marker_ms(s: &str) -> Option<u64> {
-    let (number, scale) = match s.strip_suffix("ms") {
-        Some(n) => (n, 1.0),
-        None => (s.strip_suffix('s')?, 1000.0),
-    };
-    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return None;
-    }
-    let ms = number.parse::<f64>().ok()? * scale;
-    (ms.is_finite() && ms <= MAX_MARKED_PAUSE_MS as f64).then(|| ms.round() as u64)
+    podgen_text::duration::parse_ms(s).filter(|&ms| ms <= MAX_MARKED_PAUSE_MS)
 }
 
 /// Semantic checks on a parsed script: required text is present, files exist,
@@ -448,24 +440,11 @@ fn check_sound(
 /// The longest duration any setting takes: 30 days.
 pub const MAX_DURATION_MS: u64 = 30 * 24 * 3600 * 1000;
 
-/// Milliseconds of `250ms`, `1s`, `1.5s`, `10m`, `2h` or a bare number of
-/// milliseconds; None for anything else, negative or over 30 days.
+/// Milliseconds of a setting's duration (`250ms`, `1.5s`, `10m`, `2h`, or a
+/// bare number of milliseconds: [`podgen_text::duration`]); None for
+/// anything else or over 30 days.
 pub fn parse_duration_ms(s: &str) -> Option<u64> {
-    let s = s.trim();
-    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
-        (n, 1.0)
-    } else if let Some(n) = s.strip_suffix('s') {
-        (n, 1000.0)
-    } else if let Some(n) = s.strip_suffix('m') {
-        (n, 60_000.0)
-    } else if let Some(n) = s.strip_suffix('h') {
-        (n, 3_600_000.0)
-    } else {
-        (s, 1.0)
-    };
-    let v: f64 = num.trim().parse().ok()?;
-    let ms = v * scale;
-    (ms.is_finite() && (0.0..=MAX_DURATION_MS as f64).contains(&ms)).then(|| ms.round() as u64)
+    podgen_text::duration::parse_ms(s).filter(|&ms| ms <= MAX_DURATION_MS)
 }
 
 /// The longest fade or overlap a sting or bed takes.

@@ -50,8 +50,8 @@ pub struct Formats {
     pub wav: bool,
 }
 
-/// The `audio:` settings, checked.
-pub struct AudioSettings {
+/// The settings a render runs by: `audio:` and `pauses:`, checked.
+pub struct Settings {
     /// The episode sample rate.
     pub rate: u32,
     /// Loudness and true-peak targets.
@@ -68,12 +68,14 @@ pub struct AudioSettings {
     pub mp3_kbps: u32,
     /// How beds and overlapping stings duck under speech.
     pub ducking: Ducking,
+    /// Pause lengths in samples.
+    pub pauses: Pauses,
     /// Settings accepted but not acted on yet.
     pub warnings: Vec<String>,
 }
 
-impl AudioSettings {
-    /// The `audio:` of `config`, with its defaults, checked.
+impl Settings {
+    /// The `audio:` and `pauses:` of `config`, with their defaults, checked.
     pub fn from_config(config: &Config) -> Result<Self> {
         let audio = config.file.audio.clone().unwrap_or_default();
         let rate = audio.sample_rate.unwrap_or(SAMPLE_RATE);
@@ -142,7 +144,7 @@ impl AudioSettings {
                 "a level relative to speech in dB, from -30 to 10 (default -3)",
             ));
         }
-        Ok(AudioSettings {
+        Ok(Settings {
             rate,
             targets,
             formats,
@@ -151,6 +153,7 @@ impl AudioSettings {
             channels,
             mp3_kbps: mp3_kbps(config, &audio, channels)?,
             ducking: ducking(config, &audio, rate)?,
+            pauses: pauses_from(config, rate),
             warnings,
         })
     }
@@ -283,7 +286,7 @@ impl Pauses {
 }
 
 /// Pause lengths: the config's `pauses:`, else the defaults.
-pub fn pauses_from(config: &Config, rate: u32) -> Pauses {
+fn pauses_from(config: &Config, rate: u32) -> Pauses {
     let mut p = Pauses::default_at(rate);
     if let Some(c) = &config.file.pauses {
         let samples = |v: &Option<serde_saphyr::Spanned<String>>, d: u64| {

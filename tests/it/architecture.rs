@@ -312,7 +312,12 @@ fn text_planning_and_the_timeline_are_pure() {
     // The mix reads clips where the timeline puts them; it knows no text.
     assert_uses_only(
         "sound/mix",
-        &["sound::timeline", "speech::cache", "input::settings", "audio"],
+        &[
+            "sound::timeline",
+            "speech::cache",
+            "input::settings",
+            "audio",
+        ],
     );
 }
 

@@ -8,5 +8,6 @@
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
 
+pub mod duration;
 pub mod lang;
 pub mod speak;
