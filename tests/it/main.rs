@@ -19,6 +19,7 @@ mod hostile;
 mod independent_meters;
 mod loudness;
 mod mp3;
+mod normalize_each_language;
 mod normalize_property;
 mod production;
 mod render_example;

@@ -9,7 +9,9 @@
 
 pub mod en;
 pub mod lexicon;
+mod protect;
 pub mod rules;
+mod work;
 pub mod zh;
 
 pub use lexicon::{Entry, Lexicon, LexiconError};
