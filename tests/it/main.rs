@@ -7,6 +7,7 @@
 
 mod common;
 
+mod abbreviations;
 mod architecture;
 mod backends;
 mod builtin_voice;
