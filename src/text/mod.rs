@@ -1,7 +1,8 @@
-//! The text stage: planning (paragraphs, sentences, pause markers, chunks
-//! that fit each backend's limit) over the pure text work of the
-//! `podgen-text` crate: the languages, the lexicon and normalisation.
+//! The text stage: planning (a script into chapters and segments, each
+//! chunk within its backend's limit) over the pure text work of the
+//! `podgen-text` crate: the languages, splitting, the lexicon and
+//! normalisation.
 
-pub use podgen_text::{lang, speak};
+pub use podgen_text::{lang, speak, split};
 
 pub mod plan;

@@ -7,6 +7,7 @@
 
 mod common;
 
+mod abbreviations;
 mod architecture;
 mod backends;
 mod builtin_voice;
@@ -19,6 +20,7 @@ mod hostile;
 mod independent_meters;
 mod loudness;
 mod mp3;
+mod normalize_each_language;
 mod normalize_property;
 mod production;
 mod render_example;

@@ -6,10 +6,16 @@
 //!
 //! What the lexicon put in is never normalised again: an entry is the
 //! producer's last word on how something sounds.
+//!
+//! Each language is a folder ([`en`], [`zh`]): its tables as data, how it
+//! reads numbers, and a module per rule family ([`Rules`]). What neither
+//! language reads (markup, URLs, code) is one module both use.
 
 pub mod en;
 pub mod lexicon;
+mod protect;
 pub mod rules;
+mod work;
 pub mod zh;
 
 pub use lexicon::{Entry, Lexicon, LexiconError};
