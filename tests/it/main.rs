@@ -10,6 +10,7 @@ mod common;
 mod architecture;
 mod backends;
 mod builtin_voice;
+mod cache_keys;
 mod commands;
 mod cover_art;
 mod episode_page;
