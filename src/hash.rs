@@ -1,10 +1,13 @@
-//! Content hashes, used for text hashes in the manifest and for cache keys.
+//! Content hashes (text hashes in the manifest, cache keys) and the one
+//! hex encoding podgen writes them in.
+
+use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
-/// Lower-case hex SHA-256 of `bytes`.
+/// The SHA-256 of `bytes`, in lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
-    to_hex(&Sha256::digest(bytes))
+    encode_hex(&Sha256::digest(bytes))
 }
 
 /// SHA-256 over several fields, each length-prefixed so that no two
@@ -15,11 +18,16 @@ pub fn fields(parts: &[&[u8]]) -> String {
         h.update((p.len() as u64).to_le_bytes());
         h.update(p);
     }
-    to_hex(&h.finalize())
+    encode_hex(&h.finalize())
 }
 
-fn to_hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+/// `bytes` as lower-case hex, two digits a byte.
+pub fn encode_hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 #[cfg(test)]
@@ -31,5 +39,11 @@ mod tests {
             super::hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn hex_is_two_lower_case_digits_a_byte() {
+        assert_eq!(super::encode_hex(&[0, 0x0f, 0xa0, 0xff]), "000fa0ff");
+        assert_eq!(super::encode_hex(&[]), "");
     }
 }

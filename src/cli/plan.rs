@@ -18,7 +18,7 @@ use crate::cli::ConfigArgs;
 use crate::cli::prepare::{Prepared, RenderOptions, prepare};
 use crate::error::{Failure, Result};
 use crate::speech::cache::{self, ClipStore};
-use crate::speech::synthesize::segment_key;
+use crate::speech::synthesize::{Letters, segment_key};
 use crate::speech::tts::{Keys, Price};
 
 /// `podgen plan`'s arguments.
@@ -101,17 +101,9 @@ const LETTERS_PER_SECOND: f64 = 15.0;
 
 /// Estimated seconds of speech for `text` at `speed`.
 fn estimated_seconds(text: &str, speed: f32) -> f64 {
-    let (han, other) =
-        text.chars()
-            .filter(|c| c.is_alphanumeric())
-            .fold((0usize, 0usize), |(h, o), c| {
-                if crate::text::lang::is_han(c) {
-                    (h + 1, o)
-                } else {
-                    (h, o + 1)
-                }
-            });
-    (han as f64 / HAN_PER_SECOND + other as f64 / LETTERS_PER_SECOND) / f64::from(speed.max(0.1))
+    let n = Letters::of(text);
+    (n.han as f64 / HAN_PER_SECOND + n.other as f64 / LETTERS_PER_SECOND)
+        / f64::from(speed.max(0.1))
 }
 
 /// `s` cut and padded to `width` terminal columns (Chinese characters take two).

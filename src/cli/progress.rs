@@ -46,16 +46,22 @@ impl Reporter {
 
     /// Show the synthesis bar for `segments` segments.
     pub fn start_synthesis(&self, segments: u64) {
-        self.bar.set_length(segments);
-        self.bar.set_position(0);
-        self.bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} synthesizing [{bar:30}] {pos}/{len} segments, {msg} ({elapsed})",
-            )
-            .expect("a valid template")
-            .progress_chars("=> "),
+        self.start_bar(
+            segments,
+            "{spinner} synthesizing [{bar:30}] {pos}/{len} segments, {msg} ({elapsed})",
         );
         self.update_message();
+    }
+
+    /// Start the bar again at 0 of `length`, drawn as `template`.
+    fn start_bar(&self, length: u64, template: &str) {
+        self.bar.set_length(length);
+        self.bar.set_position(0);
+        // The templates are podgen's own; a bad one would only lose the look.
+        let style = ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        self.bar.set_style(style);
     }
 
     fn update_message(&self) {
@@ -105,14 +111,9 @@ impl Reporter {
 
     /// Show the mastering bar for `samples` samples.
     pub fn start_master(&self, samples: u64) {
-        self.bar.set_length(samples);
-        self.bar.set_position(0);
-        self.bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} mastering    [{bar:30}] {percent}% ({elapsed})",
-            )
-            .expect("a valid template")
-            .progress_chars("=> "),
+        self.start_bar(
+            samples,
+            "{spinner} mastering    [{bar:30}] {percent}% ({elapsed})",
         );
     }
 

@@ -21,13 +21,14 @@ use crate::cli::progress::Reporter;
 use crate::error::{Failure, Result};
 use crate::input::script;
 use crate::publish::{self, Episode, Staging};
+use crate::sound::level;
 use crate::sound::master::{self, MasterStats};
 use crate::sound::mix::{Mix, Voiced};
-use crate::sound::timeline::{self, CueSource, Lengths, Timeline};
+use crate::sound::sounds::Sounds;
+use crate::sound::timeline::{self, Lengths, Timeline};
 use crate::speech::cache::{Clip, ClipStore};
-use crate::speech::synthesize::{self, Event, Sound, SpeechClip};
+use crate::speech::synthesize::{self, Event, SpeechClip};
 use crate::speech::tts::Keys;
-use crate::text::plan::{BedPlan, StingPlan};
 
 /// `podgen render`'s arguments.
 #[derive(Args)]
@@ -142,12 +143,12 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     let speech = synthesize_speech(&prepared, &store, &run, &reporter, &cache)?;
     // Stings and beds: decoded, resampled and levelled once, kept in the
     // store like speech.
-    let sounds = Sounds::load(&prepared, &store)?;
+    let sounds = Sounds::load(&prepared.plan, &prepared.settings, &store)?;
     // Lay out: where every clip, pause, sting and bed sits, in samples.
     let timeline = lay_out(&prepared, &speech, &sounds);
     master::check_length(&timeline, prepared.settings.channels).map_err(Failure::runtime)?;
     // Level: every clip to one speech level, before the episode gain.
-    let gains = synthesize::level_gains(
+    let gains = level::level_gains(
         &prepared.plan,
         &speech,
         prepared.settings.rate,
@@ -375,76 +376,6 @@ fn synthesize_speech(
         Err(f) => {
             reporter.finish();
             Err(f)
-        }
-    }
-}
-
-/// The stings and beds of the episode, decoded, resampled and levelled
-/// once, kept in the store like speech.
-struct Sounds {
-    lead: Vec<Option<Clip>>,
-    tail: Vec<Option<Clip>>,
-    chapter_bed: Vec<Option<Clip>>,
-    episode_bed: Option<Clip>,
-}
-
-impl Sounds {
-    fn load(p: &Prepared, store: &ClipStore) -> Result<Self> {
-        let sting_level = if p.settings.levelling {
-            p.settings.sting_level_db
-        } else {
-            0.0
-        };
-        let sting = |s: &Option<StingPlan>| {
-            s.as_ref()
-                .map(|s| {
-                    let sound = Sound {
-                        path: &s.path,
-                        what: "sting",
-                        level_db: sting_level,
-                        levelled: p.settings.levelling,
-                    };
-                    synthesize::sound(sound, store, p.settings.rate, p.settings.channels)
-                })
-                .transpose()
-        };
-        let bed = |b: &Option<BedPlan>| {
-            b.as_ref()
-                .map(|b| {
-                    let sound = Sound {
-                        path: &b.path,
-                        what: "bed",
-                        level_db: b.gain_db,
-                        levelled: p.settings.levelling,
-                    };
-                    synthesize::sound(sound, store, p.settings.rate, p.settings.channels)
-                })
-                .transpose()
-        };
-        let chapters = &p.plan.chapters;
-        Ok(Sounds {
-            lead: chapters
-                .iter()
-                .map(|c| sting(&c.lead_sting))
-                .collect::<Result<_>>()?,
-            tail: chapters
-                .iter()
-                .map(|c| sting(&c.tail_sting))
-                .collect::<Result<_>>()?,
-            chapter_bed: chapters
-                .iter()
-                .map(|c| bed(&c.bed))
-                .collect::<Result<_>>()?,
-            episode_bed: bed(&p.plan.bed)?,
-        })
-    }
-
-    fn clip_of(&self, source: CueSource) -> Option<Clip> {
-        match source {
-            CueSource::LeadSting { chapter } => self.lead[chapter].clone(),
-            CueSource::TailSting { chapter } => self.tail[chapter].clone(),
-            CueSource::ChapterBed { chapter } => self.chapter_bed[chapter].clone(),
-            CueSource::EpisodeBed => self.episode_bed.clone(),
         }
     }
 }

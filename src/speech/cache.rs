@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::audio::hound_to_io as to_io;
+use crate::hash::encode_hex;
 
 /// A finished clip on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,8 +60,11 @@ impl ClipStore {
         Ok(ClipStore { dir, rate })
     }
 
+    /// Where the clip of `key` lives: a folder per first two characters,
+    /// so that no folder holds all of a large cache.
     fn path_of(&self, key: &str) -> PathBuf {
-        self.dir.join(&key[..2]).join(format!("{key}.wav"))
+        let folder = key.get(..2).unwrap_or("__");
+        self.dir.join(folder).join(format!("{key}.wav"))
     }
 
     /// The clip stored under `key`, if there is a complete, intact one: its
@@ -198,10 +202,6 @@ fn sidecar_of(clip: &Path) -> PathBuf {
     clip.with_extension("level")
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn is_sidecar(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "level")
 }
@@ -223,7 +223,7 @@ fn checksum_of(clip: &Clip) -> std::io::Result<[u8; 32]> {
 pub fn stored_level(clip: &Clip) -> Option<Option<f32>> {
     let text = std::fs::read_to_string(sidecar_of(&clip.path)).ok()?;
     let mut words = text.split_whitespace();
-    if words.next()? != LEVEL_FORMAT || words.next()? != hex(&checksum_of(clip).ok()?) {
+    if words.next()? != LEVEL_FORMAT || words.next()? != encode_hex(&checksum_of(clip).ok()?) {
         return None;
     }
     let level = match words.next()? {
@@ -236,7 +236,7 @@ pub fn stored_level(clip: &Clip) -> Option<Option<f32>> {
 /// Keep `level` beside `clip` (written whole under a temporary name, then
 /// renamed, like the clip), so later renders need not read the clip to know it.
 pub fn store_level(clip: &Clip, level: Option<f32>) -> std::io::Result<()> {
-    let sum = hex(&checksum_of(clip)?);
+    let sum = encode_hex(&checksum_of(clip)?);
     // f32's Display is the shortest text that parses back to the same bits.
     let level = level.map_or_else(|| "none".to_string(), |l| l.to_string());
     let path = sidecar_of(&clip.path);
@@ -337,7 +337,7 @@ impl ClipReader {
         let mut file = std::fs::File::open(path)?;
         let mut header = [0u8; 44];
         file.read_exact(&mut header)
-            .map_err(|e| cut_short(path, &e))?;
+            .map_err(|e| read_failure(path, e))?;
         let word = |at: usize| u32::from_le_bytes(header[at..at + 4].try_into().expect("4 bytes"));
         let (rate, data_bytes) = (word(24), word(40));
         let channels = u16::from_le_bytes([header[22], header[23]]);
@@ -391,7 +391,7 @@ impl ClipReader {
         self.bytes.resize(4 * samples, 0);
         self.file
             .read_exact(&mut self.bytes)
-            .map_err(|e| cut_short(&self.path, &e))?;
+            .map_err(|e| read_failure(&self.path, e))?;
         for (y, b) in out[..samples].iter_mut().zip(self.bytes.chunks_exact(4)) {
             *y = f32::from_le_bytes(b.try_into().expect("4 bytes"));
         }
@@ -400,12 +400,30 @@ impl ClipReader {
     }
 }
 
-fn cut_short(path: &Path, e: &std::io::Error) -> std::io::Error {
+/// A clip's read that failed: said as cut short when the file ended early,
+/// else with the clip's path in front of the cause.
+fn read_failure(path: &Path, e: std::io::Error) -> std::io::Error {
     if e.kind() == std::io::ErrorKind::UnexpectedEof {
-        std::io::Error::other(format!("the clip {} is cut short", path.display()))
-    } else {
-        std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+        return std::io::Error::other(format!("the clip {} is cut short", path.display()));
     }
+    let kind = e.kind();
+    std::io::Error::new(
+        kind,
+        ClipReadError {
+            path: path.to_path_buf(),
+            source: e,
+        },
+    )
+}
+
+/// A clip that could not be read (inside the `io::Error`, which keeps it as
+/// its source chain).
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+struct ClipReadError {
+    path: PathBuf,
+    #[source]
+    source: std::io::Error,
 }
 
 #[cfg(test)]

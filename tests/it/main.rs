@@ -11,6 +11,7 @@ mod abbreviations;
 mod architecture;
 mod backends;
 mod builtin_voice;
+mod cache_keys;
 mod commands;
 mod cover_art;
 mod episode_page;
