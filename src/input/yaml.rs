@@ -45,27 +45,72 @@ pub fn parse<T: for<'de> Deserialize<'de>>(source: &SourceFile, what: &str) -> R
         .map_err(|e| yaml_error(source, &e, &format!("not a valid {what}")))
 }
 
-/// The span of the first `key:` inside the mapping at `within` (a backend's
-/// entry, a voice file), in block style (`key:` starting a line) or flow
-/// style (`{a: 1, key: 2}`), so that an error points at the line of the
-/// setting; None when there is no such key.
+/// The span of `key:` among the keys of the mapping that starts at
+/// `within` (a backend's entry), in flow style (`{a: 1, key: 2}`) or block
+/// style (keys starting lines at the mapping's indentation), so that an
+/// error points at the line of the setting; None when the mapping has no
+/// such key. Nested mappings and later entries are not searched.
 pub fn key_span(source: &SourceFile, within: Option<SourceSpan>, key: &str) -> Option<SourceSpan> {
-    let within = within?;
-    let from = within.offset();
-    let to = match within.len() {
-        0 => source.text.len(),
-        n => (from + n).min(source.text.len()),
-    };
-    let text = source.text.get(from..to)?;
-    let mut searched = 0;
-    while let Some(i) = text[searched..].find(key) {
-        let at = searched + i;
-        let before = text[..at].trim_end_matches([' ', '\t']).chars().next_back();
-        let starts_key = matches!(before, None | Some('\n' | '{' | ','));
-        if starts_key && text[at + key.len()..].starts_with(':') {
-            return Some(SourceSpan::new((from + at).into(), key.len()));
+    let from = within?.offset();
+    let text = source.text.get(from..)?;
+    let at = if text.starts_with('{') {
+        flow_key(text, key)
+    } else {
+        let line_start = source.text.get(..from)?.rfind('\n').map_or(0, |i| i + 1);
+        block_key(text, from - line_start, key)
+    }?;
+    Some(SourceSpan::new((from + at).into(), key.len()))
+}
+
+/// Where `key:` is among the keys of the flow mapping `text` starts with.
+fn flow_key(text: &str, key: &str) -> Option<usize> {
+    let (mut depth, mut quote, mut expect_key, mut escaped) = (0usize, None, false, false);
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some('"'), _) if escaped => escaped = false,
+            (Some('"'), '\\') => escaped = true,
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '{' | '[') => {
+                depth += 1;
+                expect_key = depth == 1;
+            }
+            (None, '}' | ']') if depth <= 1 => return None,
+            (None, '}' | ']') => depth -= 1,
+            (None, ',') => expect_key = depth == 1,
+            (None, c) if c.is_whitespace() => {}
+            (None, _) if expect_key => {
+                if text[i..].starts_with(key) && text[i + key.len()..].starts_with(':') {
+                    return Some(i);
+                }
+                expect_key = false;
+            }
+            (None, _) => {}
         }
-        searched = at + key.len();
+    }
+    None
+}
+
+/// Where `key:` starts a line at `indent` in the block mapping `text` (its
+/// first key already at that indentation), before the mapping ends.
+fn block_key(text: &str, indent: usize, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_start_matches(' ');
+        let column = if n == 0 {
+            indent
+        } else {
+            line.len() - trimmed.len()
+        };
+        let blank = trimmed.trim().is_empty() || trimmed.starts_with('#');
+        if !blank && column < indent {
+            return None;
+        }
+        if column == indent && trimmed.starts_with(key) && trimmed[key.len()..].starts_with(':') {
+            return Some(offset + (line.len() - trimmed.len()));
+        }
+        offset += line.len();
     }
     None
 }
@@ -168,5 +213,27 @@ fn plain_yaml_error(
             ))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key_at(text: &str, from: usize, key: &str) -> Option<usize> {
+        let source = SourceFile::new(Path::new("t.yaml"), text.to_string());
+        key_span(&source, Some(SourceSpan::new(from.into(), 1)), key).map(|s| s.offset())
+    }
+
+    #[test]
+    fn keys_are_found_in_their_own_mapping_only() {
+        let flow = "a: {x: \"say \\\" k: {\", k: 1, n: {k: 2}}\nb: {k: 3}\n";
+        assert_eq!(key_at(flow, 3, "k"), Some(flow.find("k: 1").unwrap()));
+        assert_eq!(key_at(flow, 3, "n"), Some(flow.find("n:").unwrap()));
+        assert_eq!(key_at(flow, 3, "z"), None, "not in a later entry");
+        let block = "a:\n  x: 1\n  r:\n    k: 2\n\n  # note\n  k: 3\nb:\n  z: 4\n";
+        let from = block.find("x:").unwrap();
+        assert_eq!(key_at(block, from, "k"), Some(block.find("k: 3").unwrap()));
+        assert_eq!(key_at(block, from, "z"), None, "not in a later entry");
     }
 }

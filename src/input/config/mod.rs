@@ -5,7 +5,7 @@
 //! in `voices/*.yaml` beside the config, one voice per file, named by the
 //! file's stem. Loading checks everything a config can get wrong and
 //! resolves each backend's settings over its preset's ([`backend`]); the
-//! `${ENV}` references in them ([`env`]) are read when a backend is built,
+//! `${ENV}` references in them ([`mod@env`]) are read when a backend is built,
 //! and their values are secrets, never printed.
 
 use std::collections::BTreeMap;
@@ -305,46 +305,50 @@ fn resolve_backends(config: &Config) -> Result<BTreeMap<String, Resolved>> {
 /// check [`VoiceConfig::check`].
 fn check_voices(config: &Config) -> Result<()> {
     let backends = config.backend_names();
-    let fail =
-        |src: &SourceFile, name: &str, whole: Option<SourceSpan>, (e, at): (VoiceError, _)| {
-            let at: Option<SourceSpan> = at;
-            src.error(
-                at.or(whole),
-                format!("voice {name:?}: {e}"),
-                "here",
-                Some(e.help(&backends)),
-            )
-        };
     if let Some(src) = &config.source {
         for (name, v) in &config.file.voices {
             v.value
                 .check(&backends)
-                .map_err(|e| fail(src, name, span(v), e))?;
+                .map_err(|(e, at)| voice_error(src, name, at.or(span(v)), &e, &backends))?;
         }
     }
     for f in &config.voice_files {
         f.voice
             .check(&backends)
-            .map_err(|e| fail(&f.source, &f.name, None, e))?;
+            .map_err(|(e, at)| voice_error(&f.source, &f.name, at, &e, &backends))?;
     }
     Ok(())
+}
+
+/// Voice `name`'s mistake `e`, at `at` in `src`.
+fn voice_error(
+    src: &SourceFile,
+    name: &str,
+    at: Option<SourceSpan>,
+    e: &VoiceError,
+    backends: &[&str],
+) -> Failure {
+    src.error(
+        at,
+        format!("voice {name:?}: {e}"),
+        "here",
+        Some(e.help(backends)),
+    )
 }
 
 fn check_pauses(config: &Config) -> Result<()> {
     let Some(p) = &config.file.pauses else {
         return Ok(());
     };
-    for d in [
+    let pauses = [
         &p.chunk,
         &p.sentence,
         &p.paragraph,
         &p.turn,
         &p.item,
         &p.sting,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    ];
+    for d in pauses.into_iter().flatten() {
         if parse_duration_ms(&d.value).is_none() {
             return Err(config.error(
                 span(d),
@@ -354,4 +358,38 @@ fn check_pauses(config: &Config) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `file:line:column` an error in config `yaml` points at.
+    fn position(yaml: &str) -> String {
+        let e = match parse(Path::new("podgen.yaml"), yaml.to_string()) {
+            Ok(_) => panic!("{yaml} loaded"),
+            Err(e) => e,
+        };
+        let text = format!("{}", e.report());
+        text.split(": ").next().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn a_backend_error_points_at_its_own_key_in_either_style() {
+        let flow = "backends:\n  a: {url: 'http://x.example/a', max_chars: 0}\n  b: {url: 'http://x.example/b', max_chars: 9}\n";
+        assert_eq!(position(flow), "podgen.yaml:2:34");
+        let block = "backends:\n  a:\n    url: 'http://x.example/a'\n    response: {format: aac}\n  b:\n    url: 'http://x.example/b'\n    response: {format: wav}\n";
+        assert_eq!(position(block), "podgen.yaml:4:5");
+        // The key of a later entry is never taken for this one's.
+        let later = "backends:\n  a: {url: 'http://x.example/a', body: {json: {}, text: x}}\n  b:\n    url: 'http://x.example/b'\n    body: {json: {}}\n";
+        assert_eq!(position(later), "podgen.yaml:2:34");
+    }
+
+    #[test]
+    fn voices_are_checked_wherever_they_are_written() {
+        let inline = "voices:\n  host: {backend: builtin, speed: 10}\n";
+        assert_eq!(position(inline), "podgen.yaml:2:35");
+        let unknown = "voices:\n  host:\n    backend: nope\n";
+        assert_eq!(position(unknown), "podgen.yaml:3:14");
+    }
 }

@@ -1,7 +1,7 @@
 //! The digest script, `issue.yaml` (the README's "The script:
-//! issue.yaml"): its types ([`types`]), loading with source positions, and
-//! validation ([`validate()`]): of the text ([`validate`]), the files it
-//! names ([`files`]), its id and date ([`ids`]).
+//! issue.yaml"): its types (`types.rs`), loading with source positions,
+//! and [`validate()`]: of the text (`validate.rs`), the files it names
+//! (`files.rs`), its id and date (`ids.rs`).
 //!
 //! Loading never guesses: an unknown key is an error with the nearest known
 //! key as a hint, and every value that can be wrong keeps its span so the

@@ -5,7 +5,7 @@
 //! (text per request, requests in flight, requests per window, attempts).
 //! What surrounds it — the clip cache, pacing, retries, resampling,
 //! trimming — is the same for every backend and lives in
-//! [`crate::synthesize`], which reads the limits from [`Backend::limits`].
+//! [`crate::speech::synthesize`], which reads the limits from [`Backend::limits`].
 //! Only this module talks to the network.
 //!
 //! A new kind of backend is a new implementation of [`Backend`] and one arm
@@ -123,7 +123,7 @@ impl SynthError {
     }
 }
 
-/// The limits a backend declares; [`crate::synthesize`] keeps them.
+/// The limits a backend declares; [`crate::speech::synthesize`] keeps them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
     /// The longest text one request may carry (the planner cuts to it).

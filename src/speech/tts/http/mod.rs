@@ -2,8 +2,8 @@
 //! and the generic templated backend are this one implementation, driven by
 //! the backend's [`HttpSettings`], resolved and checked when the config was
 //! loaded. Here the environment is filled in, requests are sent
-//! ([`request`]) and answers read ([`response`]); [`identity`] spells out
-//! the backend's part of cache keys.
+//! (`request.rs`) and answers read (`response.rs`); `identity.rs` spells
+//! out the backend's part of cache keys.
 
 use std::time::Duration;
 
