@@ -374,22 +374,32 @@ mod tests {
         text.split(": ").next().unwrap_or_default().to_string()
     }
 
-    #[test]
-    fn a_backend_error_points_at_its_own_key_in_either_style() {
-        let flow = "backends:\n  a: {url: 'http://x.example/a', max_chars: 0}\n  b: {url: 'http://x.example/b', max_chars: 9}\n";
-        assert_eq!(position(flow), "podgen.yaml:2:34");
-        let block = "backends:\n  a:\n    url: 'http://x.example/a'\n    response: {format: aac}\n  b:\n    url: 'http://x.example/b'\n    response: {format: wav}\n";
-        assert_eq!(position(block), "podgen.yaml:4:5");
-        // The key of a later entry is never taken for this one's.
-        let later = "backends:\n  a: {url: 'http://x.example/a', body: {json: {}, text: x}}\n  b:\n    url: 'http://x.example/b'\n    body: {json: {}}\n";
-        assert_eq!(position(later), "podgen.yaml:2:34");
-    }
+    /// (config, where its error points): a backend's key in flow and block
+    /// style, never a later entry's key; a voice's value.
+    const CASES: &[(&str, &str)] = &[
+        (
+            "backends:\n  a: {url: 'http://x.example/a', max_chars: 0}\n  b: {url: 'http://x.example/b', max_chars: 9}\n",
+            "podgen.yaml:2:34",
+        ),
+        (
+            "backends:\n  a:\n    url: 'http://x.example/a'\n    response: {format: aac}\n  b:\n    url: 'http://x.example/b'\n    response: {format: wav}\n",
+            "podgen.yaml:4:5",
+        ),
+        (
+            "backends:\n  a: {url: 'http://x.example/a', body: {json: {}, text: x}}\n  b:\n    url: 'http://x.example/b'\n    body: {json: {}}\n",
+            "podgen.yaml:2:34",
+        ),
+        (
+            "voices:\n  host: {backend: builtin, speed: 10}\n",
+            "podgen.yaml:2:35",
+        ),
+        ("voices:\n  host:\n    backend: nope\n", "podgen.yaml:3:14"),
+    ];
 
     #[test]
-    fn voices_are_checked_wherever_they_are_written() {
-        let inline = "voices:\n  host: {backend: builtin, speed: 10}\n";
-        assert_eq!(position(inline), "podgen.yaml:2:35");
-        let unknown = "voices:\n  host:\n    backend: nope\n";
-        assert_eq!(position(unknown), "podgen.yaml:3:14");
+    fn errors_point_at_the_setting_at_fault() {
+        for (yaml, expected) in CASES {
+            assert_eq!(position(yaml), *expected, "{yaml}");
+        }
     }
 }
