@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Failure, Result};
-use crate::input::config::{self, BackendEntry, Config};
+use crate::input::config::{self, Config};
 use crate::input::script::{self, LoadedScript};
 use crate::input::settings::Settings;
 use crate::input::voices::{self, VoiceProfile};
@@ -24,16 +24,17 @@ pub struct RenderOptions {
     pub script: PathBuf,
     /// `-c FILE`; otherwise the config is discovered.
     pub config: Option<PathBuf>,
-    /// `--backend NAME`: every voice spoken by this backend for this run.
-    pub backend: Option<String>,
-    /// Episodes go to `output_root/<episode>/` (`-o`; else the config's `output`, else `output`).
-    pub output_root: Option<PathBuf>,
-    /// The clip cache; `None` renders without one (a temporary store).
-    pub cache_root: Option<PathBuf>,
     /// Speaking-rate factor for every voice.
     pub speed: f32,
+    /// `--backend NAME`: every voice spoken by this backend for this run.
+    pub backend: Option<String>,
+    /// Episodes go to `output_root/<episode>/`: `-o`, else the config's
+    /// `output:`, else `output`.
+    pub output_root: Option<PathBuf>,
     /// Print nothing but errors.
     pub quiet: bool,
+    /// The clip cache; `None` renders without one (a temporary store).
+    pub cache_root: Option<PathBuf>,
 }
 
 /// Everything decided before any audio is made.
@@ -64,10 +65,10 @@ pub struct Prepared {
 pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Prepared> {
     let loaded = script::load(&opts.script)?;
     script::validate(&loaded)?;
-    if !(opts.speed.is_finite() && (0.25..=4.0).contains(&opts.speed)) {
+    if !config::voice::is_speed(opts.speed) {
         return Err(Failure::input(
             format!("speed {} is out of range", opts.speed),
-            "use a factor between 0.25 and 4.0",
+            config::voice::speed_help(),
         ));
     }
     let config = config::discover(opts.config.as_deref(), &opts.script)?;
@@ -113,7 +114,10 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
     );
     check_languages(&plan, &cast)?;
     let mut warnings = std::mem::take(&mut settings.warnings);
-    warnings.extend(crate::input::cover::warnings(&loaded));
+    if let Some(cover) = &loaded.script.cover {
+        let path = loaded.base_dir.join(&cover.value);
+        warnings.extend(crate::input::cover::warnings(&path, &cover.value));
+    }
     warnings.extend(languages_without_rules(&plan, &readings));
 
     let output_root = opts
@@ -153,12 +157,8 @@ fn build_backends(
         }
         let entry = config.backend(&v.backend).expect("backends were checked");
         let built = tts::build(&v.backend, entry, cache_root, &env, keys).map_err(|e| {
-            let span = match entry {
-                BackendEntry::Http(b) => script::span(b),
-                BackendEntry::Builtin => None,
-            };
             config.error(
-                span,
+                config.backend_span(&v.backend),
                 e.to_string(),
                 "fix the backend's settings in the config, or set the environment variable".into(),
             )

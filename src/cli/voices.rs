@@ -78,14 +78,16 @@ pub fn describe(config: &Config, script: Option<&Path>, backend: Option<&str>) -
     for (name, v) in &voices {
         out.push_str(&format!(
             "  {name}: backend {}{}{}{}{}\n",
-            v.backend.as_deref().unwrap_or(config::BUILTIN),
+            v.backend_name(),
             v.voice
                 .as_ref()
                 .map_or(String::new(), |x| format!(", voice {x}")),
             v.model
                 .as_ref()
                 .map_or(String::new(), |x| format!(", model {x}")),
-            v.speed.map_or(String::new(), |x| format!(", speed {x}")),
+            v.speed
+                .as_ref()
+                .map_or(String::new(), |x| format!(", speed {}", x.value)),
             if v.extra.is_empty() {
                 String::new()
             } else {

@@ -1,7 +1,10 @@
-//! What podcast hosts ask of cover art, checked before rendering: Apple
-//! Podcasts takes square artwork of 1400×1400 to 3000×3000 pixels in RGB, as
-//! a JPEG or PNG (the format is already an error in `script::validate`;
-//! the rest are warnings, since the episode itself renders fine).
+//! Pictures: what a JPEG or PNG is ([`ImageKind`], by its first bytes), the
+//! one size cap for every picture podgen reads ([`MAX_IMAGE_BYTES`],
+//! [`read_image`]), and what podcast hosts ask of cover art, checked before
+//! rendering: Apple Podcasts takes square artwork of 1400×1400 to 3000×3000
+//! pixels in RGB, as a JPEG or PNG (the format is already an error in
+//! `script::validate`; the rest are warnings, since the episode itself
+//! renders fine).
 //!
 //! Size and colour are read from the image's header by hand: a PNG's IHDR
 //! chunk and a JPEG's start-of-frame segment are a few fixed fields, and
@@ -9,8 +12,124 @@
 //! of up to 20 MB to learn three numbers.
 
 use std::io::Read as _;
+use std::path::{Path, PathBuf};
 
-use crate::input::script::{LoadedScript, MAX_IMAGE_BYTES};
+/// The largest picture podgen reads, embeds or copies (hosts ask for at
+/// most 512 KB; a cover straight from a camera is a few MB).
+pub const MAX_IMAGE_BYTES: u64 = 20_000_000;
+
+/// The picture formats podcast apps show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageKind {
+    /// JPEG: starts with a start-of-image marker and a segment marker.
+    Jpeg,
+    /// PNG: starts with its eight-byte signature.
+    Png,
+}
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+const JPEG_START: &[u8] = &[0xFF, 0xD8, 0xFF];
+
+impl ImageKind {
+    /// The kind of the picture whose first bytes are `head`, if it is one.
+    pub fn of(head: &[u8]) -> Option<Self> {
+        if head.starts_with(JPEG_START) {
+            Some(ImageKind::Jpeg)
+        } else if head.starts_with(PNG_SIGNATURE) {
+            Some(ImageKind::Png)
+        } else {
+            None
+        }
+    }
+
+    /// The kind of the picture in the file at `path`, if it is one that can
+    /// be read.
+    pub fn of_file(path: &Path) -> Option<Self> {
+        let mut head = Vec::with_capacity(PNG_SIGNATURE.len());
+        std::fs::File::open(path)
+            .and_then(|f| f.take(PNG_SIGNATURE.len() as u64).read_to_end(&mut head))
+            .ok()?;
+        ImageKind::of(&head)
+    }
+
+    /// Its MIME type.
+    pub fn mime(self) -> &'static str {
+        match self {
+            ImageKind::Jpeg => "image/jpeg",
+            ImageKind::Png => "image/png",
+        }
+    }
+
+    /// The file extension podgen gives a copy of it.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageKind::Jpeg => "jpg",
+            ImageKind::Png => "png",
+        }
+    }
+}
+
+/// A picture read whole.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// What it is.
+    pub kind: ImageKind,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Why a picture cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageProblem {
+    /// Not a regular file of at most [`MAX_IMAGE_BYTES`] (not found, a
+    /// folder, too large), in the user's words.
+    #[error("{0}")]
+    NotAFile(String),
+    /// Reading it failed.
+    #[error("it cannot be read: {}", crate::error::unreadable(.0))]
+    Read(#[source] std::io::Error),
+    /// It grew past the cap while being read.
+    #[error("it grew past {} MB while being read", MAX_IMAGE_BYTES / 1_000_000)]
+    TooLarge,
+    /// Neither a JPEG nor a PNG.
+    #[error("it is not a JPEG or PNG image")]
+    NotAnImage,
+}
+
+/// A picture that cannot be used, and where it is.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {problem}", path.display())]
+pub struct ImageError {
+    /// The picture's path.
+    pub path: PathBuf,
+    /// What is wrong with it.
+    #[source]
+    pub problem: ImageProblem,
+}
+
+/// The picture at `path`: a regular file of at most [`MAX_IMAGE_BYTES`],
+/// a JPEG or PNG by its bytes. Whatever a path points at is never used
+/// blindly.
+pub fn read_image(path: &Path) -> Result<Image, ImageError> {
+    let fail = |problem| ImageError {
+        path: path.to_path_buf(),
+        problem,
+    };
+    if let Some(why) = crate::error::regular_file_problem(path, MAX_IMAGE_BYTES) {
+        return Err(fail(ImageProblem::NotAFile(why)));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_IMAGE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| fail(ImageProblem::Read(e)))?;
+    if bytes.len() as u64 > MAX_IMAGE_BYTES {
+        return Err(fail(ImageProblem::TooLarge));
+    }
+    match ImageKind::of(&bytes) {
+        Some(kind) => Ok(Image { kind, bytes }),
+        None => Err(fail(ImageProblem::NotAnImage)),
+    }
+}
 
 /// The smallest and largest side Apple Podcasts accepts, in pixels.
 pub const SIDES: std::ops::RangeInclusive<u32> = 1400..=3000;
@@ -42,12 +161,9 @@ pub struct Header {
 /// The header of a PNG or JPEG, or None when `bytes` hold neither, or one
 /// cut short before its size.
 pub fn header(bytes: &[u8]) -> Option<Header> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        png(bytes)
-    } else if bytes.starts_with(&[0xFF, 0xD8]) {
-        jpeg(bytes)
-    } else {
-        None
+    match ImageKind::of(bytes)? {
+        ImageKind::Png => png(bytes),
+        ImageKind::Jpeg => jpeg(bytes),
     }
 }
 
@@ -144,42 +260,24 @@ pub fn problems(h: &Header) -> Vec<String> {
     out
 }
 
-/// Warnings about the script's cover, for `Prepared::warnings`: none when
-/// there is no cover or it suits the hosts.
-pub fn warnings(loaded: &LoadedScript) -> Vec<String> {
-    let Some(cover) = &loaded.script.cover else {
-        return Vec::new();
-    };
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(loaded.base_dir.join(&cover.value))
-        .and_then(|f| f.take(MAX_IMAGE_BYTES).read_to_end(&mut bytes));
-    let found = match (read, header(&bytes)) {
-        (Ok(_), Some(h)) => problems(&h),
-        _ => vec!["its size and colours cannot be read from its header".into()],
+/// Warnings about a script's cover at `path` (`shown` is how the script
+/// names it), for `Prepared::warnings`: none when it suits the hosts.
+pub fn warnings(path: &Path, shown: &str) -> Vec<String> {
+    let found = match read_image(path).ok().and_then(|image| header(&image.bytes)) {
+        Some(h) => problems(&h),
+        None => vec!["its size and colours cannot be read from its header".into()],
     };
     if found.is_empty() {
         return Vec::new();
     }
     vec![format!(
-        "cover image {}: {}; Apple Podcasts requires square artwork of {}×{} to {}×{} pixels in RGB (JPEG or PNG), and other directories follow it",
-        cover.value,
+        "cover image {shown}: {}; Apple Podcasts requires square artwork of {}×{} to {}×{} pixels in RGB (JPEG or PNG), and other directories follow it",
         found.join("; "),
         SIDES.start(),
         SIDES.start(),
         SIDES.end(),
         SIDES.end()
     )]
-}
-
-/// The MIME type of a JPEG or PNG image, by its first bytes.
-pub fn image_type(head: &[u8]) -> Option<&'static str> {
-    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else {
-        None
-    }
 }
 
 #[cfg(test)]
@@ -229,6 +327,37 @@ mod tests {
         // A segment length pointing past the end, and one of zero.
         assert_eq!(header(&[0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF, 0]), None);
         assert_eq!(header(&[0xFF, 0xD8, 0xFF, 0xE1, 0, 0, 0xFF, 0xD9]), None);
+    }
+
+    #[test]
+    fn kinds_are_told_by_their_first_bytes() {
+        assert_eq!(ImageKind::of(&png_head(1, 1, 2)), Some(ImageKind::Png));
+        assert_eq!(ImageKind::of(&jpeg_head(1, 1, 3)), Some(ImageKind::Jpeg));
+        // A start-of-image marker alone is not yet a JPEG.
+        assert_eq!(ImageKind::of(&[0xFF, 0xD8]), None);
+        assert_eq!(ImageKind::of(b"GIF89a"), None);
+        assert_eq!(ImageKind::Png.mime(), "image/png");
+        assert_eq!(ImageKind::Jpeg.extension(), "jpg");
+    }
+
+    #[test]
+    fn read_image_caps_and_sniffs() {
+        let dir = tempfile::tempdir().unwrap();
+        let png = dir.path().join("a.png");
+        std::fs::write(&png, png_head(1400, 1400, 2)).unwrap();
+        assert_eq!(read_image(&png).unwrap().kind, ImageKind::Png);
+        let gif = dir.path().join("a.gif");
+        std::fs::write(&gif, b"GIF89a....").unwrap();
+        let e = read_image(&gif).unwrap_err();
+        assert!(matches!(e.problem, ImageProblem::NotAnImage), "{e}");
+        assert!(
+            e.to_string()
+                .ends_with("a.gif: it is not a JPEG or PNG image"),
+            "{e}"
+        );
+        let e = read_image(&dir.path().join("none.png")).unwrap_err();
+        assert!(matches!(e.problem, ImageProblem::NotAFile(_)), "{e}");
+        assert!(e.to_string().ends_with("none.png: not found"), "{e}");
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! Voices: what each voice name in a script resolves to.
 //!
 //! Without a config file every name maps to the built-in voice, and distinct
-//! names get audibly distinct built-in voices in order of first appearance. With a config that defines voices, every name must
-//! be defined there (or in `voices/*.yaml`), unless `--backend` points every
-//! voice at one backend; a config that defines none (only settings) keeps the
-//! built-in voices.
+//! names get audibly distinct built-in voices in order of first appearance.
+//! With a config that defines voices, every name must be defined there (or
+//! in `voices/*.yaml`), unless `--backend` points every voice at one
+//! backend; a config that defines none (only settings) keeps the built-in
+//! voices.
 
 use serde::Serialize;
 
@@ -62,16 +63,16 @@ impl VoiceProfile {
     pub fn from_config(name: &str, c: &VoiceConfig) -> Self {
         VoiceProfile {
             name: name.to_string(),
-            backend: c.backend.clone().unwrap_or_else(|| BUILTIN.into()),
+            backend: c.backend_name().to_string(),
             voice: c.voice.clone(),
             model: c.model.clone(),
-            speed: c.speed.unwrap_or(1.0),
+            speed: c.speed.as_ref().map_or(1.0, |s| s.value),
             instructions: c.instructions.clone(),
             language: c.language.clone(),
             variant: c.variant.clone(),
             pitch: c.pitch,
             extra: c.extra.clone(),
-            pan: c.pan.unwrap_or(0.0),
+            pan: c.pan.as_ref().map_or(0.0, |p| p.value),
         }
     }
 }

@@ -358,17 +358,10 @@ fn copy_artwork(image: &Path, output: &Path) -> Result<String> {
             "give a square JPEG or PNG of 1400 to 3000 px, relative to the config file",
         )
     };
-    if let Some(why) = crate::error::regular_file_problem(image, 20_000_000) {
-        return Err(problem(why));
-    }
-    let bytes = std::fs::read(image).map_err(|e| problem(e.to_string()))?;
-    let ext = match crate::input::cover::image_type(&bytes) {
-        Some("image/png") => "png",
-        Some(_) => "jpg",
-        None => return Err(problem("it is not a JPEG or PNG image".into())),
-    };
-    let name = format!("show-artwork.{ext}");
-    write_whole(&output.join(&name), &bytes)
+    let artwork =
+        crate::input::cover::read_image(image).map_err(|e| problem(e.problem.to_string()))?;
+    let name = format!("show-artwork.{}", artwork.kind.extension());
+    write_whole(&output.join(&name), &artwork.bytes)
         .map_err(|e| Failure::runtime(format!("cannot copy the show's artwork: {e}")))?;
     Ok(name)
 }

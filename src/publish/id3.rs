@@ -3,13 +3,12 @@
 //! milliseconds from sample counts, byte offsets 0xFFFFFFFF as the ID3
 //! chapter addendum says to when times are given).
 
-use std::fs::File;
 use std::path::Path;
 
 use id3::frame::{Chapter, Content, ExtendedLink, Picture, PictureType, TableOfContents};
 use id3::{Frame, Tag, TagLike, Version};
 
-use crate::input::cover::image_type;
+use crate::input::cover::read_image;
 
 /// One chapter for the tag: times in milliseconds.
 pub struct TagChapter {
@@ -39,32 +38,16 @@ pub struct TagInfo<'a> {
     pub chapters: Vec<TagChapter>,
 }
 
-/// The largest picture embedded (validation says so earlier, in words).
-const MAX_PICTURE_BYTES: u64 = 20_000_000;
-
 /// An attached picture from an image file, which must be a JPEG or PNG by
-/// its bytes: whatever a path points at is never embedded blindly.
+/// its bytes, within the one cap on pictures (validation says so earlier,
+/// in words).
 fn picture(path: &Path, kind: PictureType) -> std::io::Result<Picture> {
-    use std::io::Read as _;
-    let mut data = Vec::new();
-    File::open(path)?
-        .take(MAX_PICTURE_BYTES + 1)
-        .read_to_end(&mut data)?;
-    if data.len() as u64 > MAX_PICTURE_BYTES {
-        return Err(std::io::Error::other(format!(
-            "{} is larger than {} MB",
-            path.display(),
-            MAX_PICTURE_BYTES / 1_000_000
-        )));
-    }
-    let mime = image_type(&data).ok_or_else(|| {
-        std::io::Error::other(format!("{} is not a JPEG or PNG image", path.display()))
-    })?;
+    let image = read_image(path).map_err(std::io::Error::other)?;
     Ok(Picture {
-        mime_type: mime.into(),
+        mime_type: image.kind.mime().into(),
         picture_type: kind,
         description: String::new(),
-        data,
+        data: image.bytes,
     })
 }
 

@@ -91,13 +91,8 @@ impl Episode<'_> {
 /// The cover's file name in the episode folder (`cover.jpg` or
 /// `cover.png`), when the script has one that is a JPEG or PNG.
 pub fn cover_name(episode: &Episode) -> Option<String> {
-    let path = cover_path(episode)?;
-    let mut head = [0u8; 8];
-    let n = std::io::Read::read(&mut std::fs::File::open(&path).ok()?, &mut head).ok()?;
-    match crate::input::cover::image_type(&head[..n])? {
-        "image/png" => Some("cover.png".into()),
-        _ => Some("cover.jpg".into()),
-    }
+    let kind = crate::input::cover::ImageKind::of_file(&cover_path(episode)?)?;
+    Some(format!("cover.{}", kind.extension()))
 }
 
 fn cover_path(episode: &Episode) -> Option<std::path::PathBuf> {

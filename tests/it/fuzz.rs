@@ -469,7 +469,7 @@ fn configs() {
         // Building every backend is what `render` does next.
         for name in config.backend_names() {
             if let Some(BackendEntry::Http(entry)) = config.backend(name) {
-                let _ = HttpSpec::build(name, &entry.value, &|_| Some("x1".into()));
+                let _ = HttpSpec::build(name, entry, &|_| Some("x1".into()));
             }
         }
         (input.len(), true)

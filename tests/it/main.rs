@@ -29,4 +29,5 @@ mod resilience;
 mod script_errors;
 mod spoken_text;
 mod tones;
+mod voice_files;
 mod voices_and_text;

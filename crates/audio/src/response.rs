@@ -49,15 +49,24 @@ pub enum Declared {
 }
 
 impl Declared {
-    /// A stable text for cache keys. It spells out what an earlier version
+    /// A stable text for cache keys, every part spelled out here (no
+    /// `Debug` output, which is no contract). It is what an earlier version
     /// wrote through `Debug`, so that clips cached then stay valid.
     pub fn identity(&self) -> String {
         match self {
             Declared::Sniff => "Sniff".into(),
-            Declared::Pcm(p) => format!(
-                "Pcm(PcmConfig {{ sample_rate: {}, channels: {}, sample_format: {:?} }})",
-                p.sample_rate, p.channels, p.sample_format
-            ),
+            Declared::Pcm(p) => {
+                let format = match p.sample_format {
+                    SampleFormat::S16le => "S16le",
+                    SampleFormat::S24le => "S24le",
+                    SampleFormat::S32le => "S32le",
+                    SampleFormat::F32le => "F32le",
+                };
+                format!(
+                    "Pcm(PcmConfig {{ sample_rate: {}, channels: {}, sample_format: {format} }})",
+                    p.sample_rate, p.channels
+                )
+            }
         }
     }
 }
@@ -332,6 +341,29 @@ pub fn raw_pcm(b: &[u8], p: PcmSpec) -> Result<Pcm, BodyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identities_are_the_keys_clips_were_cached_under() {
+        assert_eq!(Declared::Sniff.identity(), "Sniff");
+        for (sample_rate, channels, sample_format, name) in [
+            (24_000, 1, SampleFormat::S16le, "S16le"),
+            (16_000, 1, SampleFormat::S24le, "S24le"),
+            (8_000, 1, SampleFormat::S32le, "S32le"),
+            (48_000, 2, SampleFormat::F32le, "F32le"),
+        ] {
+            let spec = PcmSpec {
+                sample_rate,
+                channels,
+                sample_format,
+            };
+            assert_eq!(
+                Declared::Pcm(spec).identity(),
+                format!(
+                    "Pcm(PcmConfig {{ sample_rate: {sample_rate}, channels: {channels}, sample_format: {name} }})"
+                )
+            );
+        }
+    }
 
     #[test]
     fn a_message_in_terminal_colours_keeps_its_words() {

@@ -44,7 +44,18 @@ pub struct Builtin {
     cache_root: PathBuf,
     data_dir: PathBuf,
     /// The outcome of extracting the data, once.
-    installed: Arc<OnceLock<Result<(), String>>>,
+    installed: Arc<OnceLock<Result<(), Arc<InstallError>>>>,
+}
+
+/// The bundled data could not be put in place.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot install the built-in voice data in {}: {source}", dir.display())]
+pub struct InstallError {
+    /// Where it was to go.
+    pub dir: PathBuf,
+    /// What went wrong.
+    #[source]
+    pub source: std::io::Error,
 }
 
 impl Builtin {
@@ -59,15 +70,15 @@ impl Builtin {
 }
 
 /// Extract the data unless a complete copy is there.
-fn ensure_data(cache_root: &Path, data_dir: &Path) -> Result<(), String> {
+fn ensure_data(cache_root: &Path, data_dir: &Path) -> Result<(), Arc<InstallError>> {
     if data_dir.join("phontab").is_file() {
         return Ok(());
     }
-    install_data(cache_root, data_dir).map_err(|e| {
-        format!(
-            "cannot install the built-in voice data in {}: {e}",
-            data_dir.display()
-        )
+    install_data(cache_root, data_dir).map_err(|source| {
+        Arc::new(InstallError {
+            dir: data_dir.to_path_buf(),
+            source,
+        })
     })
 }
 
@@ -189,7 +200,7 @@ impl Backend for Builtin {
                 installed
                     .get_or_init(|| ensure_data(&cache_root, &data_dir))
                     .clone()
-                    .map_err(SynthError::fatal)?;
+                    .map_err(|e| SynthError::fatal(e.to_string()))?;
                 let voice = Voice {
                     name: &name,
                     rate,

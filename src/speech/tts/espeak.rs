@@ -99,6 +99,31 @@ pub static ENGINE: Mutex<Engine> = Mutex::new(Engine {
     rate: 0,
 });
 
+/// Why the engine could not speak.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    /// The data folder's path holds a NUL byte, which C cannot take.
+    #[error("{} contains a NUL byte", .0.display())]
+    NulInPath(PathBuf),
+    /// The engine refused its data.
+    #[error("the built-in voice cannot read its data in {} (error {code})", dir.display())]
+    NoData {
+        /// The data folder.
+        dir: PathBuf,
+        /// What `espeak_Initialize` returned.
+        code: i32,
+    },
+    /// A voice name with a NUL byte.
+    #[error("a voice name with a NUL byte")]
+    NulInName,
+    /// The engine has no such voice.
+    #[error("the built-in voice has no voice {0:?}")]
+    NoVoice(String),
+    /// `espeak_Synth` failed.
+    #[error("the built-in voice failed (error {0})")]
+    Failed(i32),
+}
+
 /// How to speak one text.
 #[derive(Debug, Clone)]
 pub struct Voice<'a> {
@@ -114,7 +139,7 @@ pub struct Voice<'a> {
 
 impl Engine {
     /// Make sure the engine runs on the data in `data_dir`.
-    fn ready(&mut self, data_dir: &Path) -> Result<(), String> {
+    fn ready(&mut self, data_dir: &Path) -> Result<(), EngineError> {
         if self.data_dir.as_deref() == Some(data_dir) {
             return Ok(());
         }
@@ -124,7 +149,7 @@ impl Engine {
             self.data_dir = None;
         }
         let path = CString::new(data_dir.as_os_str().as_encoded_bytes())
-            .map_err(|_| format!("{} contains a NUL byte", data_dir.display()))?;
+            .map_err(|_| EngineError::NulInPath(data_dir.to_path_buf()))?;
         // SAFETY: a valid C string; the lock serializes all engine calls.
         let rate = unsafe {
             espeak_Initialize(
@@ -135,10 +160,10 @@ impl Engine {
             )
         };
         if rate <= 0 {
-            return Err(format!(
-                "the built-in voice cannot read its data in {} (error {rate})",
-                data_dir.display()
-            ));
+            return Err(EngineError::NoData {
+                dir: data_dir.to_path_buf(),
+                code: rate,
+            });
         }
         // SAFETY: `collect` matches `t_espeak_callback`.
         unsafe { espeak_SetSynthCallback(collect) };
@@ -154,9 +179,9 @@ impl Engine {
         data_dir: &Path,
         voice: &Voice,
         text: &str,
-    ) -> Result<(Vec<i16>, u32), String> {
+    ) -> Result<(Vec<i16>, u32), EngineError> {
         self.ready(data_dir)?;
-        let name = CString::new(voice.name).map_err(|_| "a voice name with a NUL byte")?;
+        let name = CString::new(voice.name).map_err(|_| EngineError::NulInName)?;
         // The engine stops reading at a NUL byte; nothing after one would be spoken.
         let text = CString::new(text.replace('\0', " ")).expect("NUL bytes replaced");
         let mut samples: Vec<i16> = Vec::new();
@@ -165,7 +190,7 @@ impl Engine {
         // (synchronous mode: every callback happens before it returns).
         let status = unsafe {
             if espeak_SetVoiceByName(name.as_ptr()) != EE_OK {
-                return Err(format!("the built-in voice has no voice {:?}", voice.name));
+                return Err(EngineError::NoVoice(voice.name.to_string()));
             }
             espeak_SetParameter(Parameter::Rate, voice.rate.clamp(80, 450) as c_int, 0);
             espeak_SetParameter(Parameter::Pitch, voice.pitch.min(100) as c_int, 0);
@@ -183,7 +208,7 @@ impl Engine {
             )
         };
         if status != EE_OK {
-            return Err(format!("the built-in voice failed (error {status})"));
+            return Err(EngineError::Failed(status));
         }
         Ok((samples, self.rate))
     }

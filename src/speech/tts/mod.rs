@@ -5,11 +5,13 @@
 //! (text per request, requests in flight, requests per window, attempts).
 //! What surrounds it — the clip cache, pacing, retries, resampling,
 //! trimming — is the same for every backend and lives in
-//! [`crate::synthesize`], which reads the limits from [`Backend::limits`].
+//! [`crate::speech::synthesize`], which reads the limits from [`Backend::limits`].
 //! Only this module talks to the network.
 //!
 //! A new kind of backend is a new implementation of [`Backend`] and one arm
-//! in [`build`]; a new HTTP preset is one entry in [`http`]'s preset table.
+//! in [`build`]; a new HTTP preset is one row of the preset table,
+//! `input/config/backend/presets.rs`: the config resolves and checks a
+//! backend's settings, and [`http`] sends what they describe.
 
 pub mod builtin;
 pub mod espeak;
@@ -24,18 +26,11 @@ use futures_util::future::BoxFuture;
 
 use crate::audio::Pcm;
 use crate::input::config::BackendEntry;
+pub use crate::input::config::Price;
+pub use crate::input::config::backend::{DEFAULT_MAX_ATTEMPTS, DEFAULT_SEGMENT_BUDGET};
 use crate::input::voices::VoiceProfile;
 use crate::text::lang::Language;
 use crate::text::plan::Limit;
-
-/// Requests per segment before giving up on a transient failure, unless the
-/// backend's config says otherwise.
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 6;
-
-/// How long one segment may take in all (attempts, waits, Retry-After),
-/// unless the backend's config says otherwise: far more than a sentence
-/// ever needs, short enough that a dead server is said to be dead.
-pub const DEFAULT_SEGMENT_BUDGET: Duration = Duration::from_secs(10 * 60);
 
 /// One request: a segment's text and how to speak it.
 pub struct Request<'a> {
@@ -105,24 +100,12 @@ impl SynthError {
     }
 
     /// The same error with its message rewritten (to mask secrets).
-    pub fn map_message(self, f: impl FnOnce(&str) -> String) -> Self {
-        match self {
-            SynthError::Fatal(m) => SynthError::Fatal(f(&m)),
-            SynthError::Transient {
-                message,
-                retry_after,
-            } => SynthError::Transient {
-                message: f(&message),
-                retry_after,
-            },
-            SynthError::TooManyConcurrent {
-                message,
-                retry_after,
-            } => SynthError::TooManyConcurrent {
-                message: f(&message),
-                retry_after,
-            },
-        }
+    pub fn map_message(mut self, f: impl FnOnce(&str) -> String) -> Self {
+        let (SynthError::Fatal(m)
+        | SynthError::Transient { message: m, .. }
+        | SynthError::TooManyConcurrent { message: m, .. }) = &mut self;
+        *m = f(m);
+        self
     }
 
     /// Whether another attempt may succeed.
@@ -140,7 +123,7 @@ impl SynthError {
     }
 }
 
-/// The limits a backend declares; [`crate::synthesize`] keeps them.
+/// The limits a backend declares; [`crate::speech::synthesize`] keeps them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
     /// The longest text one request may carry (the planner cuts to it).
@@ -173,20 +156,6 @@ impl Limits {
             segment_budget: DEFAULT_SEGMENT_BUDGET,
         }
     }
-}
-
-/// What a backend charges, as its config states it (vendors change prices,
-/// so podgen ships none).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Price {
-    /// Costs nothing (the built-in voice).
-    Free,
-    /// Billed per character sent, in dollars per million.
-    PerMillionChars(f64),
-    /// Billed per minute of audio returned, in dollars per minute.
-    PerMinute(f64),
-    /// The config gives no price.
-    Unknown,
 }
 
 /// A speech engine or service.
@@ -245,8 +214,10 @@ pub struct Built {
     pub unset: Vec<String>,
 }
 
-/// Why a backend could not be built from its config entry.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Why a backend could not be built from its settings. Everything the
+/// config says was checked when it was loaded; these are what only the
+/// environment decides.
+#[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// An environment variable the config names is not set.
     #[error("backend {backend:?}: environment variable {variable} is not set")]
@@ -256,13 +227,23 @@ pub enum BuildError {
         /// The variable.
         variable: String,
     },
-    /// The entry is not a usable backend description.
-    #[error("backend {backend:?}: {message}")]
-    Invalid {
+    /// The URL, with the environment's values filled in, cannot be requested.
+    #[error("backend {backend:?}: the URL is not usable: {problem} (after ${{...}} is filled in)")]
+    Url {
         /// The backend's name in the config.
         backend: String,
-        /// What is wrong, in the config's words.
-        message: String,
+        /// Why not.
+        #[source]
+        problem: crate::input::config::backend::UrlProblem,
+    },
+    /// The HTTP client cannot be made (no TLS backend, say).
+    #[error("backend {backend:?}: cannot build an HTTP client: {source}")]
+    Client {
+        /// The backend's name in the config.
+        backend: String,
+        /// What reqwest says.
+        #[source]
+        source: reqwest::Error,
     },
 }
 
@@ -280,8 +261,8 @@ pub fn build(
             backend: Arc::new(builtin::Builtin::new(cache_root)),
             unset: Vec::new(),
         }),
-        BackendEntry::Http(config) => {
-            let spec = http::HttpSpec::build(name, &config.value, env)?;
+        BackendEntry::Http(settings) => {
+            let spec = http::HttpSpec::build(name, settings, env)?;
             if keys == Keys::Required
                 && let Some(variable) = spec.unset.first()
             {
