@@ -9,5 +9,6 @@
 #![warn(clippy::too_many_lines)]
 
 pub mod duration;
+pub mod escape;
 pub mod lang;
 pub mod speak;

@@ -644,7 +644,7 @@ impl HttpBackend {
             "ssml",
             json!(
                 req.ssml
-                    .map_or_else(|| crate::text::speak::xml_escape(req.text), str::to_string)
+                    .map_or_else(|| podgen_text::escape::xml(req.text), str::to_string)
             ),
         );
         vars.insert("voice", v.voice.clone().map_or(Value::Null, Value::String));
