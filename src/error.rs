@@ -44,6 +44,12 @@ impl Failure {
         Failure::Runtime(Report::msg(message.to_string()))
     }
 
+    /// A runtime failure: `what` could not be done, because of `cause` and
+    /// every cause under it ([`chain`]).
+    pub fn runtime_because(what: impl fmt::Display, cause: &dyn std::error::Error) -> Self {
+        Failure::runtime(format!("{what}: {}", chain(cause)))
+    }
+
     /// An input failure with a plain message and a hint.
     pub fn input(message: impl fmt::Display, help: impl Into<String>) -> Self {
         Failure::Input(Report::new(
@@ -56,6 +62,23 @@ impl fmt::Debug for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.report(), f)
     }
+}
+
+/// `error` and every cause under it, as one line: `a: b: c`. A cause whose
+/// text the error before it already ends with is not repeated (many errors
+/// show their cause in their own message too).
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cause = c.source();
+    }
+    out
 }
 
 /// podgen's result: a [`Failure`] unless told otherwise.
@@ -71,7 +94,7 @@ pub fn unreadable(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "not found".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ if e.raw_os_error() == Some(40) => "a loop of symbolic links".into(),
-        _ => e.to_string(),
+        _ => chain(e),
     }
 }
 
@@ -208,6 +231,27 @@ pub fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot write the MP3")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn a_chain_says_every_cause_once() {
+        let inner = std::io::Error::other("disk full");
+        assert_eq!(chain(&Outer(inner)), "cannot write the MP3: disk full");
+        // An error that shows its cause itself is not told twice.
+        #[derive(Debug, thiserror::Error)]
+        #[error("{0}")]
+        struct Shows(#[source] std::io::Error);
+        let shows = Shows(std::io::Error::other("gone"));
+        assert_eq!(chain(&shows), "gone");
+        let failure = Failure::runtime_because("cannot start", &Outer(std::io::Error::other("x")));
+        assert_eq!(
+            failure.report().to_string(),
+            "cannot start: cannot write the MP3: x"
+        );
+    }
 
     #[test]
     fn nearest_finds_typos_and_rejects_strangers() {

@@ -14,15 +14,16 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::audio::time::{self, clock};
+use crate::audio::{Interrupted, PassError};
 use crate::cli::ConfigArgs;
 pub use crate::cli::prepare::RenderOptions;
 use crate::cli::prepare::{Prepared, prepare};
 use crate::cli::progress::Reporter;
-use crate::error::{Failure, Result};
+use crate::error::{Failure, Result, chain};
 use crate::input::script;
-use crate::publish::{self, Episode, Staging};
+use crate::publish::{self, Episode, Mp3Tap, Staging};
 use crate::sound::level;
-use crate::sound::master::{self, MasterStats};
+use crate::sound::master::{self, MasterStats, NoTap, Tap};
 use crate::sound::mix::{Mix, Voiced};
 use crate::sound::sounds::Sounds;
 use crate::sound::timeline::{self, Lengths, Timeline};
@@ -137,10 +138,17 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
     let reporter = Reporter::new(opts.quiet);
     announce(&prepared, &reporter);
     let run = Run::start()?;
+    let rendering = Rendering {
+        script: &opts.script,
+        prepared: &prepared,
+        run: &run,
+        reporter: &reporter,
+        cache: &cache,
+    };
 
     // Speech: every segment, from the cache or from its backend. Ctrl-C
     // stops here; finished clips are already in the cache.
-    let speech = synthesize_speech(&prepared, &store, &run, &reporter, &cache)?;
+    let speech = rendering.synthesize_speech(&store)?;
     // Stings and beds: decoded, resampled and levelled once, kept in the
     // store like speech.
     let sounds = Sounds::load(&prepared.plan, &prepared.settings, &store)?;
@@ -154,38 +162,10 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         prepared.settings.rate,
         prepared.settings.levelling,
     )
-    .map_err(|e| Failure::runtime(format!("cannot read a clip back from the cache: {e}")))?;
+    .map_err(|e| Failure::runtime_because("cannot read a clip back from the cache", &e))?;
     // Write the episode: master, MP3, texts, manifest; moved into place whole.
-    let id = script::episode_id(&prepared.loaded.script);
-    let episode = Episode {
-        id: &id,
-        script_path: &opts.script,
-        loaded: &prepared.loaded,
-        plan: &prepared.plan,
-        cast: &prepared.cast,
-        speech: &speech,
-        gains: &gains,
-        sting_level_db: prepared
-            .settings
-            .levelling
-            .then_some(prepared.settings.sting_level_db),
-        timeline: &timeline,
-        pauses: prepared.settings.pauses,
-        channels: prepared.settings.channels,
-        ducking: prepared.settings.ducking,
-        cache_dir: cache.describe(),
-        formats: prepared.settings.formats,
-    };
-    let voiced: Vec<Voiced> = prepared
-        .plan
-        .segments
-        .iter()
-        .zip(&gains)
-        .map(|(seg, &gain)| Voiced {
-            gain,
-            pan: prepared.cast.voice(&seg.voice).pan,
-        })
-        .collect();
+    let episode = rendering.episode(&speech, &gains, &timeline);
+    let voiced = rendering.voiced(&gains);
     let mix = Mix {
         timeline: &timeline,
         channels: prepared.settings.channels,
@@ -194,9 +174,19 @@ pub fn render(opts: &RenderOptions) -> Result<Rendered> {
         cue_clip: &|source| sounds.clip_of(source),
         ducking: prepared.settings.ducking,
     };
-    let (dir, stats) = write_episode(&prepared, &episode, &mix, &run, &reporter, &cache)?;
+    let (dir, stats) = rendering.write_episode(&episode, &mix)?;
     reporter.finish();
-    Ok(report(&episode, dir, &stats, &reporter, started))
+    Ok(rendering.report(&episode, dir, &stats, started))
+}
+
+/// One render under way: what every stage after preparing reads.
+struct Rendering<'a> {
+    /// The script as given on the command line.
+    script: &'a Path,
+    prepared: &'a Prepared,
+    run: &'a Run,
+    reporter: &'a Reporter,
+    cache: &'a CacheFolder,
 }
 
 /// The cache a run uses: the clip cache, or a temporary one for --no-cache.
@@ -214,9 +204,8 @@ impl CacheFolder {
                 _temporary: None,
             },
             None => {
-                let temp = tempfile::tempdir().map_err(|e| {
-                    Failure::runtime(format!("cannot make a temporary folder: {e}"))
-                })?;
+                let temp = tempfile::tempdir()
+                    .map_err(|e| Failure::runtime_because("cannot make a temporary folder", &e))?;
                 CacheFolder {
                     root: temp.path().to_path_buf(),
                     _temporary: Some(temp),
@@ -235,10 +224,8 @@ impl CacheFolder {
 
     fn store(&self, rate: u32) -> Result<Arc<ClipStore>> {
         let store = ClipStore::open(&self.root, rate).map_err(|e| {
-            Failure::runtime(format!(
-                "cannot open the cache at {}: {e}",
-                self.root.display()
-            ))
+            let what = format!("cannot open the cache at {}", self.root.display());
+            Failure::runtime_because(what, &e)
         })?;
         Ok(Arc::new(store))
     }
@@ -285,7 +272,7 @@ impl Run {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
-            .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
+            .map_err(|e| Failure::runtime_because("cannot start the async runtime", &e))?;
         let received = Arc::new(AtomicU8::new(0));
         for (kind, number) in [
             (SignalKind::interrupt(), 2),
@@ -295,7 +282,7 @@ impl Run {
             let flag = received.clone();
             let mut stream = runtime
                 .block_on(async { signal(kind) })
-                .map_err(|e| Failure::runtime(format!("cannot listen for signals: {e}")))?;
+                .map_err(|e| Failure::runtime_because("cannot listen for signals", &e))?;
             runtime.spawn(async move {
                 if stream.recv().await.is_some() {
                     let _ = flag.compare_exchange(0, number, Ordering::SeqCst, Ordering::SeqCst);
@@ -344,39 +331,84 @@ fn announce(p: &Prepared, reporter: &Reporter) {
     ));
 }
 
-/// Every segment's clip, in plan order, or the failure that stopped it.
-fn synthesize_speech(
-    p: &Prepared,
-    store: &Arc<ClipStore>,
-    run: &Run,
-    reporter: &Reporter,
-    cache: &CacheFolder,
-) -> Result<Vec<SpeechClip>> {
-    let total = p.plan.segments.len();
-    let done = AtomicUsize::new(0);
-    let progress = |event: Event| {
-        if matches!(event, Event::Done { .. }) {
-            done.fetch_add(1, Ordering::Relaxed);
+impl Rendering<'_> {
+    /// Every segment's clip, in plan order, or the failure that stopped it.
+    fn synthesize_speech(&self, store: &Arc<ClipStore>) -> Result<Vec<SpeechClip>> {
+        let (p, reporter) = (self.prepared, self.reporter);
+        let total = p.plan.segments.len();
+        let done = AtomicUsize::new(0);
+        let progress = |event: Event| {
+            if matches!(event, Event::Done { .. }) {
+                done.fetch_add(1, Ordering::Relaxed);
+            }
+            reporter.event(event);
+        };
+        reporter.start_synthesis(total as u64);
+        let speech = self.run.runtime.block_on(async {
+            tokio::select! {
+                result = synthesize::speech(&p.plan, &p.cast, store, p.settings.rate, &progress) => result.map(Some),
+                _ = self.run.until_interrupted() => Ok(None),
+            }
+        });
+        match speech {
+            Ok(Some(speech)) => Ok(speech),
+            Ok(None) => {
+                reporter.finish();
+                Err(self.interrupted(done.load(Ordering::Relaxed)))
+            }
+            Err(f) => {
+                reporter.finish();
+                Err(f)
+            }
         }
-        reporter.event(event);
-    };
-    reporter.start_synthesis(total as u64);
-    let speech = run.runtime.block_on(async {
-        tokio::select! {
-            result = synthesize::speech(&p.plan, &p.cast, store, p.settings.rate, &progress) => result.map(Some),
-            _ = run.until_interrupted() => Ok(None),
+    }
+
+    /// The failure a signal makes once `done` segments are finished.
+    fn interrupted(&self, done: usize) -> Failure {
+        let total = self.prepared.plan.segments.len();
+        self.cache.interrupted(self.run, done, total)
+    }
+
+    /// What every file about the episode describes: the plan, the speech
+    /// and its `gains`, and the `timeline` with the chapters on it.
+    fn episode<'a>(
+        &'a self,
+        speech: &'a [SpeechClip],
+        gains: &'a [f32],
+        timeline: &'a Timeline,
+    ) -> Episode<'a> {
+        let p = self.prepared;
+        Episode {
+            id: script::episode_id(&p.loaded.script),
+            script_path: self.script,
+            loaded: &p.loaded,
+            plan: &p.plan,
+            cast: &p.cast,
+            speech,
+            gains,
+            sting_level_db: p.settings.levelling.then_some(p.settings.sting_level_db),
+            timeline,
+            chapters: publish::chapters::markers(&p.plan, timeline),
+            pauses: p.settings.pauses,
+            channels: p.settings.channels,
+            ducking: p.settings.ducking,
+            cache_dir: self.cache.describe(),
+            formats: p.settings.formats,
         }
-    });
-    match speech {
-        Ok(Some(speech)) => Ok(speech),
-        Ok(None) => {
-            reporter.finish();
-            Err(cache.interrupted(run, done.load(Ordering::Relaxed), total))
-        }
-        Err(f) => {
-            reporter.finish();
-            Err(f)
-        }
+    }
+
+    /// Each segment's place in the mix: its levelling gain, its voice's pan.
+    fn voiced(&self, gains: &[f32]) -> Vec<Voiced> {
+        let p = self.prepared;
+        p.plan
+            .segments
+            .iter()
+            .zip(gains)
+            .map(|(seg, &gain)| Voiced {
+                gain,
+                pan: p.cast.voice(&seg.voice).pan,
+            })
+            .collect()
     }
 }
 
@@ -401,161 +433,134 @@ fn lay_out(p: &Prepared, speech: &[SpeechClip], sounds: &Sounds) -> Timeline {
     timeline::lay_out(&p.plan, &lengths, &p.settings.pauses, p.settings.rate)
 }
 
-/// Master, encode and write every file of the episode into a staging
-/// folder, then move it into place. On failure nothing reaches the output.
-fn write_episode(
-    p: &Prepared,
-    episode: &Episode,
-    mix: &Mix,
-    run: &Run,
-    reporter: &Reporter,
-    cache: &CacheFolder,
-) -> Result<(PathBuf, MasterStats)> {
-    let staging = Staging::new(&p.output_root, episode.id)
-        .map_err(|e| io(&format!("cannot write to {}", p.output_root.display()), e))?;
-    let filled = fill_staging(&staging, p, episode, mix, run, reporter, cache);
-    // A signal during the last writes still stops the render before the move.
-    let filled = match filled {
-        Ok(_) if run.interrupted() => {
-            let total = p.plan.segments.len();
-            Err(cache.interrupted(run, total, total))
-        }
-        other => other,
-    };
-    match filled {
-        Ok(stats) => {
-            let dir = staging
-                .commit()
-                .map_err(|e| io("cannot move the finished episode into place", e))?;
-            Ok((dir, stats))
-        }
-        Err(f) => {
-            staging.abandon();
-            Err(f)
-        }
-    }
-}
-
-/// A runtime failure about a file operation.
-fn io(what: &str, e: std::io::Error) -> Failure {
-    Failure::runtime(format!("{what}: {e}"))
-}
-
-fn fill_staging(
-    staging: &Staging,
-    p: &Prepared,
-    episode: &Episode,
-    mix: &Mix,
-    run: &Run,
-    reporter: &Reporter,
-    cache: &CacheFolder,
-) -> Result<MasterStats> {
-    let wav_name = format!("{}.wav", episode.id);
-    reporter.start_master(episode.timeline.total);
-    let on_progress = |samples: u64| {
-        if run.interrupted() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::Interrupted,
-                "interrupted",
-            ));
-        }
-        reporter.master_progress(samples);
-        Ok(())
-    };
-    // The MP3 is encoded on another thread while the master writes the WAV.
-    let mut mp3 = match p.settings.formats.mp3 {
-        true => {
-            let tag = publish::mp3_tag(episode).map_err(|e| io("cannot build the ID3 tag", e))?;
-            Some(publish::Mp3Tap::new(
-                staging,
-                episode,
-                tag,
-                p.settings.targets,
-                p.settings.mp3_kbps,
-                p.settings.rate,
-            ))
-        }
-        false => None,
-    };
-    let tap: &mut dyn master::Tap = match &mut mp3 {
-        Some(t) => t,
-        None => &mut master::NoTap,
-    };
-    let interrupted_or = |what: &'static str| {
-        move |e: std::io::Error| {
-            if e.kind() == std::io::ErrorKind::Interrupted {
-                let total = p.plan.segments.len();
-                cache.interrupted(run, total, total)
-            } else {
-                io(what, e)
+impl Rendering<'_> {
+    /// Master, encode and write every file of the episode into a staging
+    /// folder, then move it into place. On failure nothing reaches the output.
+    fn write_episode(&self, episode: &Episode, mix: &Mix) -> Result<(PathBuf, MasterStats)> {
+        let root = &self.prepared.output_root;
+        let staging = Staging::new(root, &episode.id).map_err(|e| {
+            Failure::runtime_because(format!("cannot write to {}", root.display()), &e)
+        })?;
+        let filled = self.fill_staging(&staging, episode, mix);
+        // A signal during the last writes still stops the render before the move.
+        let filled = match filled {
+            Ok(_) if self.run.interrupted() => Err(self.interrupted_at_the_end()),
+            other => other,
+        };
+        match filled {
+            Ok(stats) => {
+                let dir = staging.commit().map_err(|e| {
+                    Failure::runtime_because("cannot move the finished episode into place", &e)
+                })?;
+                Ok((dir, stats))
+            }
+            Err(f) => {
+                staging.abandon();
+                Err(f)
             }
         }
-    };
-    let wav = staging.path(&wav_name);
-    let stats = master::write_wav(mix, &wav, p.settings.targets, &on_progress, tap)
-        .map_err(interrupted_or("cannot write the episode audio"))?;
-    let mp3 = mp3
-        .map(|t| t.deliver(&wav, &on_progress))
-        .transpose()
-        .map_err(interrupted_or("cannot write the MP3"))?;
-    if !p.settings.formats.wav {
-        std::fs::remove_file(staging.path(&wav_name))
-            .map_err(|e| io("cannot remove the WAV", e))?;
     }
-    publish::write_texts(staging, episode, &stats, mp3.as_ref())
-        .map_err(|(name, e)| io(&format!("cannot write {name}"), e))?;
-    Ok(stats)
-}
 
-/// Say what was written, and gather the summary `--json` prints.
-fn report(
-    episode: &Episode,
-    dir: PathBuf,
-    stats: &MasterStats,
-    reporter: &Reporter,
-    started: Instant,
-) -> Rendered {
-    let (timeline, speech) = (episode.timeline, episode.speech);
-    let cache_hits = speech.iter().filter(|c| c.cached).count();
-    let requests: u32 = speech.iter().map(|c| c.attempts).sum();
-    let elapsed = started.elapsed().as_secs_f64();
-    reporter.say(&format!(
-        "wrote {} ({} of audio, {} chapters, {}/{} segments from cache, {} requests) in {:.1} s",
-        dir.display(),
-        clock(timeline.total, timeline.rate),
-        episode.plan.chapters.len(),
-        cache_hits,
-        speech.len(),
-        requests,
-        elapsed
-    ));
-    if let Some(l) = stats.output_lufs {
-        reporter.say(&format!(
-            "loudness {l:.1} LUFS (target {}), true peak {:.1} dBTP",
-            stats.target_lufs,
-            stats.output_true_peak_dbtp.unwrap_or(f64::NEG_INFINITY)
-        ));
+    /// The failure a signal makes once every segment is finished.
+    fn interrupted_at_the_end(&self) -> Failure {
+        self.interrupted(self.prepared.plan.segments.len())
     }
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .map(|d| {
-            d.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    Rendered {
-        dir,
-        episode: episode.id.to_string(),
-        files,
-        samples: timeline.total,
-        rate: timeline.rate,
-        seconds: time::seconds(timeline.total, timeline.rate),
-        chapters: episode.plan.chapters.len(),
-        segments: speech.len(),
-        cache_hits,
-        requests,
-        retries: reporter.retries(),
-        elapsed_seconds: (elapsed * 1000.0).round() / 1000.0,
+
+    /// `what` failed because of `e`: an interrupt, or a runtime failure.
+    fn pass_failure(&self, what: &str, e: PassError) -> Failure {
+        match e {
+            PassError::Interrupted => self.interrupted_at_the_end(),
+            other => Failure::runtime_because(what, &other),
+        }
+    }
+
+    /// Master the mix into the WAV, the MP3 beside it, then the texts.
+    fn fill_staging(&self, staging: &Staging, episode: &Episode, mix: &Mix) -> Result<MasterStats> {
+        let settings = &self.prepared.settings;
+        let wav = staging.path(&format!("{}.wav", episode.id));
+        self.reporter.start_master(episode.timeline.total);
+        let progress = |samples: u64| {
+            if self.run.interrupted() {
+                return Err(Interrupted);
+            }
+            self.reporter.master_progress(samples);
+            Ok(())
+        };
+        // The MP3 is encoded on another thread while the master writes the WAV.
+        let mut mp3 = match settings.formats.mp3 {
+            true => Some(
+                Mp3Tap::new(staging, episode, settings)
+                    .map_err(|e| Failure::runtime_because("cannot build the ID3 tag", &e))?,
+            ),
+            false => None,
+        };
+        let tap: &mut dyn Tap = match &mut mp3 {
+            Some(t) => t,
+            None => &mut NoTap,
+        };
+        let stats = master::write_wav(mix, &wav, settings.targets, &progress, tap)
+            .map_err(|e| self.pass_failure("cannot write the episode audio", e))?;
+        let mp3 = mp3
+            .map(|t| t.deliver(&wav, &progress))
+            .transpose()
+            .map_err(|e| self.pass_failure("cannot write the MP3", e))?;
+        if !settings.formats.wav {
+            std::fs::remove_file(&wav)
+                .map_err(|e| Failure::runtime_because("cannot remove the WAV", &e))?;
+        }
+        publish::write_texts(staging, episode, &stats, mp3.as_ref())
+            .map_err(|e| Failure::runtime(chain(&e)))?;
+        Ok(stats)
+    }
+
+    /// Say what was written, and gather the summary `--json` prints.
+    fn report(
+        &self,
+        episode: &Episode,
+        dir: PathBuf,
+        stats: &MasterStats,
+        started: Instant,
+    ) -> Rendered {
+        let reporter = self.reporter;
+        let (timeline, speech) = (episode.timeline, episode.speech);
+        let cache_hits = speech.iter().filter(|c| c.cached).count();
+        let requests: u32 = speech.iter().map(|c| c.attempts).sum();
+        let elapsed = started.elapsed().as_secs_f64();
+        reporter.say(&format!(
+            "wrote {} ({} of audio, {} chapters, {cache_hits}/{} segments from cache, {requests} requests) in {elapsed:.1} s",
+            dir.display(),
+            clock(timeline.total, timeline.rate),
+            episode.plan.chapters.len(),
+            speech.len(),
+        ));
+        if let Some(l) = stats.output_lufs {
+            reporter.say(&format!(
+                "loudness {l:.1} LUFS (target {}), true peak {:.1} dBTP",
+                stats.target_lufs,
+                stats.output_true_peak_dbtp.unwrap_or(f64::NEG_INFINITY)
+            ));
+        }
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        Rendered {
+            dir,
+            episode: episode.id.clone(),
+            files,
+            samples: timeline.total,
+            rate: timeline.rate,
+            seconds: time::seconds(timeline.total, timeline.rate),
+            chapters: episode.plan.chapters.len(),
+            segments: speech.len(),
+            cache_hits,
+            requests,
+            retries: reporter.retries(),
+            elapsed_seconds: (elapsed * 1000.0).round() / 1000.0,
+        }
     }
 }

@@ -173,10 +173,8 @@ fn dual_mono(config: &Config, audio: &AudioConfig) -> Result<bool> {
     }
 }
 
-/// The bitrates LAME writes for MPEG-1 Layer III, in kbps.
-pub const MP3_BITRATES: [u32; 14] = [
-    32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
-];
+/// The bitrates LAME writes for MPEG-1 Layer III, in kbps: the encoder's table.
+pub use crate::audio::mp3::BITRATES as MP3_BITRATES;
 
 /// `audio.mp3_kbps`, or the hosts' recommendation: 96 kbps mono, 128 stereo.
 fn mp3_kbps(config: &Config, audio: &AudioConfig, channels: u16) -> Result<u32> {

@@ -26,6 +26,16 @@ pub fn span<T>(value: &Spanned<T>) -> Option<SourceSpan> {
     span_of(&value.referenced)
 }
 
+/// A value with no place in any file: one made in code (a built-in default,
+/// a test's voice), whose messages point at nothing.
+pub fn unplaced<T>(value: T) -> Spanned<T> {
+    Spanned {
+        value,
+        referenced: Location::UNKNOWN,
+        defined: Location::UNKNOWN,
+    }
+}
+
 /// Read the YAML file at `path` (`what` names it in messages: "voice
 /// profile") into `T`, with errors that point into it.
 pub fn read<T: for<'de> Deserialize<'de>>(path: &Path, what: &str) -> Result<(T, SourceFile)> {

@@ -4,20 +4,24 @@
 //!
 //! RSS 2.0 with the itunes, podcast (Podcasting 2.0) and content
 //! namespaces, items newest first. Everything in it is read off the files
-//! as they are: enclosure lengths are the files' sizes, durations come from
-//! the sample counts render.json records. An item's GUID is derived from
+//! as they are: enclosure lengths are the files' sizes, durations and the
+//! chapters' times in the show notes come from the sample counts
+//! render.json records (read with the types it is written with, as
+//! [`Summary`]). An item's GUID is derived from
 //! the show's podcast:guid and the episode id, so it never changes when an
 //! episode is rendered again.
 
 use std::path::{Path, PathBuf};
 
+use podgen_text::escape::html;
 use quick_xml::Writer;
 use quick_xml::events::{BytesCData, BytesDecl, BytesText, Event};
-use serde::Deserialize;
 
-use crate::error::{Failure, Result};
+use super::chapters::ChaptersFile;
+use super::manifest::Summary;
+use crate::audio::time::{short_clock, whole_seconds};
+use crate::error::{Failure, Result, chain};
 use crate::input::config::{Config, ShowConfig};
-use crate::publish::page::escape;
 
 /// The podcast namespace's UUID for podcast:guid (UUIDv5 of the feed URL).
 const PODCAST_NAMESPACE: uuid::Uuid = uuid::uuid!("ead4c236-bf58-58c6-a2c6-a6b28d128cb6");
@@ -29,47 +33,12 @@ const PODCAST_NAMESPACE: uuid::Uuid = uuid::uuid!("ead4c236-bf58-58c6-a2c6-a6b28
 const PODCAST_XMLNS: &str =
     "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md";
 
-/// What the feed needs of an episode's render.json.
-#[derive(Debug, Deserialize)]
-struct Manifest {
-    episode: String,
-    title: String,
-    date: Option<String>,
-    #[serde(default)]
-    number: Option<u32>,
-    #[serde(default)]
-    language: Option<String>,
-    #[serde(default)]
-    cover: Option<String>,
-    totals: Totals,
-}
-
-#[derive(Debug, Deserialize)]
-struct Totals {
-    seconds: f64,
-}
-
-/// One chapter of chapters.json, for the show notes.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Chapter {
-    start_time: f64,
-    title: String,
-    url: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ChaptersFile {
-    chapters: Vec<Chapter>,
-}
-
 /// An episode as the feed lists it.
 struct Item {
-    manifest: Manifest,
+    manifest: Summary,
     dir: PathBuf,
     /// (file name, MIME type, bytes) of the audio.
     audio: (String, &'static str, u64),
-    chapters: Vec<Chapter>,
     /// Days since 1970-01-01 of its date.
     day: i64,
 }
@@ -109,13 +78,15 @@ pub fn write(output: &Path, config: &Config) -> Result<FeedReport> {
         ));
     }
     // Newest first; one day's episodes by id, last first.
-    items.sort_by(|a, b| (b.day, &b.manifest.episode).cmp(&(a.day, &a.manifest.episode)));
+    items.sort_by(|a, b| {
+        (b.day, &b.manifest.about.episode).cmp(&(a.day, &a.manifest.about.episode))
+    });
     let artwork = copy_artwork(&channel.image, output)?;
     let xml = render_xml(&channel, &items, &artwork)
-        .map_err(|e| Failure::runtime(format!("cannot build the feed: {e}")))?;
+        .map_err(|e| Failure::runtime_because("cannot build the feed", &e))?;
     let path = output.join("feed.xml");
     write_whole(&path, &xml)
-        .map_err(|e| Failure::runtime(format!("cannot write {}: {e}", path.display())))?;
+        .map_err(|e| Failure::runtime_because(format!("cannot write {}", path.display()), &e))?;
     Ok(FeedReport {
         path,
         episodes: items.len(),
@@ -265,7 +236,7 @@ fn show_guid(set: Option<&str>, base_url: &url::Url) -> Result<uuid::Uuid> {
     if let Some(g) = set {
         return uuid::Uuid::parse_str(g.trim()).map_err(|e| {
             Failure::input(
-                format!("show.guid {g:?} is not a UUID: {e}"),
+                format!("show.guid {g:?} is not a UUID: {}", chain(&e)),
                 "leave it out to derive one from the feed's URL",
             )
         });
@@ -282,7 +253,11 @@ fn show_guid(set: Option<&str>, base_url: &url::Url) -> Result<uuid::Uuid> {
 fn episodes(output: &Path) -> Result<Vec<Item>> {
     let entries = std::fs::read_dir(output).map_err(|e| {
         Failure::input(
-            format!("cannot read the output folder {}: {e}", output.display()),
+            format!(
+                "cannot read the output folder {}: {}",
+                output.display(),
+                chain(&e)
+            ),
             "give the folder episodes were rendered into",
         )
     })?;
@@ -303,18 +278,23 @@ fn item(dir: &Path) -> Result<Item> {
     let read = |name: &str| -> Result<String> {
         crate::error::read_source(&dir.join(name), name, "render the episode again")
     };
-    let bad = |name: &str, e: &dyn std::fmt::Display| {
+    let bad = |name: &str, e: &dyn std::error::Error| {
         Failure::input(
-            format!("{}: {e}", dir.join(name).display()),
+            format!("{}: {}", dir.join(name).display(), chain(e)),
             "render the episode again",
         )
     };
-    let manifest: Manifest =
+    let manifest: Summary =
         serde_json::from_str(&read("render.json")?).map_err(|e| bad("render.json", &e))?;
-    let chapters: ChaptersFile =
+    let format = &manifest.settings;
+    crate::audio::check_format(format.sample_rate, format.channels)
+        .map_err(|e| bad("render.json", &e))?;
+    // The feed points podcast:chapters at chapters.json: it must be one.
+    let _: ChaptersFile =
         serde_json::from_str(&read("chapters.json")?).map_err(|e| bad("chapters.json", &e))?;
-    let id = &manifest.episode;
-    let day = manifest
+    let about = &manifest.about;
+    let id = &about.episode;
+    let day = about
         .date
         .as_deref()
         .and_then(days_from_date)
@@ -344,7 +324,6 @@ fn item(dir: &Path) -> Result<Item> {
         manifest,
         dir: dir.to_path_buf(),
         audio,
-        chapters: chapters.chapters,
         day,
     })
 }
@@ -362,7 +341,7 @@ fn copy_artwork(image: &Path, output: &Path) -> Result<String> {
         crate::input::cover::read_image(image).map_err(|e| problem(e.problem.to_string()))?;
     let name = format!("show-artwork.{}", artwork.kind.extension());
     write_whole(&output.join(&name), &artwork.bytes)
-        .map_err(|e| Failure::runtime(format!("cannot copy the show's artwork: {e}")))?;
+        .map_err(|e| Failure::runtime_because("cannot copy the show's artwork", &e))?;
     Ok(name)
 }
 
@@ -510,7 +489,7 @@ fn write_channel(w: &mut Xml, c: &Channel, artwork: &str, items: &[Item]) -> std
 }
 
 fn write_item(w: &mut Xml, c: &Channel, item: &Item) -> std::io::Result<()> {
-    let m = &item.manifest;
+    let (m, summary) = (&item.manifest.about, &item.manifest);
     let id = &m.episode;
     let url = |name: &str| {
         c.base_url
@@ -534,11 +513,8 @@ fn write_item(w: &mut Xml, c: &Channel, item: &Item) -> std::io::Result<()> {
                 ("type", *mime),
             ])
             .write_empty()?;
-        text(
-            w,
-            "itunes:duration",
-            &(m.totals.seconds.round() as u64).to_string(),
-        )?;
+        let seconds = whole_seconds(summary.totals.samples, summary.settings.sample_rate);
+        text(w, "itunes:duration", &seconds.to_string())?;
         if let Some(n) = m.number {
             text(w, "itunes:episode", &n.to_string())?;
         }
@@ -584,39 +560,38 @@ fn item_guid(show: uuid::Uuid, episode: &str) -> uuid::Uuid {
     uuid::Uuid::new_v5(&show, episode.as_bytes())
 }
 
-/// `m:ss` or `h:mm:ss` of seconds.
-fn clock(seconds: f64) -> String {
-    let s = seconds.max(0.0) as u64;
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
+/// When a chapter of `item` starts, as show notes write it.
+fn start_of(item: &Item, start_sample: u64) -> String {
+    short_clock(start_sample, item.manifest.settings.sample_rate)
 }
 
 /// The show notes as plain text: the chapters with their times.
 fn notes_text(item: &Item) -> String {
-    let mut out = format!("{}\n", item.manifest.title);
-    for ch in &item.chapters {
-        out.push_str(&format!("\n{} {}", clock(ch.start_time), ch.title));
+    let mut out = format!("{}\n", item.manifest.about.title);
+    for ch in &item.manifest.chapters {
+        out.push_str(&format!(
+            "\n{} {}",
+            start_of(item, ch.start_sample),
+            ch.title
+        ));
     }
     out
 }
 
 /// The show notes as HTML: the chapters with their times and links.
 fn notes_html(item: &Item) -> String {
-    let mut out = format!("<p>{}</p>\n<ul>\n", escape(&item.manifest.title));
-    for ch in &item.chapters {
-        let title = escape(&ch.title);
+    let mut out = format!("<p>{}</p>\n<ul>\n", html(&item.manifest.about.title));
+    for ch in &item.manifest.chapters {
+        let title = html(&ch.title);
         let linked = match ch
-            .url
-            .as_deref()
+            .url()
             .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
         {
-            Some(u) => format!("<a href=\"{}\">{title}</a>", escape(u)),
+            Some(u) => format!("<a href=\"{}\">{title}</a>", html(u)),
             None => title,
         };
-        out.push_str(&format!("<li>{} {linked}</li>\n", clock(ch.start_time)));
+        let start = start_of(item, ch.start_sample);
+        out.push_str(&format!("<li>{start} {linked}</li>\n"));
     }
     out.push_str("</ul>");
     out

@@ -51,6 +51,11 @@ fn picture(path: &Path, kind: PictureType) -> std::io::Result<Picture> {
     })
 }
 
+/// The id3 crate could not write the tag (its error is the cause).
+#[derive(Debug, thiserror::Error)]
+#[error("ID3 tag")]
+struct TagError(#[source] id3::Error);
+
 /// The ID3v2.3 tag, as bytes.
 pub fn id3_tag(info: &TagInfo) -> std::io::Result<Vec<u8>> {
     let mut tag = Tag::new();
@@ -97,6 +102,6 @@ pub fn id3_tag(info: &TagInfo) -> std::io::Result<Vec<u8>> {
     }
     let mut bytes = Vec::new();
     tag.write_to(&mut bytes, Version::Id3v23)
-        .map_err(|e| std::io::Error::other(format!("ID3 tag: {e}")))?;
+        .map_err(|e| std::io::Error::other(TagError(e)))?;
     Ok(bytes)
 }

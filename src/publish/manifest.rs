@@ -2,11 +2,16 @@
 //! segment (text, hash, voice, backend, cache key, samples), every sting and
 //! pause, the whole timeline, the master's measurements, the MP3's as
 //! delivered, and the totals.
+//!
+//! The feed reads it back ([`Summary`]) with the very types it is written
+//! with: its [`About`], its [`AudioFormat`], its chapters' [`Marker`]s and
+//! its [`Totals`].
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Episode;
-use crate::audio::mp3::Mp3Stats;
+use super::chapters::Marker;
+use super::mp3::Mp3Stats;
 use crate::audio::time::{clock, seconds};
 use crate::input::settings::{Ducking, Pauses};
 use crate::input::voices::VoiceProfile;
@@ -18,18 +23,8 @@ use crate::text::plan::{BedPlan, ChapterKind, Pause, StingPlan};
 /// What render.json holds.
 #[derive(Serialize)]
 pub struct Manifest<'a> {
-    podgen_version: &'static str,
-    script: String,
-    show: &'a str,
-    title: &'a str,
-    episode: &'a str,
-    date: Option<&'a str>,
-    /// The episode's number in the show (the script's `number:`).
-    number: Option<u32>,
-    /// The script's language, else the one most of its speech is in.
-    language: Option<String>,
-    /// The cover's file name in the episode folder.
-    cover: Option<String>,
+    #[serde(flatten)]
+    about: About,
     settings: Settings,
     voices: &'a [VoiceProfile],
     backends: Vec<BackendRecord>,
@@ -53,11 +48,47 @@ struct BackendRecord {
     concurrency_final: usize,
 }
 
+/// What render.json says of the episode first: what it is, and what made it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct About {
+    /// The podgen that rendered it.
+    pub podgen_version: String,
+    /// The script as given on the command line.
+    pub script: String,
+    /// The show's name.
+    pub show: String,
+    /// The episode's title.
+    pub title: String,
+    /// The episode id: its folder and file names.
+    pub episode: String,
+    /// The script's date, as written (YYYY-MM-DD).
+    pub date: Option<String>,
+    /// The episode's number in the show (the script's `number:`).
+    #[serde(default)]
+    pub number: Option<u32>,
+    /// The script's language, else the one most of its speech is in.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// The cover's file name in the episode folder.
+    #[serde(default)]
+    pub cover: Option<String>,
+}
+
+/// The episode audio's format.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AudioFormat {
+    /// Frames per second.
+    pub sample_rate: u32,
+    /// 1 or 2.
+    pub channels: u16,
+    /// How the WAV stores a sample.
+    pub sample_format: String,
+}
+
 #[derive(Serialize)]
 struct Settings {
-    sample_rate: u32,
-    channels: u16,
-    sample_format: &'static str,
+    #[serde(flatten)]
+    format: AudioFormat,
     /// In samples, as the timeline uses it.
     ducking: Ducking,
     pauses_samples: Pauses,
@@ -69,10 +100,8 @@ struct ChapterRecord {
     index: usize,
     #[serde(flatten)]
     kind: ChapterKind,
-    title: String,
-    links: Vec<String>,
-    start_sample: u64,
-    end_sample: u64,
+    #[serde(flatten)]
+    marker: Marker,
     first_segment: usize,
     segment_count: usize,
 }
@@ -138,18 +167,43 @@ struct BedRecord {
     looped: bool,
 }
 
-#[derive(Serialize)]
-struct Totals {
-    samples: u64,
-    duration: String,
-    seconds: f64,
-    speech_samples: u64,
-    pause_samples: u64,
-    sting_samples: u64,
-    segments: usize,
-    characters: usize,
-    cache_hits: usize,
-    requests: u32,
+/// The episode's totals.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Totals {
+    /// Samples of the episode.
+    pub samples: u64,
+    /// Its length as `h:mm:ss`.
+    pub duration: String,
+    /// Its length in seconds, to the millisecond.
+    pub seconds: f64,
+    /// Samples of speech on the speech layer.
+    pub speech_samples: u64,
+    /// Samples of pauses on it.
+    pub pause_samples: u64,
+    /// Samples of stings over it.
+    pub sting_samples: u64,
+    /// Segments spoken.
+    pub segments: usize,
+    /// Characters sent.
+    pub characters: usize,
+    /// Segments found in the cache.
+    pub cache_hits: usize,
+    /// Requests sent, retries included.
+    pub requests: u32,
+}
+
+/// What the feed reads back of a render.json.
+#[derive(Debug, Deserialize)]
+pub struct Summary {
+    /// What the episode is.
+    #[serde(flatten)]
+    pub about: About,
+    /// Its audio's format (the feed needs the rate).
+    pub settings: AudioFormat,
+    /// Its chapters, in samples.
+    pub chapters: Vec<Marker>,
+    /// Its totals.
+    pub totals: Totals,
 }
 
 /// The manifest of `episode`, mastered as `stats` says, its MP3 as `mp3` says.
@@ -190,20 +244,14 @@ pub fn build<'a>(
         .collect();
     let (stings, beds, sums) = cues(episode);
     Manifest {
-        podgen_version: env!("CARGO_PKG_VERSION"),
-        script: episode.script_path.display().to_string(),
-        show: episode.show(),
-        title: episode.title(),
-        episode: episode.id,
-        date: episode.date(),
-        number: episode.loaded.script.number.as_ref().map(|n| n.value),
-        language: language(episode),
-        cover: super::cover_name(episode),
+        about: about(episode),
         settings: Settings {
-            sample_rate: timeline.rate,
-            channels: episode.channels,
+            format: AudioFormat {
+                sample_rate: timeline.rate,
+                channels: episode.channels,
+                sample_format: "s16le".into(),
+            },
             ducking: episode.ducking,
-            sample_format: "s16le",
             pauses_samples: episode.pauses,
             cache_dir: episode.cache_dir.clone(),
         },
@@ -228,6 +276,20 @@ pub fn build<'a>(
         timeline: &timeline.pieces,
         master: *stats,
         mp3: mp3.copied(),
+    }
+}
+
+fn about(episode: &Episode) -> About {
+    About {
+        podgen_version: env!("CARGO_PKG_VERSION").into(),
+        script: episode.script_path.display().to_string(),
+        show: episode.show().into(),
+        title: episode.title().into(),
+        episode: episode.id.clone(),
+        date: episode.date().map(str::to_string),
+        number: episode.loaded.script.number.as_ref().map(|n| n.value),
+        language: language(episode),
+        cover: super::cover_name(episode),
     }
 }
 
@@ -318,15 +380,12 @@ fn chapters(episode: &Episode) -> Vec<ChapterRecord> {
         .plan
         .chapters
         .iter()
-        .zip(&episode.timeline.chapters)
+        .zip(&episode.chapters)
         .enumerate()
-        .map(|(i, (c, span))| ChapterRecord {
+        .map(|(i, (c, marker))| ChapterRecord {
             index: i,
             kind: c.kind,
-            title: c.title.clone(),
-            links: c.links.clone(),
-            start_sample: span.start,
-            end_sample: span.end,
+            marker: marker.clone(),
             first_segment: c.segments.start,
             segment_count: c.segments.len(),
         })

@@ -8,26 +8,30 @@
 //! folder is removed, and an existing episode folder keeps its old files.
 //!
 //! Every writer reads one [`Episode`]: what was planned, spoken and laid
-//! out. A new output format is a writer here and a line in [`write_texts`]
-//! (or beside [`Mp3Tap`] for audio).
+//! out, and its chapters where the timeline put them. A new output format
+//! is a writer here and a line in [`write_texts`] (or a [`Tap`] on the
+//! master like [`Mp3Tap`] for audio).
+//!
+//! [`Tap`]: crate::sound::master::Tap
 
 pub mod chapters;
 pub mod feed;
 pub mod id3;
 pub mod manifest;
+pub mod mp3;
 pub mod page;
 mod staging;
 pub mod transcript;
 
+pub use mp3::{Mp3Stats, Mp3Tap};
 pub use staging::{Staging, own_files};
 
 use std::path::Path;
 
-use crate::audio::mp3::{self, Mp3Stats};
 use crate::audio::time::sample_to_ms;
 use crate::input::script::{self, LoadedScript};
-use crate::input::settings::{Ducking, Formats, Pauses, Targets};
-use crate::sound::master::{Listener, MasterStats, PassPlan, Tap};
+use crate::input::settings::{Ducking, Formats, Pauses};
+use crate::sound::master::MasterStats;
 use crate::sound::timeline::Timeline;
 use crate::speech::synthesize::{Cast, SpeechClip};
 use crate::text::plan::Plan;
@@ -35,7 +39,7 @@ use crate::text::plan::Plan;
 /// One rendered episode, as every file about it describes it.
 pub struct Episode<'a> {
     /// The episode id: its folder and file names.
-    pub id: &'a str,
+    pub id: String,
     /// The script as given on the command line.
     pub script_path: &'a Path,
     /// The script, parsed.
@@ -52,6 +56,8 @@ pub struct Episode<'a> {
     pub sting_level_db: Option<f32>,
     /// Where everything sits, in samples.
     pub timeline: &'a Timeline,
+    /// The chapters where the timeline put them ([`chapters::markers`]).
+    pub chapters: Vec<chapters::Marker>,
     /// The pauses the timeline used.
     pub pauses: Pauses,
     /// Channels of the episode.
@@ -130,15 +136,14 @@ pub fn mp3_tag(episode: &Episode) -> std::io::Result<Vec<u8>> {
             .map(|(y, _, _)| y as i32),
         cover: cover.as_deref(),
         chapters: episode
-            .plan
             .chapters
             .iter()
-            .zip(&episode.timeline.chapters)
-            .map(|(c, span)| id3::TagChapter {
-                title: c.title.clone(),
-                start_ms: ms(span.start),
-                end_ms: ms(span.end),
-                url: c.links.first().cloned(),
+            .zip(&episode.plan.chapters)
+            .map(|(m, c)| id3::TagChapter {
+                title: m.title.clone(),
+                start_ms: ms(m.start_sample),
+                end_ms: ms(m.end_sample),
+                url: m.url().map(str::to_string),
                 image: c.image.clone(),
             })
             .collect(),
@@ -146,138 +151,15 @@ pub fn mp3_tag(episode: &Episode) -> std::io::Result<Vec<u8>> {
     id3::id3_tag(&info)
 }
 
-/// The episode's MP3, encoded on its own thread while the master writes
-/// the WAV (a [`Tap`] on the master's write pass), then delivered by
-/// [`Mp3Tap::deliver`]: as it is when it reads the targets, else corrected.
-pub struct Mp3Tap {
-    job: mp3::Job,
-    running: Option<mp3::Streaming>,
-    /// The pass a rehearsal aimed, for the write pass after it.
-    aimed: Option<mp3::Pass>,
-}
-
-impl Mp3Tap {
-    /// The MP3 of `episode` in `staging`, with `tag`, at `kbps`, reading
-    /// `targets`, from a master of `rate` and `channels`.
-    pub fn new(
-        staging: &Staging,
-        episode: &Episode,
-        tag: Vec<u8>,
-        targets: Targets,
-        kbps: u32,
-        rate: u32,
-    ) -> Self {
-        Mp3Tap {
-            job: mp3::Job {
-                dest: staging.path(&format!("{}.mp3", episode.id)),
-                tag: tag.into(),
-                kbps,
-                rate,
-                channels: episode.channels,
-                goal: mp3::Goal {
-                    lufs: targets.loudness_lufs,
-                    true_peak_dbtp: targets.true_peak_dbtp,
-                    dual_mono: targets.dual_mono,
-                },
-            },
-            running: None,
-            aimed: None,
-        }
-    }
-
-    fn predicted(&self, plan: &PassPlan) -> mp3::Pass {
-        let aim = mp3::MasterAim {
-            ceiling_dbfs: plan.ceiling_db,
-            slope: plan.slope,
-        };
-        mp3::predicted_pass(self.job.goal, self.job.kbps, aim)
-    }
-
-    /// Wait for the encode of the last write pass, and deliver it (or a
-    /// correction of it, encoded from the WAV at `wav`).
-    pub fn deliver(
-        mut self,
-        wav: &Path,
-        on_progress: &dyn Fn(u64) -> std::io::Result<()>,
-    ) -> std::io::Result<Mp3Stats> {
-        let running = self
-            .running
-            .take()
-            .ok_or_else(|| std::io::Error::other("the MP3 was never started"))?;
-        let first = running.finish(on_progress)?;
-        let job = &self.job;
-        mp3::deliver(
-            first,
-            wav,
-            &job.dest,
-            &job.tag,
-            job.kbps,
-            job.goal,
-            on_progress,
-        )
-    }
-}
-
-impl Tap for Mp3Tap {
-    fn start(&mut self, plan: &PassPlan) -> std::io::Result<()> {
-        // An encode of an earlier pass is abandoned as it drops.
-        self.running = None;
-        let pass = match self.aimed.take() {
-            Some(aimed) => aimed,
-            None => self.predicted(plan),
-        };
-        self.running = Some(mp3::Streaming::start(&self.job, pass)?);
-        Ok(())
-    }
-
-    fn feed(&mut self, samples: &[f32]) -> std::io::Result<()> {
-        match &mut self.running {
-            Some(r) => r.push(samples),
-            None => Err(std::io::Error::other("the MP3 was fed before it started")),
-        }
-    }
-
-    fn end(&mut self) -> std::io::Result<()> {
-        match &mut self.running {
-            Some(r) => r.close(),
-            None => Ok(()),
-        }
-    }
-
-    fn listener(&mut self, plan: &PassPlan) -> std::io::Result<Option<Box<dyn Listener>>> {
-        let pass = self.predicted(plan);
-        self.aimed = Some(pass);
-        let job = &self.job;
-        let rehearsal = mp3::Rehearsal::new(job.rate, job.channels, pass, job.goal)?;
-        Ok(Some(Box::new(Mp3Listener(rehearsal))))
-    }
-
-    fn rehearsed(&mut self, plan: &PassPlan, master_lufs: f64, heard: Option<f64>) {
-        if let (Some(pass), Some(fed)) = (self.aimed, heard) {
-            let (goal, kbps) = (self.job.goal, self.job.kbps);
-            self.aimed = Some(mp3::aimed_pass(
-                goal,
-                kbps,
-                pass,
-                master_lufs,
-                fed,
-                plan.slope,
-            ));
-        }
-    }
-}
-
-/// The MP3's chain, hearing the master's rehearsal.
-struct Mp3Listener(mp3::Rehearsal);
-
-impl Listener for Mp3Listener {
-    fn hear(&mut self, samples: &[f32]) -> std::io::Result<()> {
-        self.0.hear(samples)
-    }
-
-    fn finish(self: Box<Self>) -> std::io::Result<Option<f64>> {
-        self.0.finish()
-    }
+/// A file of the episode that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {file}")]
+pub struct WriteError {
+    /// The file, as the episode folder names it.
+    pub file: String,
+    /// Why.
+    #[source]
+    pub source: std::io::Error,
 }
 
 /// Write the text files: chapters.json, the VTT, SRT and JSON transcripts,
@@ -288,11 +170,11 @@ pub fn write_texts(
     episode: &Episode,
     stats: &MasterStats,
     mp3: Option<&Mp3Stats>,
-) -> Result<(), (String, std::io::Error)> {
+) -> Result<(), WriteError> {
     let (plan, timeline) = (episode.plan, episode.timeline);
-    let named = |name: &str| {
-        let name = name.to_string();
-        move |e| (name, e)
+    let named = |file: &str| {
+        let file = file.to_string();
+        move |source| WriteError { file, source }
     };
     staging
         .write_json("chapters.json", &chapters::file(episode))
@@ -311,16 +193,7 @@ pub fn write_texts(
             format!("{}.srt", episode.id),
             transcript::srt(plan, timeline),
         ),
-        (
-            "notes.md".to_string(),
-            transcript::notes(
-                episode.show(),
-                episode.title(),
-                episode.date(),
-                plan,
-                timeline,
-            ),
-        ),
+        ("notes.md".to_string(), transcript::notes(episode)),
         (
             "index.html".to_string(),
             page::html(episode, &episode.playable()),

@@ -14,31 +14,16 @@
 use std::fmt::Write as _;
 
 use base64::Engine as _;
+use podgen_text::escape;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::Episode;
-use super::transcript::{self, Cue, short_stamp};
-use crate::audio::time::seconds;
+use super::transcript::{self, Cue};
+use crate::audio::time::{seconds, short_clock};
 
 const STYLE: &str = include_str!("page.css");
 const SCRIPT: &str = include_str!("page.js");
-
-/// Text as HTML shows it, safe in element content and in quoted attributes.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// `url` as an escaped href, only when it is an http(s) URL: a
 /// `javascript:` or `data:` link stays text. (The script check already
@@ -47,24 +32,14 @@ fn href(url: &str) -> Option<String> {
     let lower = url.trim_start().to_ascii_lowercase();
     let web = lower.starts_with("https://") || lower.starts_with("http://");
     let clean = !url.chars().any(|c| c.is_control() || c.is_whitespace());
-    (web && clean).then(|| escape(url))
+    (web && clean).then(|| escape::html(url))
 }
 
-/// `value` as JSON that cannot end the `<script>` element it sits in (no
-/// `<`, `>` or `&`) nor a line in old JavaScript parsers (U+2028/U+2029):
-/// each is written as a `\u` escape, which JSON reads back unchanged.
+/// `value` as JSON that cannot end the `<script>` element it sits in
+/// ([`escape::json_in_script`]).
 pub fn script_json(value: &impl Serialize) -> String {
     let json = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    escape::json_in_script(&json)
 }
 
 /// A Content-Security-Policy source for exactly this inline text.
@@ -103,15 +78,13 @@ fn page_data(episode: &Episode, cues: &[Cue]) -> PageData {
     let t = episode.timeline;
     PageData {
         chapters: episode
-            .plan
             .chapters
             .iter()
-            .zip(&t.chapters)
-            .map(|(c, span)| ChapterData {
-                title: c.title.clone(),
-                start: seconds(span.start, t.rate),
-                end: seconds(span.end, t.rate),
-                url: c.links.first().cloned(),
+            .map(|m| ChapterData {
+                title: m.title.clone(),
+                start: seconds(m.start_sample, t.rate),
+                end: seconds(m.end_sample, t.rate),
+                url: m.url().map(str::to_string),
             })
             .collect(),
         cues: cues
@@ -144,13 +117,13 @@ pub fn html(episode: &Episode, audio: &str) -> String {
     let _ = write!(
         out,
         "<body>\n<header>\n<p class=\"show\">{show}</p>\n<h1>{title}</h1>\n<p class=\"meta\">{date}{length}</p>\n</header>\n",
-        show = escape(episode.show()),
-        title = escape(episode.title()),
+        show = escape::html(episode.show()),
+        title = escape::html(episode.title()),
         date = episode
             .date()
-            .map(|d| format!("<time>{}</time> · ", escape(d)))
+            .map(|d| format!("<time>{}</time> · ", escape::html(d)))
             .unwrap_or_default(),
-        length = short_stamp(t.total, t.rate),
+        length = short_clock(t.total, t.rate),
     );
     let media = if audio.ends_with(".mp3") {
         "audio/mpeg"
@@ -160,9 +133,9 @@ pub fn html(episode: &Episode, audio: &str) -> String {
     let _ = write!(
         out,
         "<div class=\"player\">\n<audio id=\"audio\" controls preload=\"metadata\">\n<source src=\"{audio}\" type=\"{media}\">\n<track kind=\"subtitles\" src=\"{id}.vtt\" srclang=\"{lang}\" label=\"Transcript\" default>\n</audio>\n</div>\n<main>\n",
-        audio = escape(audio),
-        id = escape(episode.id),
-        lang = escape(&lang),
+        audio = escape::html(audio),
+        id = escape::html(&episode.id),
+        lang = escape::html(&lang),
     );
     out.push_str(&chapter_list(episode));
     out.push_str(&transcript_section(episode, &cues, &lang));
@@ -187,9 +160,9 @@ fn head(episode: &Episode, lang: &str) -> String {
     );
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n<meta name=\"generator\" content=\"podgen\">\n<link rel=\"icon\" href=\"data:,\">\n<title>{title} · {show}</title>\n<style>{STYLE}</style>\n</head>\n",
-        lang = escape(lang),
-        title = escape(episode.title()),
-        show = escape(episode.show()),
+        lang = escape::html(lang),
+        title = escape::html(episode.title()),
+        show = escape::html(episode.show()),
     )
 }
 
@@ -199,12 +172,12 @@ fn chapter_list(episode: &Episode) -> String {
     let mut out = String::from(
         "<section id=\"chapters-section\" aria-labelledby=\"chapters-heading\">\n<h2 id=\"chapters-heading\">Chapters</h2>\n<ol id=\"chapters\">\n",
     );
-    for (i, (c, span)) in episode.plan.chapters.iter().zip(&t.chapters).enumerate() {
+    for (i, m) in episode.chapters.iter().enumerate() {
         let _ = writeln!(
             out,
             "<li><button type=\"button\" data-chapter=\"{i}\"><span class=\"time\">{}</span><span class=\"title\">{}</span></button></li>",
-            short_stamp(span.start, t.rate),
-            escape(&c.title)
+            short_clock(m.start_sample, t.rate),
+            escape::html(&m.title)
         );
     }
     out.push_str("</ol>\n</section>\n");
@@ -228,23 +201,30 @@ fn transcript_section(episode: &Episode, cues: &[Cue], page_lang: &str) -> Strin
                 .get(cue.chapter)
                 .map(|c| c.title.as_str())
                 .unwrap_or_default();
-            let _ = writeln!(out, "<h3 class=\"cue-chapter\">{}</h3>", escape(title));
+            let _ = writeln!(
+                out,
+                "<h3 class=\"cue-chapter\">{}</h3>",
+                escape::html(title)
+            );
         }
         let lang = if cue.tag == page_lang {
             String::new()
         } else {
-            format!(" lang=\"{}\"", escape(&cue.tag))
+            format!(" lang=\"{}\"", escape::html(&cue.tag))
         };
         let who = if speaker == Some(cue.speaker.as_str()) {
             String::new()
         } else {
-            format!("<span class=\"speaker\">{}</span>", escape(&cue.speaker))
+            format!(
+                "<span class=\"speaker\">{}</span>",
+                escape::html(&cue.speaker)
+            )
         };
         speaker = Some(cue.speaker.as_str());
         let _ = writeln!(
             out,
             "<p class=\"cue\" data-cue=\"{i}\"{lang}>{who}{}</p>",
-            escape(&cue.text)
+            escape::html(&cue.text)
         );
     }
     out.push_str("</div>\n</section>\n");
@@ -254,7 +234,6 @@ fn transcript_section(episode: &Episode, cues: &[Cue], page_lang: &str) -> Strin
 /// The show notes: each chapter that has links, with them.
 fn notes_section(episode: &Episode) -> String {
     let linked: Vec<_> = episode
-        .plan
         .chapters
         .iter()
         .filter(|c| !c.links.is_empty())
@@ -266,15 +245,15 @@ fn notes_section(episode: &Episode) -> String {
         "<section id=\"notes\" aria-labelledby=\"notes-heading\">\n<h2 id=\"notes-heading\">Show notes</h2>\n",
     );
     for c in linked {
-        let _ = write!(out, "<h3>{}</h3>\n<ul>\n", escape(&c.title));
+        let _ = write!(out, "<h3>{}</h3>\n<ul>\n", escape::html(&c.title));
         for link in &c.links {
             let _ = match href(link) {
                 Some(h) => writeln!(
                     out,
                     "<li><a href=\"{h}\" rel=\"noopener noreferrer\">{}</a></li>",
-                    escape(link)
+                    escape::html(link)
                 ),
-                None => writeln!(out, "<li>{}</li>", escape(link)),
+                None => writeln!(out, "<li>{}</li>", escape::html(link)),
             };
         }
         out.push_str("</ul>\n");
@@ -286,14 +265,6 @@ fn notes_section(episode: &Episode) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn text_is_escaped_for_content_and_attributes() {
-        assert_eq!(
-            escape("<b>&\"quotes\" 'x' 🎙"),
-            "&lt;b&gt;&amp;&quot;quotes&quot; &#39;x&#39; 🎙"
-        );
-    }
 
     #[test]
     fn only_web_links_become_hrefs() {

@@ -18,7 +18,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::audio::time::{sample_to_ms, seconds};
+use podgen_text::escape;
+
+use super::Episode;
+use crate::audio::time::{seconds, short_clock, stamp};
 use crate::sound::timeline::Timeline;
 use crate::text::plan::{Limit, Plan, chunks};
 
@@ -58,20 +61,6 @@ pub fn cues(plan: &Plan, t: &Timeline) -> Vec<Cue> {
         .collect()
 }
 
-/// `hh:mm:ss.mmm` (`sep` '.') or `hh:mm:ss,mmm` (`sep` ',') of a sample position.
-fn stamp(sample: u64, rate: u32, sep: char) -> String {
-    let ms = sample_to_ms(sample, rate);
-    let (h, m, s, f) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-    format!("{h:02}:{m:02}:{s:02}{sep}{f:03}")
-}
-
-/// Text for a cue: `&`, `<` and `>` escaped as WebVTT requires.
-fn vtt_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// Lines of at most `width` characters, broken where the planner breaks
 /// (clause punctuation, spaces, between Chinese characters).
 fn wrap(text: &str, width: usize) -> Vec<String> {
@@ -85,12 +74,11 @@ pub fn vtt(plan: &Plan, t: &Timeline) -> String {
     for (n, cue) in cues(plan, t).into_iter().enumerate() {
         if chapter != Some(cue.chapter) {
             chapter = Some(cue.chapter);
-            // NOTE blocks may not contain "-->".
             let _ = write!(
                 out,
                 "\nNOTE chapter {}: {}\n",
                 cue.chapter + 1,
-                plan.chapters[cue.chapter].title.replace("-->", "->")
+                escape::vtt_note(&plan.chapters[cue.chapter].title)
             );
         }
         let _ = write!(
@@ -99,9 +87,9 @@ pub fn vtt(plan: &Plan, t: &Timeline) -> String {
             n + 1,
             stamp(cue.start, t.rate, '.'),
             stamp(cue.end, t.rate, '.'),
-            vtt_escape(&cue.speaker)
+            escape::vtt(&cue.speaker)
         );
-        let lines: Vec<String> = wrap(&cue.text, 65).iter().map(|l| vtt_escape(l)).collect();
+        let lines: Vec<String> = wrap(&cue.text, 65).iter().map(|l| escape::vtt(l)).collect();
         out.push_str(&lines.join("\n"));
         out.push('\n');
     }
@@ -190,82 +178,39 @@ pub fn srt(plan: &Plan, t: &Timeline) -> String {
     out
 }
 
-/// `m:ss`, or `h:mm:ss` past an hour, as podcast apps link timestamps.
-pub(super) fn short_stamp(sample: u64, rate: u32) -> String {
-    let s = sample / u64::from(rate);
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
-}
-
-/// Markdown text that shows as written: characters Markdown reads as
-/// emphasis, code, links or HTML inside a line are escaped.
-fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if "\\`*_[]<>|".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// notes.md: title, show, date, length, chapters with timestamps, links.
-pub fn notes(show: &str, title: &str, date: Option<&str>, plan: &Plan, t: &Timeline) -> String {
-    let mut out = format!("# {}\n\n{}", md_escape(title), md_escape(show));
-    if let Some(d) = date {
+pub fn notes(episode: &Episode) -> String {
+    let t = episode.timeline;
+    let md = escape::markdown;
+    let mut out = format!("# {}\n\n{}", md(episode.title()), md(episode.show()));
+    if let Some(d) = episode.date() {
         let _ = write!(out, " · {d}");
     }
     let _ = write!(
         out,
         " · {}\n\n## Chapters\n\n",
-        short_stamp(t.total, t.rate)
+        short_clock(t.total, t.rate)
     );
-    for (c, span) in plan.chapters.iter().zip(&t.chapters) {
-        let when = short_stamp(span.start, t.rate);
-        match c.links.first() {
+    for c in &episode.chapters {
+        let when = short_clock(c.start_sample, t.rate);
+        match c.url() {
             Some(url) => {
-                let _ = writeln!(out, "- {when} [{}](<{url}>)", md_escape(&c.title));
+                let _ = writeln!(out, "- {when} [{}](<{url}>)", md(&c.title));
             }
             None => {
-                let _ = writeln!(out, "- {when} {}", md_escape(&c.title));
+                let _ = writeln!(out, "- {when} {}", md(&c.title));
             }
         }
     }
-    if plan.chapters.iter().any(|c| !c.links.is_empty()) {
+    let linked = || episode.chapters.iter().filter(|c| !c.links.is_empty());
+    if linked().next().is_some() {
         out.push_str("\n## Links\n");
-        for c in plan.chapters.iter().filter(|c| !c.links.is_empty()) {
-            let _ = write!(out, "\n### {}\n\n", md_escape(&c.title));
+        for c in linked() {
+            let _ = write!(out, "\n### {}\n\n", md(&c.title));
             for l in &c.links {
                 let _ = writeln!(out, "- <{l}>");
             }
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stamps_round_once_from_samples() {
-        assert_eq!(stamp(0, 44_100, '.'), "00:00:00.000");
-        assert_eq!(stamp(44_100 * 3661 + 22, 44_100, '.'), "01:01:01.000");
-        assert_eq!(stamp(44_100 * 3661 + 23, 44_100, ','), "01:01:01,001");
-        assert_eq!(short_stamp(44_100 * 65, 44_100), "1:05");
-        assert_eq!(short_stamp(44_100 * 3725, 44_100), "1:02:05");
-    }
-
-    #[test]
-    fn escaping() {
-        assert_eq!(vtt_escape("a <b> & c"), "a &lt;b&gt; &amp; c");
-        assert_eq!(
-            md_escape("[x](y) *z* LLM-Modulo"),
-            "\\[x\\](y) \\*z\\* LLM-Modulo"
-        );
-    }
 }

@@ -5,6 +5,7 @@
 //! Only the current block and one open reader per sounding clip are in
 //! memory, so memory does not grow with the episode's length.
 
+use crate::audio::{PassError, Progress};
 use crate::input::settings::Ducking;
 use crate::sound::timeline::{Cue, CueSource, Source, Span, Timeline};
 use crate::speech::cache::{Clip, ClipReader};
@@ -39,13 +40,13 @@ const BLOCK: usize = 4096;
 
 impl Mix<'_> {
     /// Feed every frame of the episode, in order, block by block
-    /// (interleaved in `channels`), to `f`; `on_progress` hears the frame
-    /// position before each block, and an error from it stops the mix.
+    /// (interleaved in `channels`), to `f`; `progress` hears the frame
+    /// position before each block, and may stop the mix.
     pub fn stream(
         &self,
-        on_progress: &dyn Fn(u64) -> std::io::Result<()>,
-        f: &mut dyn FnMut(&[f32]) -> std::io::Result<()>,
-    ) -> std::io::Result<()> {
+        progress: Progress,
+        f: &mut dyn FnMut(&[f32]) -> Result<(), PassError>,
+    ) -> Result<(), PassError> {
         let c = usize::from(self.channels);
         let total = self.timeline.total;
         let mut speech = SpeechLayer::new(self);
@@ -56,7 +57,7 @@ impl Mix<'_> {
         let mut envelope = Vec::with_capacity(BLOCK);
         let mut at = 0u64;
         while at < total {
-            on_progress(at)?;
+            progress(at)?;
             let n = (total - at).min(BLOCK as u64) as usize;
             block.clear();
             block.resize(n * c, 0.0);
@@ -71,13 +72,13 @@ impl Mix<'_> {
                 envelope.extend((at..at + n as u64).map(|t| duck.gain(t)));
             }
             for r in &mut active {
-                r.add(&mut block, at, n, c, &envelope)?;
+                r.add(&mut block, at, c, &envelope)?;
             }
             active.retain(|r| r.cue.end() > at + n as u64);
             f(&block)?;
             at += n as u64;
         }
-        speech.finish()
+        Ok(speech.finish()?)
     }
 }
 
@@ -241,16 +242,17 @@ impl CueReader {
         })
     }
 
-    /// Add this cue's frames within `[at, at + n)` into `block`, faded and,
-    /// when it ducks, times `envelope` (the duck gain per frame of the block).
+    /// Add this cue's frames within the `block` of `c` channels starting
+    /// at frame `at` into it, faded and, when it ducks, times `envelope`
+    /// (the duck gain per frame of the block).
     fn add(
         &mut self,
         block: &mut [f32],
         at: u64,
-        n: usize,
         c: usize,
         envelope: &[f32],
     ) -> std::io::Result<()> {
+        let n = block.len() / c;
         let from = self.cue.start.max(at);
         let to = self.cue.end().min(at + n as u64);
         let mut t = from;

@@ -166,13 +166,11 @@ pub fn lay_out(plan: &Plan, lengths: &Lengths, pauses: &Pauses, rate: u32) -> Ti
             } else {
                 0
             };
-            t.sting(
-                CueSource::LeadSting { chapter: ci },
-                t.total,
-                len,
-                sting,
-                overlap > 0,
-            );
+            let at = Span {
+                start: t.total,
+                end: t.total + len,
+            };
+            t.sting(CueSource::LeadSting { chapter: ci }, at, sting, overlap > 0);
             t.push(Source::Silence, len - overlap);
             if has_speech && overlap == 0 {
                 t.push(Source::Silence, pauses.sting);
@@ -198,13 +196,11 @@ pub fn lay_out(plan: &Plan, lengths: &Lengths, pauses: &Pauses, rate: u32) -> Ti
             if has_speech && overlap == 0 {
                 t.push(Source::Silence, pauses.sting);
             }
-            t.sting(
-                CueSource::TailSting { chapter: ci },
-                t.total - overlap,
-                len,
-                sting,
-                overlap > 0,
-            );
+            let at = Span {
+                start: t.total - overlap,
+                end: t.total - overlap + len,
+            };
+            t.sting(CueSource::TailSting { chapter: ci }, at, sting, overlap > 0);
             t.push(Source::Silence, len - overlap);
         }
         t.chapters.push(Span { start, end: start });
@@ -239,7 +235,9 @@ impl Timeline {
         self.total += len;
     }
 
-    fn sting(&mut self, source: CueSource, start: u64, len: u64, s: &StingPlan, ducked: bool) {
+    /// A sting's cue over `at`.
+    fn sting(&mut self, source: CueSource, at: Span, s: &StingPlan, ducked: bool) {
+        let (start, len) = (at.start, at.end - at.start);
         let (fade_in, fade_out) = fades(
             ms_to_samples(s.fade_in_ms, self.rate),
             ms_to_samples(s.fade_out_ms, self.rate),
@@ -257,16 +255,13 @@ impl Timeline {
         });
     }
 
-    /// A bed's cue over `[start, end)`, its clip `clip_len` long and in
-    /// phase with `origin` (where its loop began); None if nothing sounds.
-    fn bed(
-        &self,
-        source: CueSource,
-        bed: &BedPlan,
-        clip_len: u64,
-        span: Span,
-        origin: u64,
-    ) -> Option<Cue> {
+    /// A cue of `bed` over `span`, in phase with `origin` (where its loop
+    /// began); None if nothing sounds.
+    fn bed(&self, source: CueSource, bed: BedClip, span: Span, origin: u64) -> Option<Cue> {
+        let BedClip {
+            plan: bed,
+            frames: clip_len,
+        } = bed;
         if clip_len == 0 || span.end <= span.start {
             return None;
         }
@@ -296,6 +291,13 @@ impl Timeline {
     }
 }
 
+/// A bed and its clip's length.
+#[derive(Clone, Copy)]
+struct BedClip<'a> {
+    plan: &'a BedPlan,
+    frames: u64,
+}
+
 /// Fades that fit in `len`: shortened in proportion when they do not.
 fn fades(fade_in: u64, fade_out: u64, len: u64) -> (u64, u64) {
     let sum = fade_in + fade_out;
@@ -316,10 +318,13 @@ fn lay_beds(t: &mut Timeline, plan: &Plan, lengths: &Lengths) {
         match (&chapter.bed, lengths.chapter_bed[ci]) {
             (Some(bed), Some(len)) => {
                 cues.extend(run.take().and_then(|r| t.episode_bed(plan, lengths, r)));
+                let clip = BedClip {
+                    plan: bed,
+                    frames: len,
+                };
                 cues.extend(t.bed(
                     CueSource::ChapterBed { chapter: ci },
-                    bed,
-                    len,
+                    clip,
                     span,
                     span.start,
                 ));
@@ -336,8 +341,11 @@ fn lay_beds(t: &mut Timeline, plan: &Plan, lengths: &Lengths) {
 
 impl Timeline {
     fn episode_bed(&self, plan: &Plan, lengths: &Lengths, span: Span) -> Option<Cue> {
-        let (bed, len) = (plan.bed.as_ref()?, lengths.episode_bed?);
-        self.bed(CueSource::EpisodeBed, bed, len, span, 0)
+        let clip = BedClip {
+            plan: plan.bed.as_ref()?,
+            frames: lengths.episode_bed?,
+        };
+        self.bed(CueSource::EpisodeBed, clip, span, 0)
     }
 }
 

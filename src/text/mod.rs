@@ -3,6 +3,6 @@
 //! `podgen-text` crate: the languages, splitting, the lexicon and
 //! normalisation.
 
-pub use podgen_text::{lang, speak, split};
+pub use podgen_text::{escape, lang, speak, split};
 
 pub mod plan;

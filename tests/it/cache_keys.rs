@@ -9,6 +9,7 @@ use std::sync::Arc;
 use podgen::audio::Pcm;
 use podgen::cli::prepare::{RenderOptions, prepare};
 use podgen::input::config::VoiceConfig;
+use podgen::input::yaml::unplaced;
 use podgen::input::voices::VoiceProfile;
 use podgen::sound::sounds::{Sound, SoundKind, sound};
 use podgen::speech::cache::ClipStore;
@@ -56,7 +57,7 @@ impl Backend for Fake {
 /// A voice with nothing but its backend.
 fn voice(name: &str, backend: &str) -> VoiceProfile {
     let config = VoiceConfig {
-        backend: Some(backend.into()),
+        backend: Some(unplaced(backend.to_string())),
         ..Default::default()
     };
     VoiceProfile::from_config(name, &config)

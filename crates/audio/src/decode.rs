@@ -94,7 +94,7 @@ fn open(source: Box<dyn MediaSource>, extension: Option<&str>) -> Result<Opened,
 
 fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, DecodeError> {
     let mut samples: Vec<f32> = Vec::new();
-    let (rate, channels) = stream_source(source, None, &mut |block, _, _| {
+    let (rate, channels) = stream_source::<DecodeError>(source, None, &mut |block, _, _| {
         if samples.len() + block.len() > super::MAX_DECODED_SAMPLES {
             return Err(super::Unusable::TooLong.into());
         }
@@ -113,52 +113,57 @@ fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, DecodeError> {
 }
 
 /// What [`stream_file`] hands on: a decoded packet's interleaved samples,
-/// its rate and its channel count.
-pub type OnBlock<'a> = dyn FnMut(&[f32], u32, u16) -> Result<(), DecodeError> + 'a;
+/// its rate and its channel count. Its error (`E`, which a decoding error
+/// converts into) stops the stream and comes back as it is.
+pub type OnBlock<'a, E = DecodeError> = dyn FnMut(&[f32], u32, u16) -> Result<(), E> + 'a;
 
 /// Decode an audio file packet by packet, handing each packet's samples to
 /// `on_block`: memory stays bounded however long the file is. Returns the
 /// last rate and channel count seen (0 where the file never said).
-pub fn stream_file(path: &Path, on_block: &mut OnBlock) -> Result<(u32, u16), DecodeError> {
-    stream_source(Box::new(File::open(path)?), None, on_block)
+pub fn stream_file<E: From<DecodeError>>(
+    path: &Path,
+    on_block: &mut OnBlock<E>,
+) -> Result<(u32, u16), E> {
+    let file = File::open(path).map_err(DecodeError::Io)?;
+    stream_source(Box::new(file), None, on_block)
 }
 
 /// [`stream_file`] for an MP3 whose audio starts `skip` bytes in (after an
 /// ID3 tag the caller wrote): the decoder sees only the MPEG stream, so
 /// bytes inside the tag (CHAP frames' 0xFFFFFFFF offsets look like a frame
 /// header) can never be taken for audio.
-pub fn stream_mp3_after(
+pub fn stream_mp3_after<E: From<DecodeError>>(
     path: &Path,
     skip: u64,
-    on_block: &mut OnBlock,
-) -> Result<(u32, u16), DecodeError> {
+    on_block: &mut OnBlock<E>,
+) -> Result<(u32, u16), E> {
     use std::io::{Seek, SeekFrom};
-    let mut file = File::open(path)?;
-    file.seek(SeekFrom::Start(skip))?;
+    let mut file = File::open(path).map_err(DecodeError::Io)?;
+    file.seek(SeekFrom::Start(skip)).map_err(DecodeError::Io)?;
     let source = symphonia::core::io::ReadOnlySource::new(std::io::BufReader::new(file));
     stream_source(Box::new(source), Some("mp3"), on_block)
 }
 
 /// [`stream_mp3_after`] for an MPEG stream read as it is made (the
 /// encoder's output, handed over in pieces): no seeking, no ID3 tag.
-pub fn stream_mp3_from(
+pub fn stream_mp3_from<E: From<DecodeError>>(
     reader: impl std::io::Read + Send + Sync + 'static,
-    on_block: &mut OnBlock,
-) -> Result<(u32, u16), DecodeError> {
+    on_block: &mut OnBlock<E>,
+) -> Result<(u32, u16), E> {
     let source = symphonia::core::io::ReadOnlySource::new(reader);
     stream_source(Box::new(source), Some("mp3"), on_block)
 }
 
-fn stream_source(
+fn stream_source<E: From<DecodeError>>(
     source: Box<dyn MediaSource>,
     extension: Option<&str>,
-    on_block: &mut OnBlock,
-) -> Result<(u32, u16), DecodeError> {
+    on_block: &mut OnBlock<E>,
+) -> Result<(u32, u16), E> {
     let (mut format, track_id, mut rate, mut channels) = open(source, extension)?;
     // Before decoding anything: a header with an absurd rate or channel
     // count would otherwise size buffers by it.
     if rate != 0 {
-        super::check_format(rate, channels.max(1))?;
+        super::check_format(rate, channels.max(1)).map_err(DecodeError::from)?;
     }
     let params = format
         .tracks()
@@ -179,7 +184,7 @@ fn stream_source(
             // A body cut short ends the stream; what was decoded stands, and
             // the caller judges whether it is long enough.
             Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(e) => return Err(malformed(e)),
+            Err(e) => return Err(malformed(e).into()),
         };
         if packet.track_id != track_id {
             continue;
@@ -195,7 +200,7 @@ fn stream_source(
             // A corrupt packet is skipped, as players do.
             Err(SymError::DecodeError(_)) => continue,
             Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(e) => return Err(malformed(e)),
+            Err(e) => return Err(malformed(e).into()),
         }
     }
     Ok((rate, channels))

@@ -11,11 +11,16 @@
 
 pub mod decode;
 pub mod dsp;
+mod error;
+pub mod gain;
 pub mod limiter;
+pub mod meter;
 pub mod mp3;
 pub mod resample;
 pub mod response;
 pub mod time;
+
+pub use error::{Interrupted, PassError, Progress, no_progress};
 
 use serde::{Deserialize, Serialize};
 

@@ -10,6 +10,7 @@
 #![warn(clippy::too_many_lines)]
 
 pub mod duration;
+pub mod escape;
 pub mod lang;
 pub mod speak;
 pub mod split;

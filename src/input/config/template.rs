@@ -196,7 +196,7 @@ fn escaped(s: &str, escape: Escape) -> String {
             quoted[1..quoted.len() - 1].to_string()
         }
         Escape::Url => percent_encoded(s),
-        Escape::Xml => podgen_text::speak::xml_escape(s),
+        Escape::Xml => podgen_text::escape::xml(s),
     }
 }
 

@@ -312,6 +312,7 @@ pub fn plain_f32(x: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::yaml::unplaced;
 
     /// Finite and non-finite floats spread over every exponent (every
     /// 65521st bit pattern), the first 65536 above 1, the values either side
@@ -379,8 +380,8 @@ mod tests {
 
     fn voice(speed: f32) -> VoiceProfile {
         let config = crate::input::config::VoiceConfig {
-            backend: Some("openai".into()),
-            speed: Some(speed),
+            backend: Some(unplaced("openai".to_string())),
+            speed: Some(unplaced(speed)),
             ..Default::default()
         };
         VoiceProfile::from_config("host", &config)

@@ -64,6 +64,18 @@ impl Limiter {
         Self::linked(ceiling, lookahead, release, 1)
     }
 
+    /// The limiter of the master and of the chain in front of LAME: linked
+    /// across `channels`, ceiling `ceiling_dbfs` (sample peak), 2 ms to
+    /// glide into a peak and 80 ms to recover at `rate`.
+    pub fn master(rate: u32, ceiling_dbfs: f64, channels: usize) -> Self {
+        Self::linked(
+            crate::gain::db_to_linear(ceiling_dbfs) as f32,
+            (rate / 500) as usize,
+            (rate / 12) as usize,
+            channels,
+        )
+    }
+
     /// A limiter for interleaved frames of `channels`; `lookahead` and
     /// `release` in frames.
     pub fn linked(ceiling: f32, lookahead: usize, release: usize, channels: usize) -> Self {
@@ -376,16 +388,24 @@ mod tests {
         vec![bursts, spikes, ramp, vec![0.0; len], odd, speech]
     }
 
-    /// The reference fed frame by frame, and the new limiter fed in blocks
-    /// of the given sizes (cycled), must agree to the bit.
-    fn agree(
-        input: &[f32],
+    /// How a limiter under test is set up.
+    #[derive(Debug, Clone, Copy)]
+    struct Setup {
         channels: usize,
         ceiling: f32,
         half: usize,
         release: usize,
-        blocks: &[usize],
-    ) {
+    }
+
+    /// The reference fed frame by frame, and the new limiter fed in blocks
+    /// of the given sizes (cycled), must agree to the bit.
+    fn agree(input: &[f32], setup: Setup, blocks: &[usize]) {
+        let Setup {
+            channels,
+            ceiling,
+            half,
+            release,
+        } = setup;
         let mut old = reference::Limiter::linked(ceiling, half, release, channels);
         let mut expected = Vec::new();
         for f in input.chunks_exact(channels) {
@@ -431,16 +451,28 @@ mod tests {
                 (3, 4, 9),
             ] {
                 for ceiling in [0.5, 0.891, 1.0] {
+                    let setup = Setup {
+                        channels,
+                        ceiling,
+                        half,
+                        release,
+                    };
                     for blocks in [&[4096][..], &[1], &[1, 7, 300, 2], &[13]] {
-                        agree(&signal, channels, ceiling, half, release, blocks);
+                        agree(&signal, setup, blocks);
                     }
                 }
             }
         }
         // Inputs shorter than the delay, and none at all.
+        let setup = |channels| Setup {
+            channels,
+            ceiling: 0.8,
+            half: 88,
+            release: 3675,
+        };
         for n in [0, 1, 2, 5, 175, 176, 177, 400] {
-            agree(&signals(n)[0], 1, 0.8, 88, 3675, &[4096]);
-            agree(&signals(2 * n)[1], 2, 0.8, 88, 3675, &[3]);
+            agree(&signals(n)[0], setup(1), &[4096]);
+            agree(&signals(2 * n)[1], setup(2), &[3]);
         }
     }
 

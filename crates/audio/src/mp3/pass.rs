@@ -6,14 +6,15 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use ebur128::{Channel, EbuR128, Mode};
 use mp3lame_encoder::{
     Bitrate, Builder, Encoder, FlushGap, InterleavedPcm, Mode as LameMode, MonoPcm, Quality,
 };
 
 use crate::decode::{self, DecodeError};
-use crate::hound_to_io as to_io;
+use crate::gain::db_to_linear;
 use crate::limiter::Limiter;
+use crate::meter::{Meter, Mode};
+use crate::{PassError, Progress};
 
 /// Frames read from the WAV at a time.
 const BLOCK: usize = 8192;
@@ -27,6 +28,14 @@ pub struct Pass {
     pub ceiling_dbfs: Option<f64>,
 }
 
+impl Pass {
+    /// The master as it is: no gain, no limiter.
+    pub const AS_IS: Pass = Pass {
+        gain_db: 0.0,
+        ceiling_dbfs: None,
+    };
+}
+
 /// What a pass reads, how it measures, and whom it tells how far it got.
 #[derive(Clone, Copy)]
 pub struct Input<'a> {
@@ -34,9 +43,8 @@ pub struct Input<'a> {
     pub wav: &'a Path,
     /// Measure a mono file as dual mono.
     pub dual_mono: bool,
-    /// Hears the frame position as a pass goes; an error from it (an
-    /// interrupt) stops the pass.
-    pub on_progress: &'a dyn Fn(u64) -> std::io::Result<()>,
+    /// Hears the frame position as a pass goes, and may stop it.
+    pub progress: Progress<'a>,
 }
 
 /// What the chain fed (or would feed) LAME.
@@ -48,47 +56,6 @@ pub struct Fed {
     pub peak_dbfs: Option<f64>,
     /// The WAV's channels.
     pub channels: u16,
-}
-
-fn lame_error(e: &dyn std::fmt::Display) -> std::io::Error {
-    std::io::Error::other(format!("MP3 encoder: {e}"))
-}
-
-pub(super) fn meter_error(e: ebur128::Error) -> std::io::Error {
-    std::io::Error::other(format!("loudness meter: {e}"))
-}
-
-pub(super) fn db_to_linear(db: f64) -> f64 {
-    10f64.powf(db / 20.0)
-}
-
-/// A BS.1770 meter; a mono one counts its channel twice when `dual_mono`.
-pub(super) fn meter(
-    channels: u16,
-    rate: u32,
-    mode: Mode,
-    dual_mono: bool,
-) -> std::io::Result<EbuR128> {
-    let mut m = EbuR128::new(u32::from(channels), rate, mode).map_err(meter_error)?;
-    if channels == 1 && dual_mono {
-        m.set_channel(0, Channel::DualMono).map_err(meter_error)?;
-    }
-    Ok(m)
-}
-
-pub(super) fn loudness(m: &EbuR128) -> Option<f64> {
-    m.loudness_global().ok().filter(|l| l.is_finite())
-}
-
-/// The largest true peak over a meter's channels, dBTP; none for silence.
-pub(super) fn true_peak(m: &EbuR128) -> Option<f64> {
-    (0..m.channels())
-        .filter_map(|c| m.true_peak(c).ok())
-        .fold(None, |max: Option<f64>, p| {
-            Some(max.map_or(p, |m| m.max(p)))
-        })
-        .filter(|p| *p > 0.0)
-        .map(|p| 20.0 * p.log10())
 }
 
 /// LAME's name for a constant bitrate, kbps. The binding names every
@@ -112,20 +79,13 @@ fn bitrate(kbps: u32) -> Option<Bitrate> {
     })
 }
 
-/// Whether LAME writes `kbps` as a constant MPEG-1 Layer III bitrate.
-pub fn is_bitrate(kbps: u32) -> bool {
-    bitrate(kbps).is_some() || kbps == 56
-}
-
 /// Set the constant bitrate `kbps` on `b`.
-fn set_kbps(b: &mut Builder, kbps: u32) -> std::io::Result<()> {
+pub(super) fn set_kbps(b: &mut Builder, kbps: u32) -> Result<(), PassError> {
     if let Some(rate) = bitrate(kbps) {
-        return b.set_brate(rate).map_err(|e| lame_error(&e));
+        return b.set_brate(rate).map_err(PassError::encoder);
     }
     if kbps != 56 {
-        return Err(std::io::Error::other(format!(
-            "{kbps} kbps is not an MP3 bitrate"
-        )));
+        return Err(PassError::Bitrate(kbps));
     }
     // SAFETY: the pointer is the builder's own LAME handle, valid while the
     // builder lives; lame_set_brate only stores the number in it.
@@ -133,26 +93,26 @@ fn set_kbps(b: &mut Builder, kbps: u32) -> std::io::Result<()> {
     if status == 0 {
         Ok(())
     } else {
-        Err(lame_error(&"56 kbps was refused"))
+        Err(PassError::encoder("56 kbps was refused"))
     }
 }
 
 /// A LAME encoder for `channels` (1: mono, 2: joint stereo) at `rate` and `kbps`.
-fn lame(rate: u32, channels: u16, kbps: u32) -> std::io::Result<Encoder> {
-    let mut b = Builder::new().ok_or_else(|| lame_error(&"LAME did not start"))?;
+fn lame(rate: u32, channels: u16, kbps: u32) -> Result<Encoder, PassError> {
+    let mut b = Builder::new().ok_or_else(|| PassError::encoder("LAME did not start"))?;
     let mode = if channels == 2 {
         LameMode::JointStereo
     } else {
         LameMode::Mono
     };
     b.set_num_channels(channels as u8)
-        .map_err(|e| lame_error(&e))?;
-    b.set_mode(mode).map_err(|e| lame_error(&e))?;
-    b.set_sample_rate(rate).map_err(|e| lame_error(&e))?;
+        .map_err(PassError::encoder)?;
+    b.set_mode(mode).map_err(PassError::encoder)?;
+    b.set_sample_rate(rate).map_err(PassError::encoder)?;
     set_kbps(&mut b, kbps)?;
-    b.set_quality(Quality::Good).map_err(|e| lame_error(&e))?;
-    b.set_to_write_vbr_tag(true).map_err(|e| lame_error(&e))?;
-    b.build().map_err(|e| lame_error(&e))
+    b.set_quality(Quality::Good).map_err(PassError::encoder)?;
+    b.set_to_write_vbr_tag(true).map_err(PassError::encoder)?;
+    b.build().map_err(PassError::encoder)
 }
 
 /// Encode interleaved `pcm` (whole frames), leaving the MP3 bytes in `mp3`.
@@ -161,7 +121,7 @@ fn feed(
     pcm: &[f32],
     channels: u16,
     mp3: &mut Vec<u8>,
-) -> std::io::Result<()> {
+) -> Result<(), PassError> {
     mp3.clear();
     if pcm.is_empty() {
         return Ok(());
@@ -172,20 +132,20 @@ fn feed(
     } else {
         encoder.encode_to_vec(MonoPcm(pcm), mp3)
     };
-    written.map(|_| ()).map_err(|e| lame_error(&e))
+    written.map(|_| ()).map_err(PassError::encoder)
 }
 
-fn open_wav(wav: &Path) -> std::io::Result<hound::WavReader<BufReader<File>>> {
-    let reader = hound::WavReader::new(BufReader::new(File::open(wav)?)).map_err(to_io)?;
+fn open_wav(wav: &Path) -> Result<hound::WavReader<BufReader<File>>, PassError> {
+    let reader = hound::WavReader::new(BufReader::new(File::open(wav)?))?;
     let spec = reader.spec();
     if !(1..=2).contains(&spec.channels)
         || spec.bits_per_sample != 16
         || spec.sample_format != hound::SampleFormat::Int
     {
-        return Err(std::io::Error::other(format!(
-            "the MP3 is made from a 16-bit mono or stereo WAV, not {} channels of {} bits",
-            spec.channels, spec.bits_per_sample
-        )));
+        return Err(PassError::WavFormat {
+            channels: spec.channels,
+            bits: spec.bits_per_sample,
+        });
     }
     Ok(reader)
 }
@@ -196,7 +156,7 @@ pub struct Chain {
     pass: Pass,
     gain: f32,
     limiter: Option<FrontLimiter>,
-    meter: EbuR128,
+    meter: Meter,
     peak: f32,
     channels: u16,
     scaled: Vec<f32>,
@@ -206,14 +166,14 @@ pub struct Chain {
 impl Chain {
     /// The chain of `pass` for `channels` at `rate`, measuring as the MP3 is
     /// measured (dual mono when `dual_mono`).
-    pub fn new(rate: u32, channels: u16, pass: Pass, dual_mono: bool) -> std::io::Result<Self> {
+    pub fn new(rate: u32, channels: u16, pass: Pass, dual_mono: bool) -> Result<Self, PassError> {
         Ok(Chain {
             pass,
             gain: db_to_linear(pass.gain_db) as f32,
             limiter: pass
                 .ceiling_dbfs
                 .map(|c| FrontLimiter::new(rate, c, channels)),
-            meter: meter(channels, rate, Mode::I, dual_mono)?,
+            meter: Meter::new(channels, rate, Mode::I, dual_mono)?,
             peak: 0.0,
             channels,
             scaled: Vec::with_capacity(BLOCK * usize::from(channels)),
@@ -223,7 +183,7 @@ impl Chain {
 
     /// Interleaved whole frames in; what LAME is to be fed out (the
     /// limiter's delay holds some back until [`Chain::finish`]).
-    pub fn push(&mut self, block: &[f32]) -> std::io::Result<&[f32]> {
+    pub fn push(&mut self, block: &[f32]) -> Result<&[f32], PassError> {
         self.scaled.clear();
         self.scaled.extend(block.iter().map(|x| x * self.gain));
         self.fed.clear();
@@ -235,7 +195,7 @@ impl Chain {
     }
 
     /// What the limiter still holds.
-    pub fn finish(&mut self) -> std::io::Result<&[f32]> {
+    pub fn finish(&mut self) -> Result<&[f32], PassError> {
         self.fed.clear();
         if let Some(l) = &mut self.limiter {
             l.finish(&mut self.fed);
@@ -243,9 +203,9 @@ impl Chain {
         self.measure()
     }
 
-    fn measure(&mut self) -> std::io::Result<&[f32]> {
+    fn measure(&mut self) -> Result<&[f32], PassError> {
         self.peak = self.fed.iter().fold(self.peak, |p, x| p.max(x.abs()));
-        self.meter.add_frames_f32(&self.fed).map_err(meter_error)?;
+        self.meter.add(&self.fed)?;
         Ok(&self.fed)
     }
 
@@ -262,7 +222,7 @@ impl Chain {
     /// What the chain has fed so far, measured.
     pub fn fed(&self) -> Fed {
         Fed {
-            lufs: loudness(&self.meter),
+            lufs: self.meter.loudness(),
             peak_dbfs: (self.peak > 0.0).then(|| 20.0 * f64::from(self.peak).log10()),
             channels: self.channels,
         }
@@ -274,8 +234,8 @@ impl Chain {
 pub fn run_chain(
     input: Input,
     pass: Pass,
-    sink: &mut dyn FnMut(&[f32]) -> std::io::Result<()>,
-) -> std::io::Result<Fed> {
+    sink: &mut dyn FnMut(&[f32]) -> Result<(), PassError>,
+) -> Result<Fed, PassError> {
     let mut reader = open_wav(input.wav)?;
     let spec = reader.spec();
     let channels = spec.channels;
@@ -285,13 +245,13 @@ pub fn run_chain(
     let mut frames = 0u64;
     let mut samples = reader.samples::<i16>();
     loop {
-        (input.on_progress)(frames)?;
+        (input.progress)(frames)?;
         block.clear();
         for s in samples.by_ref().take(per_block) {
-            block.push(f32::from(s.map_err(to_io)?) / 32768.0);
+            block.push(f32::from(s?) / 32768.0);
         }
         if block.len() % usize::from(channels) != 0 {
-            return Err(std::io::Error::other("the WAV ends inside a frame"));
+            return Err(PassError::Broken("the WAV ends inside a frame".into()));
         }
         frames += (block.len() / usize::from(channels)) as u64;
         if block.is_empty() {
@@ -313,47 +273,52 @@ pub struct Lame<'f> {
     mp3: Vec<u8>,
 }
 
+/// The MP3's format: its rate, channels and bitrate.
+#[derive(Debug, Clone, Copy)]
+pub struct Format {
+    /// Frames per second.
+    pub rate: u32,
+    /// 1 (mono) or 2 (joint stereo).
+    pub channels: u16,
+    /// Constant bitrate, kbps.
+    pub kbps: u32,
+}
+
 impl<'f> Lame<'f> {
-    /// Start an MP3 of `channels` at `rate` and `kbps` in `out`, `tag` first.
-    pub fn start(
-        out: &'f File,
-        tag: &[u8],
-        rate: u32,
-        channels: u16,
-        kbps: u32,
-    ) -> std::io::Result<Self> {
-        let encoder = lame(rate, channels, kbps)?;
+    /// Start an MP3 of `format` in `out`, `tag` first.
+    pub fn start(out: &'f File, tag: &[u8], format: Format) -> Result<Self, PassError> {
+        let encoder = lame(format.rate, format.channels, format.kbps)?;
         let mut out = BufWriter::new(out);
         out.write_all(tag)?;
         Ok(Lame {
             encoder,
             out,
-            channels,
+            channels: format.channels,
             audio_start: tag.len() as u64,
             mp3: Vec::new(),
         })
     }
 
     /// Encode interleaved whole frames; returns the MPEG bytes they made.
-    pub fn encode(&mut self, pcm: &[f32]) -> std::io::Result<&[u8]> {
+    pub fn encode(&mut self, pcm: &[f32]) -> Result<&[u8], PassError> {
         feed(&mut self.encoder, pcm, self.channels, &mut self.mp3)?;
         self.out.write_all(&self.mp3)?;
         Ok(&self.mp3)
     }
 
     /// Flush the encoder: the last MPEG bytes.
-    pub fn flush(&mut self) -> std::io::Result<&[u8]> {
+    pub fn flush(&mut self) -> Result<&[u8], PassError> {
         self.mp3.clear();
         self.mp3.reserve(7200);
         self.encoder
             .flush_to_vec::<FlushGap>(&mut self.mp3)
-            .map_err(|e| lame_error(&e))?;
+            .map_err(PassError::encoder)?;
         self.out.write_all(&self.mp3)?;
         Ok(&self.mp3)
     }
 
     /// Fill in the Info tag (after [`Lame::flush`]).
-    pub fn finish(mut self) -> std::io::Result<()> {
+    pub fn finish(mut self) -> Result<(), PassError> {
         // LAME left room for its Info/LAME tag in the first frame: fill it
         // in now that the frame count, delay and padding are known.
         let mut info = Vec::with_capacity(self.encoder.lame_tag_size().max(1));
@@ -361,59 +326,70 @@ impl<'f> Lame<'f> {
             self.out.seek(SeekFrom::Start(self.audio_start))?;
             self.out.write_all(&info)?;
         }
-        self.out.flush().map_err(std::io::Error::other)
+        Ok(self.out.flush()?)
     }
 }
 
 /// One encode of `wav` into `out`: `tag`, then the chain into LAME, and the
 /// Info tag filled in at the end. Returns what LAME was fed.
-pub fn encode(input: Input, out: &File, tag: &[u8], kbps: u32, pass: Pass) -> std::io::Result<Fed> {
+pub fn encode(
+    input: Input,
+    out: &File,
+    tag: &[u8],
+    kbps: u32,
+    pass: Pass,
+) -> Result<Fed, PassError> {
     let spec = open_wav(input.wav)?.spec();
-    let mut lame = Lame::start(out, tag, spec.sample_rate, spec.channels, kbps)?;
+    let format = Format {
+        rate: spec.sample_rate,
+        channels: spec.channels,
+        kbps,
+    };
+    let mut lame = Lame::start(out, tag, format)?;
     let fed = run_chain(input, pass, &mut |pcm| lame.encode(pcm).map(|_| ()))?;
     lame.flush()?;
     lame.finish()?;
     Ok(fed)
 }
 
-/// Integrated loudness (LUFS) and true peak (dBTP) of the MP3 at `path` as
-/// a player decodes it (LAME's delay and padding trimmed by its Info tag),
-/// decoded and measured packet by packet, so memory stays bounded however
-/// long the episode. A mono file is measured as dual mono when `dual_mono`;
-/// `on_progress` hears the frames decoded so far. The MPEG stream starts
-/// `audio_start` bytes in, after the ID3 tag.
+/// Integrated loudness (LUFS) and true peak (dBTP) of an MP3 as a player
+/// decodes it.
+pub type Loudness = (Option<f64>, Option<f64>);
+
+/// The loudness of the MP3 at `path` as a player decodes it (LAME's delay
+/// and padding trimmed by its Info tag), decoded and measured packet by
+/// packet, so memory stays bounded however long the episode. A mono file
+/// is measured as dual mono when `dual_mono`; `progress` hears the frames
+/// decoded so far. The MPEG stream starts `audio_start` bytes in, after
+/// the ID3 tag.
 pub fn measure(
     path: &Path,
     audio_start: u64,
     dual_mono: bool,
-    on_progress: &dyn Fn(u64) -> std::io::Result<()>,
-) -> std::io::Result<(Option<f64>, Option<f64>)> {
-    let mut state: Option<(EbuR128, u32, u16)> = None;
+    progress: Progress,
+) -> Result<Loudness, PassError> {
+    let mut state: Option<(Meter, u32, u16)> = None;
     let mut frames = 0u64;
-    let mut on_block = |block: &[f32], rate: u32, channels: u16| -> Result<(), DecodeError> {
-        on_progress(frames)?;
+    let mut on_block = |block: &[f32], rate: u32, channels: u16| -> Result<(), PassError> {
+        progress(frames)?;
         frames += (block.len() / usize::from(channels.max(1))) as u64;
         if state.is_none() {
-            let m = meter(channels, rate, Mode::I | Mode::TRUE_PEAK, dual_mono)?;
+            let m = Meter::new(channels, rate, Mode::I | Mode::TRUE_PEAK, dual_mono)?;
             state = Some((m, rate, channels));
         }
         if let Some((m, r, c)) = state.as_mut() {
             if (*r, *c) != (rate, channels) {
-                return Err(DecodeError::Malformed(
+                return Err(PassError::Decode(DecodeError::Malformed(
                     "its rate or channel count changes midway".into(),
-                ));
+                )));
             }
-            m.add_frames_f32(block).map_err(meter_error)?;
+            m.add(block)?;
         }
         Ok(())
     };
-    decode::stream_mp3_after(path, audio_start, &mut on_block).map_err(|e| match e {
-        // An interrupt stays one.
-        DecodeError::Io(e) => e,
-        other => std::io::Error::other(format!("the MP3 does not decode back: {other}")),
-    })?;
+    decode::stream_mp3_after(path, audio_start, &mut on_block)?;
     Ok(match &state {
-        Some((m, _, _)) => (loudness(m), true_peak(m)),
+        Some((m, _, _)) => (m.loudness(), m.true_peak()),
         None => (None, None),
     })
 }
@@ -426,16 +402,11 @@ pub struct FrontLimiter {
 }
 
 impl FrontLimiter {
-    /// 2 ms to glide into a peak, 80 ms to recover: the master's limiter.
+    /// The master's limiter, at `ceiling_dbfs`.
     pub fn new(rate: u32, ceiling_dbfs: f64, channels: u16) -> Self {
         let channels = usize::from(channels.max(1));
         FrontLimiter {
-            limiter: Limiter::linked(
-                db_to_linear(ceiling_dbfs) as f32,
-                (rate / 500) as usize,
-                (rate / 12) as usize,
-                channels,
-            ),
+            limiter: Limiter::master(rate, ceiling_dbfs, channels),
             channels,
         }
     }

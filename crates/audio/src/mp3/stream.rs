@@ -12,15 +12,17 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::pass::{self, Chain, Lame, Pass};
-use super::{Encoded, Goal, Reading, check_bitrate, temporary_beside};
+use super::pass::{Chain, Format, Lame, Loudness, Pass};
+use super::{Encoded, Reading, check_bitrate, temporary_beside};
 use crate::decode::{self, DecodeError};
+use crate::meter::{Meter, Mode};
+use crate::{PassError, Progress};
 
 /// Blocks that may wait for the encoder.
 const QUEUE: usize = 4;
 
 /// What to encode: where the MP3 goes, its tag, bitrate and format, and
-/// what it must read.
+/// how it is measured.
 #[derive(Clone)]
 pub struct Job {
     /// Where the MP3 is delivered; passes are written beside it.
@@ -33,8 +35,18 @@ pub struct Job {
     pub rate: u32,
     /// The master's channels: 1 or 2.
     pub channels: u16,
-    /// The loudness it must read.
-    pub goal: Goal,
+    /// Measure a mono MP3 as dual mono (+3 dB against a single-channel reading).
+    pub dual_mono: bool,
+}
+
+impl Job {
+    fn format(&self) -> Format {
+        Format {
+            rate: self.rate,
+            channels: self.channels,
+            kbps: self.kbps,
+        }
+    }
 }
 
 /// An encode under way: the chain in front of LAME runs on the caller's
@@ -47,7 +59,7 @@ pub struct Streaming {
     queue: Option<SyncSender<Vec<f32>>>,
     /// Tells the threads to stop early: the pass was abandoned.
     abort: Arc<AtomicBool>,
-    worker: Option<JoinHandle<std::io::Result<Made>>>,
+    worker: Option<JoinHandle<Result<Made, PassError>>>,
 }
 
 /// What the encoder thread made: the file, and what it decodes to.
@@ -59,9 +71,9 @@ struct Made {
 
 impl Streaming {
     /// Start encoding `job` with `pass` in front of LAME.
-    pub fn start(job: &Job, pass: Pass) -> std::io::Result<Self> {
+    pub fn start(job: &Job, pass: Pass) -> Result<Self, PassError> {
         check_bitrate(job.kbps)?;
-        let chain = Chain::new(job.rate, job.channels, pass, job.goal.dual_mono)?;
+        let chain = Chain::new(job.rate, job.channels, pass, job.dual_mono)?;
         let (queue, blocks) = sync_channel(QUEUE);
         let abort = Arc::new(AtomicBool::new(false));
         let (job, stop) = (job.clone(), abort.clone());
@@ -78,13 +90,13 @@ impl Streaming {
     }
 
     /// Hand the encoder interleaved whole frames of the master.
-    pub fn push(&mut self, block: &[f32]) -> std::io::Result<()> {
+    pub fn push(&mut self, block: &[f32]) -> Result<(), PassError> {
         let fed = self.chain.push(block)?.to_vec();
         self.frames += (block.len() / usize::from(self.chain.channels())) as u64;
         self.send(fed)
     }
 
-    fn send(&mut self, fed: Vec<f32>) -> std::io::Result<()> {
+    fn send(&mut self, fed: Vec<f32>) -> Result<(), PassError> {
         let sent = match &self.queue {
             Some(q) => q.send(fed).is_ok(),
             None => false,
@@ -96,12 +108,12 @@ impl Streaming {
         self.queue = None;
         match self.join() {
             Err(e) => Err(e),
-            Ok(_) => Err(std::io::Error::other("the MP3 encoder stopped early")),
+            Ok(_) => Err(PassError::Broken("the MP3 encoder stopped early".into())),
         }
     }
 
     /// No more samples: the encoder finishes in the background.
-    pub fn close(&mut self) -> std::io::Result<()> {
+    pub fn close(&mut self) -> Result<(), PassError> {
         if self.queue.is_some() {
             let rest = self.chain.finish()?.to_vec();
             self.send(rest)?;
@@ -110,15 +122,12 @@ impl Streaming {
         Ok(())
     }
 
-    /// Wait for the encode and its measurement; `on_progress` is asked
-    /// now and then, and an error from it (an interrupt) abandons the encode.
-    pub fn finish(
-        mut self,
-        on_progress: &dyn Fn(u64) -> std::io::Result<()>,
-    ) -> std::io::Result<Encoded> {
+    /// Wait for the encode and its measurement; `progress` is asked now
+    /// and then, and an interrupt from it abandons the encode.
+    pub fn finish(mut self, progress: Progress) -> Result<Encoded, PassError> {
         self.close()?;
         while self.worker.as_ref().is_some_and(|w| !w.is_finished()) {
-            on_progress(self.frames)?;
+            progress(self.frames)?;
             std::thread::sleep(Duration::from_millis(20));
         }
         let made = self.join()?;
@@ -133,14 +142,14 @@ impl Streaming {
         })
     }
 
-    fn join(&mut self) -> std::io::Result<Made> {
+    fn join(&mut self) -> Result<Made, PassError> {
         let worker = self
             .worker
             .take()
-            .ok_or_else(|| std::io::Error::other("the MP3 encode was already collected"))?;
+            .ok_or_else(|| PassError::Broken("the MP3 encode was already collected".into()))?;
         worker
             .join()
-            .map_err(|_| std::io::Error::other("the MP3 encoder stopped unexpectedly"))?
+            .map_err(|_| PassError::thread("the MP3 encoder"))?
     }
 }
 
@@ -156,39 +165,36 @@ impl Drop for Streaming {
     }
 }
 
-fn abandoned() -> std::io::Error {
-    std::io::Error::new(std::io::ErrorKind::Interrupted, "abandoned")
-}
-
 /// The encoder thread: the blocks into LAME and the file, and each piece
-/// of MPEG stream on to the decoder thread; then the Info tag.
-fn encode(job: &Job, blocks: &Receiver<Vec<f32>>, abort: &AtomicBool) -> std::io::Result<Made> {
+/// of MPEG stream on to the decoder thread; then the Info tag. An encode
+/// its owner abandoned stops as if interrupted (nobody reads its result).
+fn encode(job: &Job, blocks: &Receiver<Vec<f32>>, abort: &AtomicBool) -> Result<Made, PassError> {
     let file = temporary_beside(&job.dest)?;
     let (pieces, stream) = sync_channel::<Vec<u8>>(QUEUE);
-    let (goal, channels) = (job.goal, job.channels);
-    let frames = std::thread::scope(|scope| -> std::io::Result<_> {
+    let (dual_mono, channels) = (job.dual_mono, job.channels);
+    let frames = std::thread::scope(|scope| -> Result<_, PassError> {
         let decoder = std::thread::Builder::new()
             .name("mp3 decode".into())
-            .spawn_scoped(scope, move || measure(stream, goal.dual_mono, channels))?;
-        let mut lame = Lame::start(file.as_file(), &job.tag, job.rate, job.channels, job.kbps)?;
+            .spawn_scoped(scope, move || measure(stream, dual_mono, channels))?;
+        let mut lame = Lame::start(file.as_file(), &job.tag, job.format())?;
         let mut frames = 0u64;
         for block in blocks {
             if abort.load(Ordering::SeqCst) {
-                return Err(abandoned());
+                return Err(PassError::Interrupted);
             }
             frames += (block.len() / usize::from(channels)) as u64;
             // A decoder that stopped has its error to tell at the join.
             let _ = pieces.send(lame.encode(&block)?.to_vec());
         }
         if abort.load(Ordering::SeqCst) {
-            return Err(abandoned());
+            return Err(PassError::Interrupted);
         }
         let _ = pieces.send(lame.flush()?.to_vec());
         drop(pieces);
         lame.finish()?;
         let measured = decoder
             .join()
-            .map_err(|_| std::io::Error::other("the MP3 decoder stopped unexpectedly"))??;
+            .map_err(|_| PassError::thread("the MP3 decoder"))??;
         Ok((frames, measured))
     })?;
     let (frames, measured) = frames;
@@ -238,7 +244,7 @@ impl std::io::Read for Pieces {
 
 /// The decoder's meter, and the decoded frames not yet given to it.
 struct Measured {
-    meter: ebur128::EbuR128,
+    meter: Meter,
     channels: usize,
     /// Frames given to the meter.
     metered: u64,
@@ -247,13 +253,11 @@ struct Measured {
 
 impl Measured {
     /// The loudness and true peak of the first `frames` frames.
-    fn readings(mut self, frames: u64) -> std::io::Result<(Option<f64>, Option<f64>)> {
+    fn readings(mut self, frames: u64) -> Result<Loudness, PassError> {
         let rest = frames.saturating_sub(self.metered) as usize * self.channels;
         let tail: Vec<f32> = self.held.drain(..).take(rest).collect();
-        self.meter
-            .add_frames_f32(&tail)
-            .map_err(|e| std::io::Error::other(format!("loudness meter: {e}")))?;
-        Ok((pass::loudness(&self.meter), pass::true_peak(&self.meter)))
+        self.meter.add(&tail)?;
+        Ok((self.meter.loudness(), self.meter.true_peak()))
     }
 }
 
@@ -264,25 +268,20 @@ fn measure(
     stream: Receiver<Vec<u8>>,
     dual_mono: bool,
     channels: u16,
-) -> std::io::Result<Option<Measured>> {
+) -> Result<Option<Measured>, PassError> {
     let c = usize::from(channels);
     let mut state: Option<Measured> = None;
     let mut decoded = 0u64;
-    let mut on_block = |block: &[f32], rate: u32, got: u16| -> Result<(), DecodeError> {
+    let mut on_block = |block: &[f32], rate: u32, got: u16| -> Result<(), PassError> {
         if got != channels {
-            return Err(DecodeError::Malformed(format!(
+            return Err(PassError::Decode(DecodeError::Malformed(format!(
                 "the MP3 decodes to {got} channels, not {channels}"
-            )));
+            ))));
         }
         let m = match &mut state {
             Some(m) => m,
             None => state.insert(Measured {
-                meter: pass::meter(
-                    channels,
-                    rate,
-                    ebur128::Mode::I | ebur128::Mode::TRUE_PEAK,
-                    dual_mono,
-                )?,
+                meter: Meter::new(channels, rate, Mode::I | Mode::TRUE_PEAK, dual_mono)?,
                 channels: c,
                 metered: 0,
                 held: std::collections::VecDeque::with_capacity((HOLD + 1152) * c),
@@ -297,7 +296,7 @@ fn measure(
             let (a, b) = m.held.as_slices();
             let n = over * c;
             let front: Vec<f32> = a.iter().chain(b).take(n).copied().collect();
-            m.meter.add_frames_f32(&front).map_err(pass::meter_error)?;
+            m.meter.add(&front)?;
             m.held.drain(..n);
             m.metered += over as u64;
         }
@@ -308,9 +307,6 @@ fn measure(
         piece: Vec::new(),
         at: 0,
     };
-    decode::stream_mp3_from(pieces, &mut on_block).map_err(|e| match e {
-        DecodeError::Io(e) => e,
-        other => std::io::Error::other(format!("the MP3 does not decode back: {other}")),
-    })?;
+    decode::stream_mp3_from(pieces, &mut on_block)?;
     Ok(state)
 }

@@ -21,6 +21,8 @@ pub mod zh;
 pub use lexicon::{Entry, Lexicon, LexiconError};
 pub use rules::Rules;
 
+use crate::escape;
+
 /// How one voice reads: its rule families and the lexicon entries that
 /// apply to it.
 #[derive(Debug, Clone, Default)]
@@ -85,7 +87,7 @@ impl Reading {
             match piece {
                 lexicon::Piece::Written(s) => {
                     let n = normalize(&s, book, self.rules);
-                    ssml.push_str(&xml_escape(&n));
+                    ssml.push_str(&escape::xml(&n));
                     plain.push_str(&n);
                 }
                 lexicon::Piece::Said {
@@ -95,13 +97,13 @@ impl Reading {
                     phonemes = true;
                     ssml.push_str(&format!(
                         "<phoneme alphabet=\"ipa\" ph=\"{}\">{}</phoneme>",
-                        xml_escape(&ipa),
-                        xml_escape(&say)
+                        escape::xml(&ipa),
+                        escape::xml(&say)
                     ));
                     plain.push_str(&say);
                 }
                 lexicon::Piece::Said { say, ipa: None } => {
-                    ssml.push_str(&xml_escape(&say));
+                    ssml.push_str(&escape::xml(&say));
                     plain.push_str(&say);
                 }
             }
@@ -111,24 +113,6 @@ impl Reading {
             ssml: phonemes.then_some(ssml),
         }
     }
-}
-
-/// `s` with XML's special characters escaped, and the control characters
-/// XML 1.0 cannot carry (all but tab, CR, LF) replaced by spaces.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `text` normalised by `book`'s rules.

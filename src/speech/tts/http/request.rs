@@ -15,7 +15,7 @@ fn vars(spec: &HttpSpec, req: &Request) -> Vars {
     let or_null = |s: Option<String>| s.map_or(Value::Null, Value::String);
     let ssml = req
         .ssml
-        .map_or_else(|| crate::text::speak::xml_escape(req.text), str::to_string);
+        .map_or_else(|| crate::text::escape::xml(req.text), str::to_string);
     let pct = ((speed - 1.0) * 100.0).round() as i64;
     let mut vars = Vars::new();
     vars.insert("text", json!(req.text));
