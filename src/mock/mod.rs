@@ -109,29 +109,29 @@ impl Default for MockOptions {
     }
 }
 
-/// One request as the mock received it.
+/// One request as the mock received it, and how it answered.
 #[derive(Debug, Clone, Serialize)]
 pub struct Recorded {
     /// Which API: openai, elevenlabs, azure, google, piper, custom/...
     pub route: String,
     /// The HTTP method.
     pub method: String,
+    /// The text to speak, as the mock parsed it out of the request.
+    pub text: Option<String>,
+    /// The status sent.
+    pub status: u16,
+    /// The fault injected, if any.
+    pub fault: Option<Fault>,
+    /// Milliseconds since the server started.
+    pub started_ms: u64,
+    /// Milliseconds since the server started, when the answer was sent.
+    pub finished_ms: u64,
     /// Request headers (lower-case names).
     pub headers: BTreeMap<String, String>,
     /// The query string.
     pub query: BTreeMap<String, String>,
     /// The body, as text.
     pub body: String,
-    /// The text to speak, as the mock parsed it out of the request.
-    pub text: Option<String>,
-    /// Milliseconds since the server started.
-    pub started_ms: u64,
-    /// Milliseconds since the server started, when the answer was sent.
-    pub finished_ms: u64,
-    /// The status sent.
-    pub status: u16,
-    /// The fault injected, if any.
-    pub fault: Option<Fault>,
 }
 
 struct MockState {
@@ -427,14 +427,14 @@ fn record(state: &MockState, route: &str, request: &Received, outcome: Outcome) 
     state.requests.lock().expect("lock").push(Recorded {
         route: route.to_string(),
         method: request.method.to_string(),
+        text: outcome.text,
+        status: outcome.status,
+        fault: outcome.fault,
+        started_ms: outcome.started.as_millis() as u64,
+        finished_ms: finished.as_millis() as u64,
         headers,
         query: request.query.clone(),
         body: String::from_utf8_lossy(&request.body).into_owned(),
-        text: outcome.text,
-        started_ms: outcome.started.as_millis() as u64,
-        finished_ms: finished.as_millis() as u64,
-        status: outcome.status,
-        fault: outcome.fault,
     });
 }
 

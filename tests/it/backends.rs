@@ -141,13 +141,10 @@ fn bodies(server: &MockServer) -> Vec<Value> {
 fn elevenlabs_gets_neighbouring_text_for_continuity() {
     let server = mock();
     let s = Scratch::new();
-    let script = Script::new("S", "T")
-        .episode("ctx")
-        .voice("host")
-        .item(Item::new(
-            "A",
-            "First sentence here. Second sentence there. Third one.",
-        ));
+    let script = Script::named("ctx").voice("host").item(Item::new(
+        "A",
+        "First sentence here. Second sentence there. Third one.",
+    ));
     let config = preset_config("elevenlabs", &server.url(), "v");
     render_with(&s, &config, &script.text(), &[]);
     let bodies = bodies(&server);
@@ -208,15 +205,13 @@ fn the_generic_template_speaks_json_form_query_and_text_bodies() {
     let config = backends.iter().enumerate().fold(config, |c, (i, b)| {
         c.voice(&format!("v{}", i + 1), Voice::on(b))
     });
-    let script = Script::new("S", "T")
-        .episode("generic")
-        .items((1..=5).map(|v| {
-            Item::new(
-                format!("Item {v}"),
-                format!("Item number {v} speaks through its own body kind."),
-            )
-            .voice(&format!("v{v}"))
-        }));
+    let script = Script::named("generic").items((1..=5).map(|v| {
+        Item::new(
+            format!("Item {v}"),
+            format!("Item number {v} speaks through its own body kind."),
+        )
+        .voice(&format!("v{v}"))
+    }));
     let s = Scratch::new();
     let m = render_with(&s, &config, &script.text(), &[]);
     assert_mock_durations(&m, &|_| 24_000, 1);
@@ -261,7 +256,7 @@ fn hostile_text_reaches_the_mock_exactly_through_json_ssml_form_and_query() {
     let line1 = "He said \"quotes\" and 'single' <tags> &amp;, back\\slash, a\ttab";
     let line2 = "& an emoji 🎉 plus 中文“引号”";
     let expected = format!("{line1} {line2}");
-    let script = Script::new("S", "T").episode("hostile").items(
+    let script = Script::named("hostile").items(
         ["json", "ssml", "form", "query"]
             .map(|v| Item::new(v, format!("{line1}\n{line2}\n")).voice(v)),
     );
@@ -318,7 +313,7 @@ fn every_response_format_decodes_to_the_right_duration() {
         ("mp3", "mp3", json!({}), 24_000, 4_234),
     ];
     let mut config = Config::new();
-    let mut script = Script::new("S", "T").episode("formats");
+    let mut script = Script::named("formats");
     for (name, format, response, _, _) in &formats {
         let backend = Backend::custom_json(&url)
             .body_field("format", *format)
@@ -474,28 +469,20 @@ fn a_config_beside_the_script_is_found_and_voice_settings_reach_the_body() {
 #[test]
 fn other_languages_go_to_backends_that_speak_them_but_not_to_the_builtin_voice() {
     let server = mock();
+    let config = preset_config("google", &server.url(), "fr-FR-Wavenet-A");
     let s = Scratch::new();
-    let script = Script::new("S", "T")
-        .episode("fr")
+    let script = Script::named("fr")
         .voice("host")
         .item(Item::new("Bonjour", "Bonjour et bienvenue dans notre émission.").language("fr-FR"));
-    let config = preset_config("google", &server.url(), "fr-FR-Wavenet-A");
     let m = render_with(&s, &config, &script.text(), &[]);
     assert_eq!(m["segments"][0]["language"], "fr-FR");
     assert_eq!(bodies(&server)[0]["voice"]["languageCode"], "fr-FR");
 
-    let err = s
-        .cmd("validate")
+    s.cmd("validate")
         .arg(s.path("issue.yaml"))
         .config(&s.path("podgen.yaml"))
         .args(["--backend", "builtin"])
-        .output();
-    assert_eq!(err.status.code(), Some(2));
-    assert!(
-        stderr(&err).contains("only Mandarin and English"),
-        "{}",
-        stderr(&err)
-    );
+        .fails(2, &["only Mandarin and English"]);
 }
 
 #[test]

@@ -10,19 +10,45 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::common::*;
 
-const SCRIPT: &str = "show: 测试节目\ntitle: Plan test\nepisode: plan-test\nlanguage: zh-CN\nintro:\n  title: 开场\n  text: 大家好，欢迎收听。\nitems:\n  - title: Stable Audio Open 发布\n    text: Stability AI宣布开源Stable Audio Open。\n  - title: A plain English title\n    text: 研究者发布了新的模型。\n";
+/// What the plan's script says: its intro's and its two items' text.
+const TEXTS: [&str; 3] = [
+    "大家好，欢迎收听。",
+    "Stability AI宣布开源Stable Audio Open。",
+    "研究者发布了新的模型。",
+];
 
-fn config(extra: &str) -> String {
-    format!(
-        "backends:\n  openai:\n    preset: openai\n    base_url: http://127.0.0.1:9/v1\n    api_key: ${{PODGEN_TEST_KEY_NOT_SET}}\n{extra}voices:\n  narrator: {{backend: openai, voice: alloy, model: gpt-4o-mini-tts}}\n"
-    )
+/// A Mandarin script with a Chinese and a mixed title, written as
+/// issue.yaml.
+fn script(s: &Scratch) -> std::path::PathBuf {
+    Script::new("测试节目", "Plan test")
+        .episode("plan-test")
+        .language("zh-CN")
+        .intro(serde_json::json!({"title": "开场", "text": TEXTS[0]}))
+        .item(Item::new("Stable Audio Open 发布", TEXTS[1]))
+        .item(Item::new("A plain English title", TEXTS[2]))
+        .write(s, "issue.yaml")
+}
+
+/// The narrator on an openai backend (priced by `price`, a setting and its
+/// value) whose API key is in a variable that is not set, as podgen.yaml.
+fn config(s: &Scratch, price: (&str, f64)) -> std::path::PathBuf {
+    let backend = Backend::preset("openai", "http://127.0.0.1:9/v1")
+        .set("api_key", "${PODGEN_TEST_KEY_NOT_SET}")
+        .set(price.0, price.1);
+    let narrator = Voice::on("openai")
+        .id("alloy")
+        .set("model", "gpt-4o-mini-tts");
+    Config::new()
+        .backend("openai", backend)
+        .voice("narrator", narrator)
+        .write(s, "podgen.yaml")
 }
 
 #[test]
 fn plan_and_voices_run_without_the_api_key_and_name_it() {
     let s = Scratch::new();
-    let script = s.write("issue.yaml", SCRIPT);
-    let cfg = s.write("podgen.yaml", &config("    price_per_million_chars: 15\n"));
+    let script = script(&s);
+    let cfg = config(&s, ("price_per_million_chars", 15.0));
     let run = |command: &str| s.cmd(command).arg(&script).config(&cfg);
 
     let text = stdout(&run("plan").ok());
@@ -54,8 +80,7 @@ fn plan_and_voices_run_without_the_api_key_and_name_it() {
 #[test]
 fn plan_columns_line_up_with_chinese_titles() {
     let s = Scratch::new();
-    let script = s.write("issue.yaml", SCRIPT);
-    let text = stdout(&s.cmd("plan").arg(&script).ok());
+    let text = stdout(&s.cmd("plan").arg(script(&s)).ok());
     let rows: Vec<&str> = text
         .lines()
         .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
@@ -79,14 +104,12 @@ fn plan_columns_line_up_with_chinese_titles() {
 #[test]
 fn models_billed_by_the_minute_are_priced_by_estimated_minutes() {
     let s = Scratch::new();
-    let script = s.write("issue.yaml", SCRIPT);
-    let cfg = s.write("podgen.yaml", &config("    price_per_minute: 0.015\n"));
-    let text = stdout(&s.cmd("plan").arg(&script).config(&cfg).ok());
+    let cfg = config(&s, ("price_per_minute", 0.015));
+    let text = stdout(&s.cmd("plan").arg(script(&s)).config(&cfg).ok());
     // The script's Chinese and Latin letters at 5 and 15 a second.
-    let (han, latin) = SCRIPT
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("text: "))
-        .flat_map(str::chars)
+    let (han, latin) = TEXTS
+        .iter()
+        .flat_map(|t| t.chars())
         .filter(|c| c.is_alphanumeric())
         .fold((0, 0), |(h, l), c| {
             if ('\u{4e00}'..='\u{9fff}').contains(&c) {
@@ -126,15 +149,13 @@ fn the_shipped_voice_profiles_load_beside_a_config() {
     }
     names.sort();
     assert!(names.len() >= 3, "{names:?}");
-    s.write("show/podgen.yaml", "output: out\n");
-    let lines: String = names
-        .iter()
-        .map(|n| format!("      - {{voice: {n}, text: I am {n}.}}\n"))
-        .collect();
-    let script = s.write(
-        "show/issue.yaml",
-        &format!("show: S\ntitle: T\nitems:\n  - title: all voices\n    lines:\n{lines}"),
-    );
+    Config::new()
+        .set("output", "out")
+        .write(&s, "show/podgen.yaml");
+    let lines = names.iter().map(|n| line(n, format!("I am {n}.")));
+    let script = Script::new("S", "T")
+        .item(Item::dialogue("all voices", lines))
+        .write(&s, "show/issue.yaml");
     let text = stdout(&s.cmd("voices").arg(&script).ok());
     for n in &names {
         assert!(text.contains(&format!("  {n} -> builtin:")), "{n}: {text}");

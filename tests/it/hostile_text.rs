@@ -46,16 +46,19 @@ fn line_breaks_control_codes_and_quotes_in_links_are_refused() {
     refused_as_the_table_says("misplaced");
 }
 
+/// Text in scripts the built-in voice cannot read, and their names.
+const UNREADABLE: [(&str, &str); 5] = [
+    ("مرحبا بكم في البرنامج", "Arabic"),
+    ("שלום לכולם", "Hebrew"),
+    ("สวัสดีครับ", "Thai"),
+    ("안녕하세요 여러분", "Korean"),
+    ("こんにちは、みなさん", "Hiragana"),
+];
+
 #[test]
 fn scripts_the_builtin_voice_cannot_read_fail_at_validate() {
     let s = Scratch::new();
-    for (text, script_name) in [
-        ("مرحبا بكم في البرنامج", "Arabic"),
-        ("שלום לכולם", "Hebrew"),
-        ("สวัสดีครับ", "Thai"),
-        ("안녕하세요 여러분", "Korean"),
-        ("こんにちは、みなさん", "Hiragana"),
-    ] {
+    for (text, script_name) in UNREADABLE {
         let sc = Script::one_item(text).write(&s, "x.yaml");
         s.cmd("validate")
             .arg(&sc)
@@ -86,8 +89,7 @@ fn yaml_that_means_more_than_it_says_is_refused_in_the_users_words() {
 fn reserved_file_names_are_refused_as_episode_ids() {
     let s = Scratch::new();
     for id in ["CON", "nul", "COM1", "con.txt", "lpt9.mp3", "trailing."] {
-        let sc = Script::new("S", "T")
-            .episode(id)
+        let sc = Script::named(id)
             .item(Item::new("One", "Words."))
             .write(&s, "e.yaml");
         s.cmd("validate")

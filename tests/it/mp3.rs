@@ -201,23 +201,16 @@ fn formats_choose_the_files() {
     assert!(ep.file("mp3").is_file());
     assert!(!ep.file("wav").exists());
     let cfg = config(&["flac"]);
-    let out = s
-        .cmd("render")
+    s.cmd("render")
         .arg(&script)
         .config(&cfg)
         .out("out2")
-        .output();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("names no format podgen writes"),
-        "{}",
-        stderr(&out)
-    );
+        .fails(2, &["names no format podgen writes"]);
 }
 
 /// The episode `id` of one item reading `text`.
 fn one_sentence(id: &str, text: &str) -> Script {
-    Script::new("S", "T").episode(id).item(Item::new("A", text))
+    Script::named(id).item(Item::new("A", text))
 }
 
 fn syncsafe(b: &[u8]) -> usize {
@@ -236,8 +229,7 @@ fn the_cover_and_chapter_images_are_embedded() {
     std::fs::write(s.path("cover.png"), PNG).unwrap();
     std::fs::create_dir_all(s.path("img")).unwrap();
     std::fs::write(s.path("img/one.png"), PNG).unwrap();
-    let script = Script::new("S", "T")
-        .episode("pics")
+    let script = Script::named("pics")
         .set("cover", "cover.png")
         .item(Item::new("One", "Hello there.").set("image", "img/one.png"))
         .item(Item::new("Two", "And again."))

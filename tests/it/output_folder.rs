@@ -10,8 +10,7 @@ use crate::common::*;
 
 /// One item, "Hello.", in the episode `ep`.
 fn hello(s: &Scratch) -> std::path::PathBuf {
-    Script::new("S", "T")
-        .episode("ep")
+    Script::named("ep")
         .item(Item::new("A", "Hello."))
         .write(s, "d.yaml")
 }

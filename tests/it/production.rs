@@ -288,20 +288,17 @@ fn a_stereo_episode_keeps_the_stings_image_and_pans_voices() {
             ("guest", Voice::on("mock").set("pan", 1)),
         ],
     );
+    let talk = [
+        line("host", "The host asks a question of the guest."),
+        line("guest", "The guest answers from the right."),
+    ];
     let sc = Script::new("Stereo", "Sides")
         .episode("ep")
         .voice("host")
         .intro(json!({"sting": "left.wav", "text": "The host speaks from the middle."}))
-        .item(Item::dialogue(
-            "Talk",
-            [
-                line("host", "The host asks a question of the guest."),
-                line("guest", "The guest answers from the right."),
-            ],
-        ))
+        .item(Item::dialogue("Talk", talk))
         .write(&s, "stereo.yaml");
-    let o = s.render_config(&sc, &cfg, "out");
-    assert!(o.status.success(), "{}", stderr(&o));
+    s.cmd("render").arg(sc).config(&cfg).out("out").quiet().ok();
     let ep = s.episode("out", "ep");
     let (samples, spec) = ep.wav();
     assert_eq!(spec.channels, 2);

@@ -429,10 +429,15 @@ fn an_ipa_entry_reaches_azure_as_a_phoneme_and_other_backends_as_its_alias() {
 #[test]
 fn normalize_families_switch_off_per_backend_and_the_voice_wins() {
     let s = Scratch::new();
-    let cfg = s.write(
-        "podgen.yaml",
-        "backends:\n  cloud: {preset: openai, base_url: 'http://127.0.0.1:9/v1', normalize: {numbers: false}}\nvoices:\n  host: {backend: cloud, voice: alloy}\n  raw: {backend: cloud, voice: alloy, normalize: false}\n  full: {backend: cloud, voice: alloy, normalize: true}\n",
-    );
+    let alloy = || Voice::on("cloud").id("alloy");
+    let cloud = Backend::preset("openai", "http://127.0.0.1:9/v1")
+        .set("normalize", json!({"numbers": false}));
+    let cfg = Config::new()
+        .backend("cloud", cloud)
+        .voice("host", alloy())
+        .voice("raw", alloy().set("normalize", false))
+        .voice("full", alloy().set("normalize", true))
+        .write(&s, "podgen.yaml");
     let line = "参数13亿，涨幅147%。";
     let say = |voice: &str| {
         let out = normalize(&s, voice, &cfg, line).ok();

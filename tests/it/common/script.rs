@@ -23,6 +23,12 @@ impl Script {
             .set("items", json!([]))
     }
 
+    /// The show "S"'s script titled "T" for the episode `id`, without items
+    /// yet: for tests to which the names do not matter.
+    pub fn named(id: &str) -> Script {
+        Script::new("S", "T").episode(id)
+    }
+
     /// The script most tests need: the episode `hostile` of the show
     /// "Hostile", one item ("One") that reads `text`.
     pub fn one_item(text: &str) -> Script {
