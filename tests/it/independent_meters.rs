@@ -89,11 +89,10 @@ fn decoded(mp3: &Path, into: &Path) -> PathBuf {
     wav
 }
 
-/// Render the example (with `config`, if any) and read its MP3 and WAV with
-/// both meters (pyloudnorm by `python`), and check them; the streams'
-/// channel layouts (ffmpeg's words).
-fn check_example(python: &Path, config: Option<&Config>) -> Vec<String> {
-    let (s, ep) = render_example(config);
+/// Read the example's MP3 and WAV in `ep` with both meters (pyloudnorm by
+/// `python`), and check them; the streams' channel layouts (ffmpeg's words).
+fn check_example(python: &Path, ep: &Episode) -> Vec<String> {
+    let s = Scratch::new();
     let (mp3, wav) = (ep.file("mp3"), ep.file("wav"));
     let id = "2024-06-2";
     let scratch = s.dir.path();
@@ -127,7 +126,7 @@ fn the_example_reads_minus_16_lufs_under_minus_1_dbtp_by_ffmpeg_and_pyloudnorm()
     let Some(python) = tools::meters() else {
         return;
     };
-    let streams = check_example(&python, None);
+    let streams = check_example(&python, example_episode());
     assert!(streams.iter().all(|l| l.contains("mono")), "{streams:?}");
 }
 
@@ -137,7 +136,7 @@ fn the_example_in_stereo_reads_the_same_by_ffmpeg_and_pyloudnorm() {
     let Some(python) = tools::meters() else {
         return;
     };
-    let stereo = Config::new().audio(json!({"channels": 2}));
-    let streams = check_example(&python, Some(&stereo));
+    let (_s, stereo) = render_example(&Config::new().audio(json!({"channels": 2})));
+    let streams = check_example(&python, &stereo);
     assert!(streams.iter().all(|l| l.contains("stereo")), "{streams:?}");
 }

@@ -9,9 +9,7 @@ use crate::common::*;
 
 #[test]
 fn the_mp3_carries_chapters_metadata_exact_gapless_info_and_the_loudness_target() {
-    let s = Scratch::new();
-    s.render(&example());
-    let ep = s.episode("out", "2024-06-2");
+    let ep = example_episode();
     let (wav, _) = ep.wav();
     let bytes = std::fs::read(ep.file("mp3")).unwrap();
 

@@ -5,8 +5,8 @@ use crate::common::*;
 
 #[test]
 fn example_episode_is_complete_and_consistent() {
-    let (_s, Episode { dir, .. }) = render_example(None);
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
+    let dir = &example_episode().dir;
+    let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
@@ -117,7 +117,7 @@ fn schema_errors(schema: &str, value: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn chapters_validate_and_sit_on_the_sample_timeline() {
-    let (_s, Episode { dir, .. }) = render_example(None);
+    let dir = &example_episode().dir;
     let chapters = read_json(&dir.join("chapters.json"));
     let errors = schema_errors("podcast-chapters-1.2.schema.json", &chapters);
     assert!(errors.is_empty(), "schema errors: {errors:?}");
@@ -190,7 +190,7 @@ fn ms(stamp: &str) -> u64 {
 
 #[test]
 fn transcripts_and_notes_follow_the_sample_timeline() {
-    let (_s, ep) = render_example(None);
+    let ep = example_episode();
     let m = ep.manifest();
     let segs = array(&m["segments"]);
     let vtt = ep.text("vtt");

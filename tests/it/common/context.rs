@@ -6,6 +6,7 @@ use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
 
 use podgen::mock::{MockOptions, MockServer};
 
@@ -81,17 +82,7 @@ impl Scratch {
     /// scratch folder, with the scratch cache, no colours and the context's
     /// environment.
     pub fn cmd(&self, subcommand: &str) -> Podgen {
-        let mut command = Command::new(bin());
-        command
-            .arg(subcommand)
-            .env("PODGEN_CACHE_DIR", self.cache())
-            .env("NO_COLOR", "1")
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .current_dir(self.dir.path());
-        Podgen {
-            command,
-            stdin: None,
-        }
+        podgen_in(self.dir.path(), &self.env, subcommand)
     }
 
     /// Run podgen with `args`.
@@ -155,18 +146,55 @@ impl Scratch {
     }
 }
 
-/// The example rendered (with `config`, if any) into a scratch folder of
-/// its own: the folder and the episode.
-pub fn render_example(config: Option<&Config>) -> (Scratch, Episode) {
+/// The example rendered with `config` into a scratch folder of its own:
+/// the folder and the episode.
+pub fn render_example(config: &Config) -> (Scratch, Episode) {
     let s = Scratch::new();
-    let render = s.cmd("render").arg(example()).out("out").quiet();
-    match config {
-        Some(c) => render.config(&c.write(&s, "podgen.yaml")),
-        None => render,
-    }
-    .ok();
+    let cfg = config.write(&s, "podgen.yaml");
+    s.cmd("render")
+        .arg(example())
+        .config(&cfg)
+        .out("out")
+        .quiet()
+        .ok();
     let ep = s.episode("out", "2024-06-2");
     (s, ep)
+}
+
+/// The example as rendered with no config: rendered once a test run, for
+/// the tests that only read it, into a folder of the target directory's
+/// (which the next run empties first).
+pub fn example_episode() -> &'static Episode {
+    static EXAMPLE: OnceLock<Episode> = OnceLock::new();
+    EXAMPLE.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("example-episode");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        podgen_in(&dir, &[], "render")
+            .arg(example())
+            .out("out")
+            .quiet()
+            .ok();
+        Episode {
+            dir: dir.join("out/2024-06-2"),
+            id: "2024-06-2".into(),
+        }
+    })
+}
+
+/// `podgen SUBCOMMAND` in `dir`, with its cache there, no colours and `env`.
+fn podgen_in(dir: &Path, env: &[(OsString, OsString)], subcommand: &str) -> Podgen {
+    let mut command = Command::new(bin());
+    command
+        .arg(subcommand)
+        .env("PODGEN_CACHE_DIR", dir.join("cache"))
+        .env("NO_COLOR", "1")
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .current_dir(dir);
+    Podgen {
+        command,
+        stdin: None,
+    }
 }
 
 /// One podgen command, as it is being put together.

@@ -27,7 +27,7 @@ pub mod tools;
 
 pub use checks::{assert_fails, assert_no_leftovers};
 pub use config::{Backend, Config, Voice};
-pub use context::{Episode, Podgen, Scratch, render_example, stderr, stdout};
+pub use context::{Episode, Podgen, Scratch, example_episode, render_example, stderr, stdout};
 pub use fields::{Document, Fields, Spoken};
 pub use files::{
     clip_count, crc32, png, read_json, read_wav, tone_f32_with_nan, tone_s16, walk, wav_file,
