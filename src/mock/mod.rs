@@ -268,21 +268,18 @@ fn api(
 }
 
 /// A request as every handler reads it.
-pub(super) struct Received {
+struct Received {
     method: Method,
-    /// The request headers.
-    pub(super) headers: HeaderMap,
-    /// The query string.
-    pub(super) query: BTreeMap<String, String>,
+    headers: HeaderMap,
+    query: BTreeMap<String, String>,
     /// The route's path parameters (ElevenLabs' voice).
-    pub(super) params: BTreeMap<String, String>,
-    /// The body.
-    pub(super) body: Bytes,
+    params: BTreeMap<String, String>,
+    body: Bytes,
 }
 
 impl Received {
     /// A header's value, when it is text.
-    pub(super) fn header(&self, name: &str) -> Option<&str> {
+    fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }

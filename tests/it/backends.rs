@@ -489,7 +489,7 @@ fn a_settings_only_config_keeps_builtin_voices_honours_its_settings_and_warns_ab
     let s = Scratch::new();
     let cfg = Config::new()
         .set("output", "episodes")
-        .set("pauses", json!({"sentence": "0.5s", "item": "2s"}))
+        .pauses(json!({"sentence": "0.5s", "item": "2s"}))
         .audio(
             json!({"sample_rate": 48000, "loudness_lufs": -16, "formats": ["mp3", "wav", "opus"]}),
         )

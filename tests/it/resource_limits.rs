@@ -16,7 +16,7 @@ fn a_master_past_the_wav_limit_is_refused_not_corrupted() {
         .items((0..15).map(|i| Item::new(format!("Part {i}"), format!("Part {i}."))))
         .write(&s, "long.yaml");
     let cfg = Config::new()
-        .set("pauses", json!({"item": "3599s"}))
+        .pauses(json!({"item": "3599s"}))
         .write(&s, "long.podgen.yaml");
     s.cmd("render")
         .arg(script)

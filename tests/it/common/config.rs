@@ -21,6 +21,11 @@ impl Config {
         self.set("audio", audio)
     }
 
+    /// `pauses:`.
+    pub fn pauses(self, pauses: Value) -> Self {
+        self.set("pauses", pauses)
+    }
+
     /// A backend called `name`.
     pub fn backend(self, name: &str, backend: Backend) -> Self {
         self.entry("backends", name, backend.0)
