@@ -20,13 +20,9 @@
 # needs: a release build (cargo build --release), /usr/bin/time, python3;
 # ffmpeg for step 3 (skipped without it). About 2 GB of disk.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-BIN="$PWD/target/release/podgen"
-[ -x "$BIN" ] || { echo "build first: cargo build --release" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh" "$@"
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian: apt install time)" >&2; exit 1; }
-WORK="${1:-$(mktemp -d)}"
 MINUTES="${2:-60}"
-mkdir -p "$WORK"
 EXAMPLE=examples/ai-weekly-2024-06-2.yaml
 cp -r examples/stings "$WORK/"
 

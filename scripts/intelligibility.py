@@ -25,20 +25,11 @@ import wave
 
 import numpy as np
 
-ENGLISH = [
-    "Researchers released a new model for weather forecasting this week.",
-    "The company said its revenue grew by twelve percent in the second quarter.",
-    "Scientists have trained a language model on data from millions of proteins.",
-    "The new chip is twice as fast as the one it replaces, and uses less power.",
-    "Regulators in Europe asked the firm to explain how it collects personal data.",
-    "A small team built an open source tool that turns text into speech.",
-    "The museum will reopen in the spring after two years of repairs.",
-    "Heavy rain caused flooding in several towns along the river on Monday.",
-    "The study found that people who walk every day sleep better at night.",
-    "Engineers tested the rocket engine for nearly three minutes without a fault.",
-    "The central bank kept interest rates unchanged for the third month in a row.",
-    "Millions of people watched the final match on television last night.",
-]
+# The English sentences, one a line (tests/it/builtin_voice.rs compares the
+# first ten with espeak-ng).
+SENTENCES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data")
+with open(os.path.join(SENTENCES, "english-news-sentences.txt"), encoding="utf-8") as f:
+    ENGLISH = f.read().splitlines()
 
 MANDARIN = [
     "大家好，欢迎收听本期节目。",

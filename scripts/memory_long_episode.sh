@@ -9,11 +9,7 @@
 # needs: a release build (cargo build --release), /usr/bin/time; about 2.5 GB
 # of disk for the 3-hour WAV and MP3.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-BIN="$PWD/target/release/podgen"
-[ -x "$BIN" ] || { echo "build first: cargo build --release" >&2; exit 1; }
-WORK="${1:-$(mktemp -d)}"
-mkdir -p "$WORK"
+. "$(dirname "$0")/lib.sh" "$@"
 cp examples/stings/intro.wav "$WORK/bed.wav"
 
 cat >"$WORK/podgen.yaml" <<'EOF'

@@ -9,11 +9,7 @@
 # usage: scripts/mp3_prediction.sh [WORKDIR]   (default: a temporary folder)
 # needs: a release build (cargo build --release), python3.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-BIN="$PWD/target/release/podgen"
-[ -x "$BIN" ] || { echo "build first: cargo build --release" >&2; exit 1; }
-WORK="${1:-$(mktemp -d)}"
-mkdir -p "$WORK"
+. "$(dirname "$0")/lib.sh" "$@"
 cp -r examples/stings "$WORK/"
 sed 's/^episode: 2024-06-2$/episode: sweep/' examples/ai-weekly-2024-06-2.yaml >"$WORK/plain.yaml"
 sed -e 's/^episode: 2024-06-2$/episode: sweep/' \

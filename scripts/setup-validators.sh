@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the third-party consumers the tests check podgen's output with:
-# - the independent loudness meters of tests/independent_meters.rs: ffmpeg
+# - the independent loudness meters of tests/it/independent_meters.rs: ffmpeg
 #   (its ebur128 filter, and the MP3 decoder that turns the MP3 into a WAV
 #   for pyloudnorm) from apt, and pyloudnorm with soundfile and numpy;
-# - the feed parsers of tests/feed.rs: podcastparser (PyPI, gPodder's) and
+# - the feed parsers of tests/it/feed.rs: podcastparser (PyPI, gPodder's) and
 #   podcast-partytime (npm, the Podcast Index's), with Debian's nodejs/npm.
 # Python packages go in a venv at ${PODGEN_VALIDATORS:-$HOME/.cache/podgen-validators},
 # npm packages in its npm/ folder. Idempotent: what is there already is

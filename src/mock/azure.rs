@@ -1,15 +1,10 @@
 //! Azure Speech `POST /cognitiveservices/v1`: an SSML body, the output
 //! format header, and bare-status errors.
 
-use std::sync::Arc;
-
-use axum::body::Bytes;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::StatusCode;
 
 use super::audio::{speech, wav_bytes};
-use super::{Answer, Incoming, MockState, QueryMap, WavHeader, check_key, header_str, respond};
+use super::{Answer, MockOptions, Received, WavHeader, check_key};
 
 /// The text inside `<voice>` of an SSML document, and the voice's name.
 fn ssml_text(body: &[u8]) -> Result<(String, String), String> {
@@ -71,53 +66,37 @@ fn ssml_text(body: &[u8]) -> Result<(String, String), String> {
     Ok((text, voice))
 }
 
-pub(super) async fn synthesize(
-    State(st): State<Arc<MockState>>,
-    headers: HeaderMap,
-    Query(q): QueryMap,
-    body: Bytes,
-) -> Response {
-    let answer = || {
-        // Azure answers errors with a bare status and an empty body.
-        let bare = |s: StatusCode| Answer::error(s, None, String::new());
-        if st.options.api_key.is_some()
-            && !check_key(
-                &st.options,
-                header_str(&headers, "ocp-apim-subscription-key"),
-            )
-        {
-            return bare(StatusCode::UNAUTHORIZED);
-        }
-        if !header_str(&headers, "content-type")
-            .is_some_and(|c| c.starts_with("application/ssml+xml"))
-        {
-            return bare(StatusCode::UNSUPPORTED_MEDIA_TYPE);
-        }
-        let rate = match header_str(&headers, "x-microsoft-outputformat") {
-            Some("riff-16khz-16bit-mono-pcm") => 16_000,
-            Some("riff-24khz-16bit-mono-pcm") => 24_000,
-            Some("riff-48khz-16bit-mono-pcm") => 48_000,
-            _ => return bare(StatusCode::BAD_REQUEST),
-        };
-        if header_str(&headers, "user-agent").is_none() {
-            return bare(StatusCode::BAD_REQUEST);
-        }
-        match ssml_text(&body) {
-            Ok((text, _voice)) if !text.trim().is_empty() => Answer::audio(
-                wav_bytes(&speech(&text, rate), rate, WavHeader::Valid),
-                "audio/x-wav",
-                text,
-                true,
-            ),
-            _ => bare(StatusCode::BAD_REQUEST),
-        }
+/// Azure's answer to `request`. Azure answers errors with a bare status
+/// and an empty body.
+pub(super) fn answer(o: &MockOptions, request: &Received) -> Answer {
+    let bare = |s: StatusCode| Answer::error(s, None, String::new());
+    if o.api_key.is_some() && !check_key(o, request.header("ocp-apim-subscription-key")) {
+        return bare(StatusCode::UNAUTHORIZED);
+    }
+    if !request
+        .header("content-type")
+        .is_some_and(|c| c.starts_with("application/ssml+xml"))
+    {
+        return bare(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    }
+    let rate = match request.header("x-microsoft-outputformat") {
+        Some("riff-16khz-16bit-mono-pcm") => 16_000,
+        Some("riff-24khz-16bit-mono-pcm") => 24_000,
+        Some("riff-48khz-16bit-mono-pcm") => 48_000,
+        _ => return bare(StatusCode::BAD_REQUEST),
     };
-    respond(
-        &st,
-        Incoming::new("azure", "POST", &headers, &q, &body),
-        answer,
-    )
-    .await
+    if request.header("user-agent").is_none() {
+        return bare(StatusCode::BAD_REQUEST);
+    }
+    match ssml_text(&request.body) {
+        Ok((text, _voice)) if !text.trim().is_empty() => Answer::audio(
+            wav_bytes(&speech(&text, rate), rate, WavHeader::Valid),
+            "audio/x-wav",
+            text,
+            true,
+        ),
+        _ => bare(StatusCode::BAD_REQUEST),
+    }
 }
 
 #[cfg(test)]

@@ -1,38 +1,18 @@
 //! ElevenLabs `POST /v1/text-to-speech/{voice}/with-timestamps`: base64
 //! PCM inside JSON with character alignments, its 422 detail lists.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::StatusCode;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::audio::{speech, speech_seconds, to_i16};
-use super::{Answer, Incoming, MockOptions, MockState, QueryMap, check_key, header_str, respond};
+use super::{Answer, MockOptions, Received, check_key};
 
 fn eleven_error(status: StatusCode, code: &str, message: &str) -> Answer {
     Answer::json_error(
         status,
         json!({"detail": {"status": code, "message": message}}),
     )
-}
-
-pub(super) async fn with_timestamps(
-    State(st): State<Arc<MockState>>,
-    Path(voice): Path<String>,
-    headers: HeaderMap,
-    Query(q): QueryMap,
-    body: Bytes,
-) -> Response {
-    let incoming = Incoming::new("elevenlabs", "POST", &headers, &q, &body);
-    respond(&st, incoming, || {
-        answer(&st.options, &voice, &headers, &q, &body)
-    })
-    .await
 }
 
 /// A 422 in FastAPI's shape: a list of what is wrong where.
@@ -43,22 +23,16 @@ fn unprocessable(loc: &[&str], msg: &str, kind: &str) -> Answer {
     )
 }
 
-fn answer(
-    o: &MockOptions,
-    voice: &str,
-    headers: &HeaderMap,
-    q: &BTreeMap<String, String>,
-    body: &[u8],
-) -> Answer {
-    let key = header_str(headers, "xi-api-key");
-    if o.api_key.is_some() && !check_key(o, key) {
+/// ElevenLabs' answer to `request`.
+pub(super) fn answer(o: &MockOptions, request: &Received) -> Answer {
+    if o.api_key.is_some() && !check_key(o, request.header("xi-api-key")) {
         return eleven_error(
             StatusCode::UNAUTHORIZED,
             "invalid_api_key",
             "Invalid API key",
         );
     }
-    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+    let Ok(v) = serde_json::from_slice::<Value>(&request.body) else {
         return unprocessable(&["body"], "invalid JSON", "value_error.jsondecode");
     };
     let Some(text) = v.get("text").and_then(Value::as_str) else {
@@ -69,14 +43,15 @@ fn answer(
             return unprocessable(&["body", f], "str type expected", "type_error.str");
         }
     }
-    if voice.is_empty() {
+    if request.params.get("voice").is_none_or(String::is_empty) {
         return eleven_error(
             StatusCode::BAD_REQUEST,
             "voice_not_found",
             "A voice with that id was not found",
         );
     }
-    let output = q
+    let output = request
+        .query
         .get("output_format")
         .map_or("mp3_44100_128", String::as_str);
     let Some(rate) = output

@@ -11,13 +11,15 @@ use serde_json::json;
 use super::audio::{MOCK_RATE, speech, wav_bytes};
 use super::{Answer, MockOptions, MockState, WavHeader};
 
-/// A fault the mock can inject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// A fault the mock can inject; the names are `--faults`'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Fault {
     /// 429 with Retry-After and retry-after-ms.
+    #[value(name = "429", alias = "rate_limit")]
     RateLimit,
     /// 500 or 503.
+    #[value(name = "500", aliases = ["5xx", "server_error"])]
     ServerError,
     /// The connection drops in the middle of the body.
     Reset,
@@ -25,24 +27,6 @@ pub enum Fault {
     Truncate,
     /// 200 with an empty body.
     Empty,
-}
-
-impl std::str::FromStr for Fault {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Ok(match s.trim() {
-            "429" | "rate_limit" => Fault::RateLimit,
-            "500" | "5xx" | "server_error" => Fault::ServerError,
-            "reset" => Fault::Reset,
-            "truncate" => Fault::Truncate,
-            "empty" => Fault::Empty,
-            other => {
-                return Err(format!(
-                    "unknown fault {other:?}: use 429, 500, reset, truncate, empty"
-                ));
-            }
-        })
-    }
 }
 
 /// A deterministic draw for request `n`: the same seed fails the same requests.

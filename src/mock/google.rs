@@ -1,18 +1,12 @@
 //! Google Cloud `POST /v1/text:synthesize`: JSON with base64 LINEAR16 or
 //! MP3, the 5000-byte input limit, RPC-style errors.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
-use axum::body::Bytes;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::StatusCode;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::audio::{mp3_bytes, speech, wav_bytes};
-use super::{Answer, Incoming, MockState, QueryMap, WavHeader, check_key, header_str, respond};
+use super::{Answer, MockOptions, Received, WavHeader, check_key};
 
 fn google_error(status: StatusCode, message: &str, code: &str) -> Answer {
     Answer::json_error(
@@ -21,35 +15,19 @@ fn google_error(status: StatusCode, message: &str, code: &str) -> Answer {
     )
 }
 
-pub(super) async fn synthesize(
-    State(st): State<Arc<MockState>>,
-    headers: HeaderMap,
-    Query(q): QueryMap,
-    body: Bytes,
-) -> Response {
-    respond(
-        &st,
-        Incoming::new("google", "POST", &headers, &q, &body),
-        || answer(&st, &headers, &q, &body),
-    )
-    .await
-}
-
-fn answer(
-    st: &MockState,
-    headers: &HeaderMap,
-    q: &BTreeMap<String, String>,
-    body: &[u8],
-) -> Answer {
-    let key = header_str(headers, "x-goog-api-key").or(q.get("key").map(String::as_str));
-    if st.options.api_key.is_some() && !check_key(&st.options, key) {
+/// Google's answer to `request`.
+pub(super) fn answer(o: &MockOptions, request: &Received) -> Answer {
+    let key = request
+        .header("x-goog-api-key")
+        .or(request.query.get("key").map(String::as_str));
+    if o.api_key.is_some() && !check_key(o, key) {
         return google_error(
             StatusCode::FORBIDDEN,
             "API key not valid. Please pass a valid API key.",
             "PERMISSION_DENIED",
         );
     }
-    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+    let Ok(v) = serde_json::from_slice::<Value>(&request.body) else {
         return google_error(
             StatusCode::BAD_REQUEST,
             "Invalid JSON payload received.",

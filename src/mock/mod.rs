@@ -42,15 +42,17 @@ pub use audio::{
 pub use faults::Fault;
 
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodFilter, MethodRouter, get, on};
 use serde::Serialize;
 use serde_json::Value;
 
-/// How WAV responses write their size fields (real servers differ).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How WAV responses write their size fields (real servers differ); the
+/// names are `--wav-header`'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum WavHeader {
     /// Correct sizes.
     #[default]
@@ -60,27 +62,10 @@ pub enum WavHeader {
     /// 0xFFFFFFFF (ffmpeg to a pipe: OpenAI, Kokoro-FastAPI, Speaches).
     Ffff,
     /// 0x7FFFFFFF (ElevenLabs streamed WAV).
+    #[value(name = "7fff")]
     SevenFff,
     /// Valid sizes with a LIST chunk before the data (ffmpeg/PyAV).
     List,
-}
-
-impl std::str::FromStr for WavHeader {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Ok(match s.trim() {
-            "valid" => WavHeader::Valid,
-            "zero" => WavHeader::Zero,
-            "ffff" => WavHeader::Ffff,
-            "7fff" => WavHeader::SevenFff,
-            "list" => WavHeader::List,
-            other => {
-                return Err(format!(
-                    "unknown WAV header {other:?}: use valid, zero, ffff, 7fff, list"
-                ));
-            }
-        })
-    }
 }
 
 /// How the mock behaves.
@@ -124,29 +109,29 @@ impl Default for MockOptions {
     }
 }
 
-/// One request as the mock received it.
+/// One request as the mock received it, and how it answered.
 #[derive(Debug, Clone, Serialize)]
 pub struct Recorded {
     /// Which API: openai, elevenlabs, azure, google, piper, custom/...
     pub route: String,
     /// The HTTP method.
     pub method: String,
+    /// The text to speak, as the mock parsed it out of the request.
+    pub text: Option<String>,
+    /// The status sent.
+    pub status: u16,
+    /// The fault injected, if any.
+    pub fault: Option<Fault>,
+    /// Milliseconds since the server started.
+    pub started_ms: u64,
+    /// Milliseconds since the server started, when the answer was sent.
+    pub finished_ms: u64,
     /// Request headers (lower-case names).
     pub headers: BTreeMap<String, String>,
     /// The query string.
     pub query: BTreeMap<String, String>,
     /// The body, as text.
     pub body: String,
-    /// The text to speak, as the mock parsed it out of the request.
-    pub text: Option<String>,
-    /// Milliseconds since the server started.
-    pub started_ms: u64,
-    /// Milliseconds since the server started, when the answer was sent.
-    pub finished_ms: u64,
-    /// The status sent.
-    pub status: u16,
-    /// The fault injected, if any.
-    pub fault: Option<Fault>,
 }
 
 struct MockState {
@@ -245,24 +230,83 @@ impl Drop for MockServer {
 
 fn router(state: Arc<MockState>) -> Router {
     Router::new()
-        .route("/v1/audio/speech", post(openai::audio_speech))
+        .route("/v1/audio/speech", api(POST, "openai", openai::answer))
         .route(
             "/v1/text-to-speech/{voice}/with-timestamps",
-            post(elevenlabs::with_timestamps),
+            api(POST, "elevenlabs", elevenlabs::answer),
         )
-        .route("/cognitiveservices/v1", post(azure::synthesize))
-        .route("/v1/text:synthesize", post(google::synthesize))
-        .route("/synthesize", post(piper::synthesize))
-        .route("/custom/json", post(custom::json))
-        .route("/custom/form", post(custom::form))
-        .route("/custom/query", get(custom::query))
-        .route("/custom/text", post(custom::text))
+        .route("/cognitiveservices/v1", api(POST, "azure", azure::answer))
+        .route("/v1/text:synthesize", api(POST, "google", google::answer))
+        .route("/synthesize", api(POST, "piper", piper::answer))
+        .route("/custom/json", api(POST, "custom/json", custom::json))
+        .route("/custom/form", api(POST, "custom/form", custom::form))
+        .route("/custom/query", api(GET, "custom/query", custom::query))
+        .route("/custom/text", api(POST, "custom/text", custom::text))
         .route("/_mock/requests", get(list_requests))
         .with_state(state)
 }
 
-/// The query string, as handlers extract it.
-type QueryMap = Query<BTreeMap<String, String>>;
+const GET: MethodFilter = MethodFilter::GET;
+const POST: MethodFilter = MethodFilter::POST;
+
+/// What an API's handler decides from a request.
+type Handler = fn(&MockOptions, &Received) -> Answer;
+
+/// The route of one API, recorded as `route`: [`respond`] around its
+/// handler.
+fn api(
+    method: MethodFilter,
+    route: &'static str,
+    handler: Handler,
+) -> MethodRouter<Arc<MockState>> {
+    on(
+        method,
+        move |State(st): State<Arc<MockState>>, request: Received| async move {
+            respond(&st, route, &request, || handler(&st.options, &request)).await
+        },
+    )
+}
+
+/// A request as every handler reads it.
+struct Received {
+    method: Method,
+    headers: HeaderMap,
+    query: BTreeMap<String, String>,
+    /// The route's path parameters (ElevenLabs' voice).
+    params: BTreeMap<String, String>,
+    body: Bytes,
+}
+
+impl Received {
+    /// A header's value, when it is text.
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Received {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let Path(params) = Path::<BTreeMap<String, String>>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Query(query) = Query::<BTreeMap<String, String>>::try_from_uri(&parts.uri)
+            .map_err(IntoResponse::into_response)?;
+        let (method, headers) = (parts.method.clone(), parts.headers.clone());
+        let body = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Received {
+            method,
+            headers,
+            query,
+            params,
+            body,
+        })
+    }
+}
 
 /// What a handler decided, before faults and latency are applied.
 struct Answer {
@@ -318,38 +362,20 @@ impl Answer {
     }
 }
 
-/// A request as a handler sees it, for recording.
-struct Incoming<'a> {
-    route: &'static str,
-    method: &'static str,
-    headers: &'a HeaderMap,
-    query: &'a BTreeMap<String, String>,
-    body: &'a [u8],
-}
-
-impl<'a> Incoming<'a> {
-    fn new(
-        route: &'static str,
-        method: &'static str,
-        headers: &'a HeaderMap,
-        query: &'a BTreeMap<String, String>,
-        body: &'a [u8],
-    ) -> Self {
-        Incoming {
-            route,
-            method,
-            headers,
-            query,
-            body,
-        }
-    }
+/// How one request went, for the record.
+struct Outcome {
+    text: Option<String>,
+    started: Duration,
+    status: u16,
+    fault: Option<Fault>,
 }
 
 /// Answer one request: count it in flight, wait the latency, let the
 /// handler decide, put a fault in its place when one is due, record it.
 async fn respond(
     state: &MockState,
-    incoming: Incoming<'_>,
+    route: &'static str,
+    request: &Received,
     handler: impl FnOnce() -> Answer,
 ) -> Response {
     let started = state.started.elapsed();
@@ -369,14 +395,13 @@ async fn respond(
         None => answer.into_response(),
     };
     state.in_flight.fetch_sub(1, Ordering::SeqCst);
-    record(
-        state,
-        &incoming,
+    let outcome = Outcome {
         text,
         started,
-        response.status().as_u16(),
+        status: response.status().as_u16(),
         fault,
-    );
+    };
+    record(state, route, request, outcome);
     response
         .headers_mut()
         .insert("x-mock-request", HeaderValue::from(n));
@@ -384,16 +409,9 @@ async fn respond(
 }
 
 /// Keep what was received, for tests and `GET /_mock/requests`.
-fn record(
-    state: &MockState,
-    incoming: &Incoming,
-    text: Option<String>,
-    started: Duration,
-    status: u16,
-    fault: Option<Fault>,
-) {
+fn record(state: &MockState, route: &str, request: &Received, outcome: Outcome) {
     let finished = state.started.elapsed();
-    let headers = incoming
+    let headers = request
         .headers
         .iter()
         .map(|(k, v)| {
@@ -404,21 +422,17 @@ fn record(
         })
         .collect();
     state.requests.lock().expect("lock").push(Recorded {
-        route: incoming.route.to_string(),
-        method: incoming.method.to_string(),
-        headers,
-        query: incoming.query.clone(),
-        body: String::from_utf8_lossy(incoming.body).into_owned(),
-        text,
-        started_ms: started.as_millis() as u64,
+        route: route.to_string(),
+        method: request.method.to_string(),
+        text: outcome.text,
+        status: outcome.status,
+        fault: outcome.fault,
+        started_ms: outcome.started.as_millis() as u64,
         finished_ms: finished.as_millis() as u64,
-        status,
-        fault,
+        headers,
+        query: request.query.clone(),
+        body: String::from_utf8_lossy(&request.body).into_owned(),
     });
-}
-
-fn header_str<'a>(h: &'a HeaderMap, k: &str) -> Option<&'a str> {
-    h.get(k).and_then(|v| v.to_str().ok())
 }
 
 fn check_key(o: &MockOptions, presented: Option<&str>) -> bool {

@@ -1,16 +1,11 @@
 //! OpenAI `POST /v1/audio/speech` (and every OpenAI-compatible server):
 //! its required fields, limits and error object.
 
-use std::sync::Arc;
-
-use axum::body::Bytes;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::audio::formatted;
-use super::{Answer, Incoming, MockOptions, MockState, QueryMap, check_key, header_str, respond};
+use super::{Answer, MockOptions, Received, check_key};
 
 fn openai_error(status: StatusCode, message: &str, param: Option<&str>, code: &str) -> Answer {
     Answer::json_error(
@@ -23,18 +18,11 @@ fn bad_request(message: &str, param: &str, code: &str) -> Answer {
     openai_error(StatusCode::BAD_REQUEST, message, Some(param), code)
 }
 
-pub(super) async fn audio_speech(
-    State(st): State<Arc<MockState>>,
-    headers: HeaderMap,
-    Query(q): QueryMap,
-    body: Bytes,
-) -> Response {
-    let incoming = Incoming::new("openai", "POST", &headers, &q, &body);
-    respond(&st, incoming, || answer(&st.options, &headers, &body)).await
-}
-
-fn answer(o: &MockOptions, headers: &HeaderMap, body: &[u8]) -> Answer {
-    let bearer = header_str(headers, "authorization").and_then(|v| v.strip_prefix("Bearer "));
+/// OpenAI's answer to `request`.
+pub(super) fn answer(o: &MockOptions, request: &Received) -> Answer {
+    let bearer = request
+        .header("authorization")
+        .and_then(|v| v.strip_prefix("Bearer "));
     if o.api_key.is_some() && bearer.is_none() {
         return openai_error(
             StatusCode::UNAUTHORIZED,
@@ -51,7 +39,7 @@ fn answer(o: &MockOptions, headers: &HeaderMap, body: &[u8]) -> Answer {
             "invalid_api_key",
         );
     }
-    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+    let Ok(v) = serde_json::from_slice::<Value>(&request.body) else {
         return openai_error(
             StatusCode::BAD_REQUEST,
             "We could not parse the JSON body of your request.",

@@ -13,25 +13,19 @@
 //! apart. The recognizer's word error rates, which this stands in for, come
 //! from `scripts/intelligibility.sh`.
 
-use crate::common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
-const SENTENCES: [&str; 10] = [
-    "Researchers released a new model for weather forecasting this week.",
-    "The company said its revenue grew by twelve percent in the second quarter.",
-    "Scientists have trained a language model on data from millions of proteins.",
-    "The new chip is twice as fast as the one it replaces, and uses less power.",
-    "Regulators in Europe asked the firm to explain how it collects personal data.",
-    "A small team built an open source tool that turns text into speech.",
-    "The museum will reopen in the spring after two years of repairs.",
-    "Heavy rain caused flooding in several towns along the river on Monday.",
-    "The study found that people who walk every day sleep better at night.",
-    "Engineers tested the rocket engine for nearly three minutes without a fault.",
-];
+/// The first ten of the English news sentences (`scripts/intelligibility.py`
+/// reads them all).
+fn sentences() -> Vec<&'static str> {
+    include_str!("../data/english-news-sentences.txt")
+        .lines()
+        .take(10)
+        .collect()
+}
 
 /// Samples above -50 dBFS, from the first to the last, as podgen trims.
 fn trimmed(x: &[f32]) -> &[f32] {
@@ -98,57 +92,47 @@ fn envelope_distance(a: &[f32], rate_a: u32, b: &[f32], rate_b: u32) -> f64 {
 
 /// The C eSpeak NG reading `text` as podgen's built-in voice does (American
 /// English, 165 words a minute, pitch 50): its samples and rate.
-fn espeak_ng(dir: &Path, i: usize, text: &str) -> Option<(Vec<f32>, u32)> {
+fn espeak_ng(dir: &Path, i: usize, text: &str) -> (Vec<f32>, u32) {
     let wav = dir.join(format!("espeak-{i}.wav"));
     let status = Command::new("espeak-ng")
         .args(["-v", "en-us", "-s", "165", "-p", "50", "-w"])
         .arg(&wav)
         .arg(text)
         .status()
-        .ok()?;
+        .unwrap();
     assert!(status.success(), "espeak-ng failed on {text:?}");
-    let mut r = hound::WavReader::open(&wav).unwrap();
-    let rate = r.spec().sample_rate;
-    let samples = r
-        .samples::<i16>()
-        .map(|s| f32::from(s.unwrap()) / 32768.0)
-        .collect();
-    Some((samples, rate))
+    let (samples, spec) = read_wav(&wav);
+    (samples, spec.sample_rate)
 }
 
 #[test]
 fn english_lasts_and_sounds_like_the_c_espeak_ng() {
-    let s = Scratch::new();
-    let Some(_) = espeak_ng(s.dir.path(), 99, "test") else {
-        assert!(
-            std::env::var_os("PODGEN_REQUIRE_ESPEAK").is_none(),
-            "espeak-ng is not installed, and .ci/run says it must be"
-        );
-        eprintln!("espeak-ng is not installed: skipping (apt-get install espeak-ng)");
+    let Some(()) = tools::espeak_ng() else {
         return;
     };
-    let items: String = SENTENCES
-        .iter()
-        .enumerate()
-        .map(|(i, t)| format!("  - title: s{i}\n    text: \"{t}\"\n"))
-        .collect();
-    let script = s.write(
-        "en.yaml",
-        &format!("show: S\ntitle: English\nepisode: en\nlanguage: en-US\nitems:\n{items}"),
-    );
+    let sentences = sentences();
+    let s = Scratch::new();
+    let script = Script::new("S", "English")
+        .episode("en")
+        .language("en-US")
+        .items(
+            sentences
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Item::new(format!("s{i}"), *t)),
+        )
+        .write(&s, "en.yaml");
     s.render(&script);
-    let dir = s.output().join("en");
-    let (samples, _) = read_wav(&dir.join("en.wav"));
-    let m = read_json(&dir.join("render.json"));
-    let segs = m["segments"].as_array().unwrap();
-    assert_eq!(segs.len(), SENTENCES.len());
+    let ep = s.episode("out", "en");
+    let (samples, _) = ep.wav();
+    let m = ep.manifest();
+    let segs = array(&m["segments"]);
+    assert_eq!(segs.len(), sentences.len());
 
     let mut theirs = Vec::new();
-    for (i, (seg, text)) in segs.iter().zip(SENTENCES).enumerate() {
-        let a = seg["start_sample"].as_u64().unwrap() as usize;
-        let b = seg["end_sample"].as_u64().unwrap() as usize;
-        let podgen = &samples[a..b];
-        let (reference, rate) = espeak_ng(s.dir.path(), i, text).unwrap();
+    for (i, (seg, text)) in segs.iter().zip(&sentences).enumerate() {
+        let podgen = &samples[span(seg)];
+        let (reference, rate) = espeak_ng(s.dir.path(), i, text);
         let reference = trimmed(&reference);
         let (d_ours, d_ref) = (
             podgen.len() as f64 / f64::from(RATE),
@@ -172,7 +156,7 @@ fn english_lasts_and_sounds_like_the_c_espeak_ng() {
 
     // The measure tells a different voice apart: the mock server's
     // synthetic speech for the same sentence is far from espeak-ng's.
-    let fake = podgen::mock::speech(SENTENCES[0], 24_000);
+    let fake = podgen::mock::speech(sentences[0], 24_000);
     let (reference, rate) = &theirs[0];
     let control = envelope_distance(&fake, 24_000, reference, *rate);
     eprintln!("control (mock speech): spectral envelope {control:.2} dB");

@@ -1,26 +1,30 @@
 //! Cover art as podcast hosts want it: a cover that is not square, not
 //! 1400 to 3000 pixels a side, or not RGB is a warning at validate and at
 //! render that says what Apple Podcasts requires; one that fits is silent.
+//! A cover that is not a picture at all is an input error at validate.
 //! The PNGs are written here, valid to the CRC and the zlib checksum.
 
-use crate::common;
+use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 
-fn with_cover(s: &Scratch, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+/// The script of the episode `art` with `cover` as its cover.
+fn cover_script(s: &Scratch, cover: &str) -> PathBuf {
+    Script::new("Art", "Cover check")
+        .episode("art")
+        .set("cover", cover)
+        .item(Item::new("One", "A short sentence."))
+        .write(s, "issue.yaml")
+}
+
+/// That script with the cover `name` holding `bytes`.
+fn with_cover(s: &Scratch, name: &str, bytes: &[u8]) -> PathBuf {
     std::fs::write(s.path(name), bytes).unwrap();
-    s.write(
-        "issue.yaml",
-        &format!(
-            "show: Art\ntitle: Cover check\nepisode: art\ncover: {name}\nitems:\n  - title: One\n    text: A short sentence.\n"
-        ),
-    )
+    cover_script(s, name)
 }
 
 fn validate_stderr(s: &Scratch, script: &std::path::Path) -> String {
-    let out = s.podgen(&["validate", script.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    stderr(&out)
+    stderr(&s.cmd("validate").arg(script).ok())
 }
 
 #[test]
@@ -58,8 +62,7 @@ fn a_small_cover_warns_with_what_hosts_require() {
     }
     assert!(!err.contains("greyscale"), "{err}");
     // Render says so too, and renders all the same.
-    let out = s.podgen(&["render", sc.to_str().unwrap(), "-o", "out"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = s.cmd("render").arg(&sc).out("out").ok();
     assert!(
         stderr(&out).contains("600×400 pixels is not square"),
         "{}",
@@ -102,4 +105,18 @@ fn a_jpeg_cover_is_read_from_its_frame_header() {
     let err = validate_stderr(&s, &sc);
     assert!(err.contains("2000×1500 pixels is not square"), "{err}");
     assert!(err.contains("CMYK, not RGB"), "{err}");
+}
+
+#[test]
+fn a_cover_that_is_not_a_picture_is_refused_at_validate() {
+    let s = Scratch::new();
+    std::os::unix::fs::symlink("/etc/passwd", s.path("cover.jpg")).unwrap();
+    for cover in ["/etc/passwd", "cover.jpg"] {
+        let sc = cover_script(&s, cover);
+        s.cmd("validate")
+            .arg(sc)
+            .fails(2, &[cover, "not a JPEG or PNG"]);
+    }
+    let sc = with_cover(&s, "fake.png", b"\x89PNG but not really");
+    s.cmd("validate").arg(sc).fails(2, &["fake.png"]);
 }

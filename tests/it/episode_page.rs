@@ -11,57 +11,46 @@
 //! a phone. Screenshots go to `output/page-screenshot.png` (and
 //! `-phone.png`) for people to look at.
 //!
-//! Without Chromium the test says so and passes, unless
-//! `PODGEN_REQUIRE_BROWSER=1` (which `.ci/run` sets, after installing it).
-
-use crate::common;
+//! Without Chromium the test is skipped in the open (`common::tools`),
+//! unless `PODGEN_REQUIRE_BROWSER` is set (as `.ci/run` sets it, after
+//! installing Chromium), which makes that a failure.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use common::*;
 use serde_json::{Value, json};
+
+use crate::common::*;
 
 const TITLE: &str = "<b>&\"quotes\"</b> 🎙️ Folge";
 const HOSTILE_CHAPTER: &str = "</script><script>window.pwned=1</script> & more";
 
-fn script() -> String {
-    format!(
-        r#"show: "Page & <Show>"
-title: '{TITLE}'
-episode: page-test
-intro:
-  text: Welcome to the page test. This is the intro.
-items:
-  - title: First item
-    text: The first item has two sentences. Here is the second one.
-    links: ["https://example.com/a?b=1&c=2"]
-  - title: Third chapter 🎧
-    text: The third chapter starts here. It goes on with a second sentence. And a third one.
-    links: ["https://example.org/third"]
-  - title: '{HOSTILE_CHAPTER}'
-    text: Last item, short.
-outro:
-  text: Thanks for listening.
-"#
-    )
-}
-
-/// The browser: Debian's `/usr/bin/chromium`, or `chromium` on the PATH.
-fn chromium() -> Option<PathBuf> {
-    let fixed = PathBuf::from("/usr/bin/chromium");
-    if fixed.is_file() {
-        return Some(fixed);
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join("chromium"))
-            .find(|p| p.is_file())
-    })
+/// The episode `page-test`: an intro, three items (one with a title that
+/// tries to close the page's script element), an outro.
+fn script() -> Script {
+    Script::new("Page & <Show>", TITLE)
+        .episode("page-test")
+        .intro(json!({"text": "Welcome to the page test. This is the intro."}))
+        .item(
+            Item::new(
+                "First item",
+                "The first item has two sentences. Here is the second one.",
+            )
+            .links(&["https://example.com/a?b=1&c=2"]),
+        )
+        .item(
+            Item::new(
+                "Third chapter 🎧",
+                "The third chapter starts here. It goes on with a second sentence. And a third one.",
+            )
+            .links(&["https://example.org/third"]),
+        )
+        .item(Item::new(HOSTILE_CHAPTER, "Last item, short."))
+        .outro(json!({"text": "Thanks for listening."}))
 }
 
 // ------------------------------------------------------------ the server
@@ -375,23 +364,18 @@ fn vtt_times(vtt: &str) -> Vec<(u64, u64)> {
 
 #[test]
 fn the_page_plays_seeks_and_follows_in_chromium() {
-    let Some(exe) = chromium() else {
-        assert!(
-            std::env::var_os("PODGEN_REQUIRE_BROWSER").is_none(),
-            "Chromium is not installed, and .ci/run says it must be"
-        );
-        eprintln!("Chromium is not installed: skipping (apt-get install chromium)");
+    let Some(exe) = tools::chromium() else {
         return;
     };
     let s = Scratch::new();
-    s.render(&s.write("issue.yaml", &script()));
-    let dir = s.output().join("page-test");
-    let chapters = read_json(&dir.join("chapters.json"))["chapters"].clone();
-    let transcript = read_json(&dir.join("page-test.json"));
-    let vtt = vtt_times(&std::fs::read_to_string(dir.join("page-test.vtt")).unwrap());
-    assert_eq!(chapters.as_array().unwrap().len(), 5);
+    s.render(&script().write(&s, "issue.yaml"));
+    let ep = s.episode("out", "page-test");
+    let chapters = ep.chapters()["chapters"].clone();
+    let transcript = read_json(&ep.file("json"));
+    let vtt = vtt_times(&ep.text("vtt"));
+    assert_eq!(array(&chapters).len(), 5);
 
-    let server = Server::start(&dir);
+    let server = Server::start(&ep.dir);
     let mut b = Browser::launch(&exe);
     b.call(
         "Emulation.setDeviceMetricsOverride",
@@ -560,11 +544,13 @@ fn check_phone(b: &mut Browser) {
 #[test]
 fn the_page_file_escapes_and_plays_what_was_written() {
     let s = Scratch::new();
-    s.write("podgen.yaml", "audio: {formats: [wav]}\n");
-    s.render(&s.write("issue.yaml", &script()));
-    let dir = s.output().join("page-test");
-    assert!(!dir.join("page-test.mp3").exists());
-    let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    Config::new()
+        .audio(json!({"formats": ["wav"]}))
+        .write(&s, "podgen.yaml");
+    s.render(&script().write(&s, "issue.yaml"));
+    let ep = s.episode("out", "page-test");
+    assert!(!ep.file("mp3").exists());
+    let html = std::fs::read_to_string(ep.path("index.html")).unwrap();
     assert!(html.contains("<source src=\"page-test.wav\" type=\"audio/wav\">"));
     assert!(!html.contains(".mp3"));
     assert!(html.contains("<track kind=\"subtitles\" src=\"page-test.vtt\""));

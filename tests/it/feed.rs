@@ -4,67 +4,64 @@
 //!
 //! They come from `scripts/setup-validators.sh` (a venv and an npm folder
 //! at `$PODGEN_VALIDATORS`, default `~/.cache/podgen-validators`). Where
-//! they are missing the parser checks are skipped with a notice, unless
-//! `PODGEN_REQUIRE_VALIDATORS=1` (as in CI), which makes that a failure.
-
-use crate::common;
-use common::*;
+//! they are missing the parser checks are skipped in the open
+//! (`common::tools`), unless `PODGEN_REQUIRE_VALIDATORS` is set (as in CI),
+//! which makes that a failure.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use podgen::mock::{MockOptions, MockServer};
+use podgen::mock::MockOptions;
+use serde_json::{Value, json};
 
-fn validators() -> Option<(PathBuf, PathBuf)> {
-    let home = std::env::var_os("PODGEN_VALIDATORS")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/podgen-validators"))
-        })?;
-    let python = home.join("bin/python");
-    let node_modules = home.join("npm/node_modules");
-    let ok = python.is_file() && node_modules.join("podcast-partytime").is_dir();
-    if !ok && std::env::var("PODGEN_REQUIRE_VALIDATORS").as_deref() == Ok("1") {
-        panic!(
-            "PODGEN_REQUIRE_VALIDATORS=1 but {} lacks podcastparser or podcast-partytime: run scripts/setup-validators.sh",
-            home.display()
-        );
-    }
-    ok.then_some((python, node_modules))
+use crate::common::*;
+
+/// The show as the feed needs it: every field a host requires, and text
+/// that must be escaped.
+fn show() -> serde_json::Map<String, Value> {
+    let show = json!({
+        "title": "Tech & <Things>",
+        "description": "Weekly news, \"quoted\" & escaped",
+        "author": "Newsroom",
+        "owner": {"name": "Newsroom", "email": "news@example.com"},
+        "language": "en",
+        "categories": ["Technology", "News > Tech News"],
+        "explicit": false,
+        "image": "art.png",
+        "link": "https://example.com/show",
+        "base_url": "https://example.com/episodes",
+    });
+    show.as_object().unwrap().clone()
 }
 
-/// Two episodes of one show rendered into `out/`, the second with `--feed`.
-fn two_episodes(s: &Scratch, mock: &MockServer) -> PathBuf {
+/// The narrator on the mock's generic API, and `show`.
+fn feed_config(mock: &str, show: serde_json::Map<String, Value>) -> Config {
+    Config::new()
+        .backend("mock", Backend::custom_json(mock))
+        .voice("narrator", Voice::on("mock"))
+        .set("show", show)
+}
+
+/// Two episodes of one show rendered into `out/`, the second with `--feed`;
+/// the config.
+fn two_episodes(s: &Scratch) -> PathBuf {
     // Only the magic bytes are checked for the show's artwork.
     std::fs::write(s.path("art.png"), b"\x89PNG\r\n\x1a\nnot really").unwrap();
-    let cfg = s.write(
-        "podgen.yaml",
-        &format!(
-            "backends:\n  mock: {{url: '{}/custom/json', body: {{json: {{text: '{{{{text}}}}'}}}}, response: {{audio: raw}}}}\nvoices:\n  narrator: {{backend: mock}}\nshow:\n  title: \"Tech & <Things>\"\n  description: Weekly news, \"quoted\" & escaped\n  author: Newsroom\n  owner: {{name: Newsroom, email: news@example.com}}\n  language: en\n  categories: [Technology, News > Tech News]\n  explicit: false\n  image: art.png\n  link: https://example.com/show\n  base_url: https://example.com/episodes\n",
-            mock.url()
-        ),
-    );
+    let cfg = feed_config(&s.mock().url(), show()).write(s, "podgen.yaml");
     for (n, date) in [(1, "2024-06-03"), (2, "2024-06-10")] {
-        let script = s.write(
-            &format!("ep{n}.yaml"),
-            &format!(
-                "show: Tech\ntitle: \"Episode {n}: <AI> & 'you' 🎉\"\nepisode: ep{n}\ndate: {date}\nnumber: {n}\nintro:\n  text: Welcome to episode {n}.\nitems:\n  - title: News & views\n    text: The first story of episode {n}.\n    links: [\"https://example.com/a?x=1&y=2\"]\n  - title: More\n    text: The second story.\n"
-            ),
-        );
-        let mut args = vec![
-            "render",
-            script.to_str().unwrap(),
-            "-c",
-            cfg.to_str().unwrap(),
-            "-o",
-            "out",
-            "--quiet",
-        ];
-        if n == 2 {
-            args.push("--feed");
-        }
-        let o = s.podgen(&args);
-        assert!(o.status.success(), "{}", stderr(&o));
+        let script = Script::new("Tech", format!("Episode {n}: <AI> & 'you' 🎉"))
+            .episode(&format!("ep{n}"))
+            .set("date", date)
+            .set("number", n)
+            .intro(json!({"text": format!("Welcome to episode {n}.")}))
+            .item(
+                Item::new("News & views", format!("The first story of episode {n}."))
+                    .links(&["https://example.com/a?x=1&y=2"]),
+            )
+            .item(Item::new("More", "The second story."))
+            .write(s, &format!("ep{n}.yaml"));
+        let render = s.cmd("render").arg(script).config(&cfg).out("out").quiet();
+        if n == 2 { render.arg("--feed") } else { render }.ok();
     }
     cfg
 }
@@ -119,7 +116,7 @@ if (!feed) { console.error("partytime could not parse the feed"); process.exit(1
 console.log(JSON.stringify(feed));
 "#;
 
-fn run_json(program: &Path, args: &[&str], env: &[(&str, &Path)]) -> serde_json::Value {
+fn run_json(program: &Path, args: &[&str], env: &[(&str, &Path)]) -> Value {
     let mut c = Command::new(program);
     c.args(args);
     for (k, v) in env {
@@ -135,7 +132,7 @@ fn run_json(program: &Path, args: &[&str], env: &[(&str, &Path)]) -> serde_json:
     serde_json::from_slice(&o.stdout).unwrap()
 }
 
-fn tags(s: &Scratch, feed: &Path) -> serde_json::Value {
+fn tags(s: &Scratch, feed: &Path) -> Value {
     let py = s.write("tags.py", TAGS_PY);
     run_json(
         Path::new("python3"),
@@ -146,12 +143,43 @@ fn tags(s: &Scratch, feed: &Path) -> serde_json::Value {
 
 #[test]
 fn the_feed_lists_every_episode_with_every_tag_hosts_need() {
-    let mock = MockServer::start(0, MockOptions::default()).unwrap();
-    let s = Scratch::new();
-    let cfg = two_episodes(&s, &mock);
+    let s = Scratch::with_mock(MockOptions::default());
+    let cfg = two_episodes(&s);
     let feed = s.path("out/feed.xml");
     let t = tags(&s, &feed);
     assert_eq!(t["version"], "2.0");
+    check_channel(&s, &t);
+    check_items(&s, &t);
+    // `podgen feed` writes the same feed; a re-render keeps every GUID.
+    let before = std::fs::read_to_string(&feed).unwrap();
+    s.cmd("feed").arg("out").config(&cfg).ok();
+    assert_eq!(std::fs::read_to_string(&feed).unwrap(), before);
+    s.cmd("render")
+        .arg(s.path("ep1.yaml"))
+        .config(&cfg)
+        .out("out")
+        .quiet()
+        .args(["--no-cache", "--feed"])
+        .ok();
+    let again = tags(&s, &feed);
+    let guids = |t: &Value| -> Vec<String> {
+        array(&t["items"])
+            .iter()
+            .map(|i| i["guid"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(guids(&again), guids(&t));
+    assert_ne!(guids(&t)[0], guids(&t)[1]);
+
+    let Some((python, node_modules)) = tools::feed_parsers() else {
+        return;
+    };
+    check_podcastparser(&s, &python, &feed, &again);
+    check_partytime(&s, &node_modules, &feed, &again);
+}
+
+/// The channel's tags, as Python reads them (`t`).
+fn check_channel(s: &Scratch, t: &Value) {
     let ch = &t["channel"];
     assert_eq!(ch["title"], "Tech & <Things>");
     assert_eq!(ch["description"], "Weekly news, \"quoted\" & escaped");
@@ -174,27 +202,29 @@ fn the_feed_lists_every_episode_with_every_tag_hosts_need() {
     assert_eq!(t["self"], "https://example.com/episodes/feed.xml");
     assert_eq!(
         t["categories"],
-        serde_json::json!([["Technology"], ["News", "Tech News"]])
+        json!([["Technology"], ["News", "Tech News"]])
     );
+}
 
-    let items = t["items"].as_array().unwrap();
+/// Each episode's item, newest first, as Python reads them (`t`), against
+/// the episode's files.
+fn check_items(s: &Scratch, t: &Value) {
+    let items = array(&t["items"]);
     assert_eq!(items.len(), 2);
     // Newest first.
     assert_eq!(items[0]["title"], "Episode 2: <AI> & 'you' 🎉");
     assert_eq!(items[0]["pubDate"], "Mon, 10 Jun 2024 00:00:00 +0000");
     assert_eq!(items[1]["pubDate"], "Mon, 03 Jun 2024 00:00:00 +0000");
     for (item, n) in items.iter().zip([2, 1]) {
-        let dir = s.path(&format!("out/ep{n}"));
-        let m = read_json(&dir.join("render.json"));
+        let ep = s.episode("out", &format!("ep{n}"));
+        let m = ep.manifest();
         let e = &item["enclosure"];
         assert_eq!(
             e["url"],
             format!("https://example.com/episodes/ep{n}/ep{n}.mp3")
         );
         assert_eq!(e["type"], "audio/mpeg");
-        let size = std::fs::metadata(dir.join(format!("ep{n}.mp3")))
-            .unwrap()
-            .len();
+        let size = std::fs::metadata(ep.file("mp3")).unwrap().len();
         assert_eq!(
             e["length"],
             size.to_string(),
@@ -210,9 +240,7 @@ fn the_feed_lists_every_episode_with_every_tag_hosts_need() {
             format!("https://example.com/episodes/ep{n}/chapters.json")
         );
         assert_eq!(item["chapters"]["type"], "application/json+chapters");
-        let kinds: Vec<&str> = item["transcripts"]
-            .as_array()
-            .unwrap()
+        let kinds: Vec<&str> = array(&item["transcripts"])
             .iter()
             .map(|x| x["type"].as_str().unwrap())
             .collect();
@@ -221,9 +249,7 @@ fn the_feed_lists_every_episode_with_every_tag_hosts_need() {
             "{kinds:?}"
         );
         assert!(
-            item["transcripts"]
-                .as_array()
-                .unwrap()
+            array(&item["transcripts"])
                 .iter()
                 .all(|x| x["language"].as_str().unwrap().starts_with("en"))
         );
@@ -241,52 +267,16 @@ fn the_feed_lists_every_episode_with_every_tag_hosts_need() {
         );
         assert!(html.contains("&lt;AI&gt; &amp; &#39;you&#39;"), "{html}");
     }
+}
 
-    // `podgen feed` writes the same feed; a re-render keeps every GUID.
-    let before = std::fs::read_to_string(&feed).unwrap();
-    let o = s.podgen(&["feed", "out", "-c", cfg.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(&feed).unwrap(), before);
-    let o = s.podgen(&[
-        "render",
-        s.path("ep1.yaml").to_str().unwrap(),
-        "-c",
-        cfg.to_str().unwrap(),
-        "-o",
-        "out",
-        "--quiet",
-        "--no-cache",
-        "--feed",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let again = tags(&s, &feed);
-    let guids = |t: &serde_json::Value| -> Vec<String> {
-        t["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["guid"].as_str().unwrap().to_string())
-            .collect()
-    };
-    assert_eq!(guids(&again), guids(&t));
-    assert_ne!(guids(&t)[0], guids(&t)[1]);
-
-    let Some((python, node_modules)) = validators() else {
-        eprintln!(
-            "skipped: podcastparser and podcast-partytime are not installed (scripts/setup-validators.sh)"
-        );
-        return;
-    };
+/// podcastparser reads the feed as Python's XML parser does (`expected`).
+fn check_podcastparser(s: &Scratch, python: &Path, feed: &Path, expected: &Value) {
     let py = s.write("podcastparser_check.py", PODCASTPARSER_PY);
-    let parsed = run_json(
-        &python,
-        &[py.to_str().unwrap(), feed.to_str().unwrap()],
-        &[],
-    );
+    let parsed = run_json(python, &[py.to_str().unwrap(), feed.to_str().unwrap()], &[]);
     assert_eq!(parsed["title"], "Tech & <Things>");
-    let episodes = parsed["episodes"].as_array().unwrap();
+    let episodes = array(&parsed["episodes"]);
     assert_eq!(episodes.len(), 2);
-    for (e, item) in episodes.iter().zip(again["items"].as_array().unwrap()) {
+    for (e, item) in episodes.iter().zip(array(&expected["items"])) {
         assert_eq!(e["guid"], item["guid"]);
         assert_eq!(e["title"], item["title"]);
         assert_eq!(
@@ -307,17 +297,21 @@ fn the_feed_lists_every_episode_with_every_tag_hosts_need() {
             "{e}"
         );
     }
+}
+
+/// podcast-partytime reads the feed as Python's XML parser does (`expected`).
+fn check_partytime(s: &Scratch, node_modules: &Path, feed: &Path, expected: &Value) {
     let js = s.write("partytime_check.js", PARTYTIME_JS);
     let party = run_json(
         Path::new("node"),
         &[js.to_str().unwrap(), feed.to_str().unwrap()],
-        &[("NODE_PATH", &node_modules)],
+        &[("NODE_PATH", node_modules)],
     );
     assert_eq!(party["title"], "Tech & <Things>");
-    assert_eq!(party["guid"], again["channel"]["podcast:guid"]);
-    let items = party["items"].as_array().unwrap();
+    assert_eq!(party["guid"], expected["channel"]["podcast:guid"]);
+    let items = array(&party["items"]);
     assert_eq!(items.len(), 2);
-    for (p, item) in items.iter().zip(again["items"].as_array().unwrap()) {
+    for (p, item) in items.iter().zip(array(&expected["items"])) {
         assert_eq!(p["guid"], item["guid"]);
         assert_eq!(p["enclosure"]["url"], item["enclosure"]["url"]);
         assert_eq!(
@@ -334,28 +328,25 @@ fn the_feed_lists_every_episode_with_every_tag_hosts_need() {
         );
         assert_eq!(p["podcastChapters"]["url"], item["chapters"]["url"]);
         assert_eq!(
-            p["podcastTranscripts"].as_array().unwrap().len(),
-            item["transcripts"].as_array().unwrap().len()
+            array(&p["podcastTranscripts"]).len(),
+            array(&item["transcripts"]).len()
         );
     }
 }
 
 #[test]
 fn a_feed_without_a_required_show_field_names_it_and_where_to_set_it() {
-    let mock = MockServer::start(0, MockOptions::default()).unwrap();
-    let s = Scratch::new();
-    let cfg = two_episodes(&s, &mock);
-    let text = std::fs::read_to_string(&cfg).unwrap();
-    for (line, field) in [
-        ("  author: Newsroom\n", "show.author"),
-        (
-            "  base_url: https://example.com/episodes\n",
-            "show.base_url",
-        ),
-        ("  explicit: false\n", "show.explicit"),
+    let s = Scratch::with_mock(MockOptions::default());
+    let cfg = two_episodes(&s);
+    for (key, field) in [
+        ("author", "show.author"),
+        ("base_url", "show.base_url"),
+        ("explicit", "show.explicit"),
     ] {
-        let broken = s.write("broken.yaml", &text.replace(line, ""));
-        let o = s.podgen(&["feed", "out", "-c", broken.to_str().unwrap()]);
+        let mut without = show();
+        without.remove(key);
+        let broken = feed_config(&s.mock().url(), without).write(&s, "broken.yaml");
+        let o = s.cmd("feed").arg("out").config(&broken).output();
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(
@@ -364,20 +355,18 @@ fn a_feed_without_a_required_show_field_names_it_and_where_to_set_it() {
         );
     }
     // An episode without a date cannot be an item: the error names it.
-    let undated = s.write(
-        "ep3.yaml",
-        "show: Tech\ntitle: Undated\nepisode: ep3\nitems:\n  - title: One\n    text: hello there\n",
-    );
-    let o = s.podgen(&[
-        "render",
-        undated.to_str().unwrap(),
-        "-c",
-        cfg.to_str().unwrap(),
-        "-o",
-        "out",
-        "--quiet",
-        "--feed",
-    ]);
+    let undated = Script::new("Tech", "Undated")
+        .episode("ep3")
+        .item(Item::new("One", "hello there"))
+        .write(&s, "ep3.yaml");
+    let o = s
+        .cmd("render")
+        .arg(undated)
+        .config(&cfg)
+        .out("out")
+        .quiet()
+        .arg("--feed")
+        .output();
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(

@@ -19,10 +19,6 @@
 //! real files, which neither provides, and shrinking would not help with
 //! inputs this small.
 
-use crate::common;
-
-use common::Rng;
-use common::alloc::measured;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -32,6 +28,9 @@ use podgen::input::config::BackendEntry;
 use podgen::input::config::template::{self, Escape, Vars};
 use podgen::speech::tts::http::HttpSpec;
 use podgen::speech::tts::redact::Secrets;
+
+use crate::common::alloc::measured;
+use crate::common::{self, Rng};
 
 /// The most a parser may hold at once for an input of `len` bytes: 64 MiB
 /// of fixed overhead plus 48 bytes per input byte (8-bit PCM decodes to
@@ -118,67 +117,70 @@ fn mutate_bytes(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
     b
 }
 
-/// Text-level mutations of YAML: tokens that change structure, characters
-/// that are hostile in file names, XML, terminals and JSON.
+/// Tokens [`mutate_text`] puts in: they change YAML's structure, or are
+/// hostile in file names, XML, terminals and JSON.
+const TOKENS: &[&str] = &[
+    ": ",
+    "\n",
+    "\n  ",
+    "\n    - ",
+    "- ",
+    "{",
+    "}",
+    "[",
+    "]",
+    "'",
+    "\"",
+    "&a ",
+    "*a",
+    "&b [*a, *a, *a, *a]",
+    "!!binary ",
+    "!!str ",
+    "|\n  ",
+    ">-\n  ",
+    "#",
+    "---\n",
+    "...",
+    "~",
+    "null",
+    "-1",
+    "1e400",
+    "0x10",
+    "nan",
+    ".inf",
+    "9999999999999999999999",
+    "\0",
+    "\u{1b}[31m",
+    "\r",
+    "\t",
+    "\u{feff}",
+    "\u{202e}",
+    "🎙",
+    "你好",
+    "مرحبا",
+    "<",
+    "&",
+    "%",
+    "${X}",
+    "${",
+    "{{text}}",
+    "{{",
+    "}}",
+    "..",
+    "/",
+    "CON",
+    "http://[::1",
+    "999999s",
+    "episode: ",
+    "cover: /etc/passwd",
+    "sting: /dev/zero",
+    "voice: ",
+    "links: [",
+];
+
+/// Text-level mutations of YAML: [`TOKENS`] put in, runs taken out, lines
+/// repeated.
 fn mutate_text(rng: &mut Rng, input: &str) -> String {
-    const TOKENS: &[&str] = &[
-        ": ",
-        "\n",
-        "\n  ",
-        "\n    - ",
-        "- ",
-        "{",
-        "}",
-        "[",
-        "]",
-        "'",
-        "\"",
-        "&a ",
-        "*a",
-        "&b [*a, *a, *a, *a]",
-        "!!binary ",
-        "!!str ",
-        "|\n  ",
-        ">-\n  ",
-        "#",
-        "---\n",
-        "...",
-        "~",
-        "null",
-        "-1",
-        "1e400",
-        "0x10",
-        "nan",
-        ".inf",
-        "9999999999999999999999",
-        "\0",
-        "\u{1b}[31m",
-        "\r",
-        "\t",
-        "\u{feff}",
-        "\u{202e}",
-        "🎙",
-        "你好",
-        "مرحبا",
-        "<",
-        "&",
-        "%",
-        "${X}",
-        "${",
-        "{{text}}",
-        "{{",
-        "}}",
-        "..",
-        "/",
-        "CON",
-        "http://[::1",
-        "999999s",
-        "episode: ",
-        "cover: /etc/passwd",
-        "sting: /dev/zero",
-        "voice: ",
-        "links: [",
-    ];
     let mut s: Vec<char> = input.chars().collect();
     for _ in 0..=rng.below(6) {
         let len = s.len();
@@ -357,13 +359,14 @@ fn decode_like_the_pipeline(body: &[u8], declared: Declared) -> bool {
     resample::to_rate(dsp::to_mono(pcm), 44_100).is_ok()
 }
 
-/// `PODGEN_FUZZ_REPLAY=target/fuzz-findings/sting-1.bin`: run one saved
-/// input through the decoders and say what it held.
+/// Run one saved input through the decoders and say what it held:
+/// `PODGEN_FUZZ_REPLAY=target/fuzz-findings/sting-1.bin cargo test --release
+/// --test it fuzz::replay_a_finding -- --ignored --nocapture`.
 #[test]
+#[ignore = "replays the finding PODGEN_FUZZ_REPLAY names: run with --ignored"]
 fn replay_a_finding() {
-    let Some(path) = std::env::var_os("PODGEN_FUZZ_REPLAY") else {
-        return;
-    };
+    let path = std::env::var_os("PODGEN_FUZZ_REPLAY")
+        .expect("PODGEN_FUZZ_REPLAY names the saved input to replay");
     let input = std::fs::read(&path).unwrap();
     let (decoded, peak) = measured(|| decode::decode_bytes(input.clone()));
     match &decoded {

@@ -6,60 +6,18 @@
 //!
 //! `scripts/setup-validators.sh` installs the meters (ffmpeg from apt, pyloudnorm
 //! in a venv at `$PODGEN_VALIDATORS`, default `~/.cache/podgen-validators`). Without
-//! them the tests say so and pass, unless `PODGEN_REQUIRE_METERS` is set, as
-//! `.ci/run` sets it.
-
-use crate::common;
+//! them the tests are skipped in the open (`common::tools`), unless
+//! `PODGEN_REQUIRE_METERS` is set, as `.ci/run` sets it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use serde_json::json;
+
+use crate::common::*;
 
 const TARGET_LUFS: f64 = -16.0;
 const CEILING_DBTP: f64 = -1.0;
-
-/// The Python of the venv that has pyloudnorm.
-fn meters_python() -> PathBuf {
-    let dir = std::env::var_os("PODGEN_VALIDATORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-                .join(".cache/podgen-validators")
-        });
-    dir.join("bin/python")
-}
-
-fn runs(program: &Path, args: &[&str]) -> bool {
-    Command::new(program)
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Whether ffmpeg and pyloudnorm are there; if not, whether that is allowed.
-fn meters_present() -> bool {
-    let ffmpeg = runs(Path::new("ffmpeg"), &["-hide_banner", "-version"]);
-    let pyloudnorm = runs(&meters_python(), &["-c", "import pyloudnorm, soundfile"]);
-    if ffmpeg && pyloudnorm {
-        return true;
-    }
-    let python = meters_python();
-    let missing = [
-        (!ffmpeg).then(|| "ffmpeg".to_string()),
-        (!pyloudnorm).then(|| format!("pyloudnorm (for {})", python.display())),
-    ];
-    let missing: Vec<String> = missing.into_iter().flatten().collect();
-    assert!(
-        std::env::var_os("PODGEN_REQUIRE_METERS").is_none(),
-        "{} missing, and PODGEN_REQUIRE_METERS says the meters must be there: run bash scripts/setup-validators.sh",
-        missing.join(" and ")
-    );
-    eprintln!(
-        "ffmpeg or pyloudnorm is not installed: skipping (bash scripts/setup-validators.sh installs them)"
-    );
-    false
-}
 
 /// ffmpeg's reading: (integrated loudness, true peak, its stream line).
 fn ffmpeg_ebur128(file: &Path) -> (f64, f64, String) {
@@ -93,12 +51,12 @@ fn ffmpeg_ebur128(file: &Path) -> (f64, f64, String) {
     (value("I:"), value("Peak:"), stream)
 }
 
-/// pyloudnorm's integrated loudness of a WAV.
-fn pyloudnorm(wav: &Path) -> f64 {
+/// pyloudnorm's integrated loudness of a WAV, by the venv's `python`.
+fn pyloudnorm(python: &Path, wav: &Path) -> f64 {
     let script = "import sys, soundfile, pyloudnorm\n\
                   data, rate = soundfile.read(sys.argv[1])\n\
                   print(pyloudnorm.Meter(rate).integrated_loudness(data))\n";
-    let out = Command::new(meters_python())
+    let out = Command::new(python)
         .args(["-c", script])
         .arg(wav)
         .output()
@@ -131,18 +89,20 @@ fn decoded(mp3: &Path, into: &Path) -> PathBuf {
     wav
 }
 
-/// Read the episode's MP3 and WAV with both meters and check them; the
-/// streams' channel layouts are returned (ffmpeg's words).
-fn check_episode(dir: &Path, id: &str, scratch: &Path) -> Vec<String> {
-    let mp3 = dir.join(format!("{id}.mp3"));
-    let wav = dir.join(format!("{id}.wav"));
+/// Read the example's MP3 and WAV in `ep` with both meters (pyloudnorm by
+/// `python`), and check them; the streams' channel layouts (ffmpeg's words).
+fn check_example(python: &Path, ep: &Episode) -> Vec<String> {
+    let s = Scratch::new();
+    let (mp3, wav) = (ep.file("mp3"), ep.file("wav"));
+    let id = "2024-06-2";
+    let scratch = s.dir.path();
     let mut streams = Vec::new();
     for (name, file, for_pyloudnorm) in [
         ("MP3", &mp3, decoded(&mp3, scratch)),
         ("WAV", &wav, wav.clone()),
     ] {
         let (lufs, true_peak, stream) = ffmpeg_ebur128(file);
-        let py = pyloudnorm(&for_pyloudnorm);
+        let py = pyloudnorm(python, &for_pyloudnorm);
         eprintln!(
             "{id} {name}: ffmpeg ebur128 I {lufs:.1} LUFS, true peak {true_peak:.1} dBTP; pyloudnorm I {py:.2} LUFS ({stream})"
         );
@@ -163,26 +123,20 @@ fn check_episode(dir: &Path, id: &str, scratch: &Path) -> Vec<String> {
 
 #[test]
 fn the_example_reads_minus_16_lufs_under_minus_1_dbtp_by_ffmpeg_and_pyloudnorm() {
-    if !meters_present() {
+    let Some(python) = tools::meters() else {
         return;
-    }
-    let s = Scratch::new();
-    s.render(&root().join("examples/ai-weekly-2024-06-2.yaml"));
-    let streams = check_episode(&s.output().join("2024-06-2"), "2024-06-2", s.dir.path());
+    };
+    let streams = check_example(&python, example_episode());
     assert!(streams.iter().all(|l| l.contains("mono")), "{streams:?}");
 }
 
 /// Stereo (`audio.channels: 2`): the same targets by the same meters.
 #[test]
 fn the_example_in_stereo_reads_the_same_by_ffmpeg_and_pyloudnorm() {
-    if !meters_present() {
+    let Some(python) = tools::meters() else {
         return;
-    }
-    let s = Scratch::new();
-    let cfg = s.write("podgen.yaml", "audio: {channels: 2}\n");
-    let example = root().join("examples/ai-weekly-2024-06-2.yaml");
-    let out = s.render_config(&example, &cfg, "out");
-    assert!(out.status.success(), "{}", stderr(&out));
-    let streams = check_episode(&s.output().join("2024-06-2"), "2024-06-2", s.dir.path());
+    };
+    let (_s, stereo) = render_example(&Config::new().audio(json!({"channels": 2})));
+    let streams = check_example(&python, &stereo);
     assert!(streams.iter().all(|l| l.contains("stereo")), "{streams:?}");
 }

@@ -2,9 +2,10 @@
 //! in the tests (`common::integrated_lufs`, independent of the ebur128 crate
 //! podgen uses), itself checked here against the standard's calibration point.
 
-use crate::common;
+use podgen::mock::MockOptions;
+use serde_json::{Value, json};
 
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_test_meter_reads_the_calibration_tone_right() {
@@ -23,32 +24,24 @@ fn the_test_meter_reads_the_calibration_tone_right() {
     }
 }
 
-fn render_and_measure(config: Option<&str>) -> (f64, f32, serde_json::Value) {
-    let s = Scratch::new();
-    let mut args = vec![
-        "render".to_string(),
-        root()
-            .join("examples/ai-weekly-2024-06-2.yaml")
-            .display()
-            .to_string(),
-        "-o".into(),
-        "out".into(),
-        "--quiet".into(),
-    ];
-    if let Some(c) = config {
-        let p = s.write("podgen.yaml", c);
-        args.extend(["-c".to_string(), p.display().to_string()]);
+/// The example's loudness by the test meter, its sample peak in dBFS and
+/// its render.json, rendered with `audio` settings, if any.
+fn render_and_measure(audio: Option<Value>) -> (f64, f32, Value) {
+    match audio {
+        Some(audio) => measure(&render_example(&Config::new().audio(audio)).1),
+        None => measure(example_episode()),
     }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = s.podgen(&args);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let (samples, spec) = read_wav(&s.path("out/2024-06-2/2024-06-2.wav"));
-    let m = read_json(&s.path("out/2024-06-2/render.json"));
+}
+
+/// The episode's loudness by the test meter, its sample peak in dBFS and
+/// its render.json.
+fn measure(ep: &Episode) -> (f64, f32, Value) {
+    let (samples, spec) = ep.wav();
     let peak = samples.iter().fold(0f32, |p, s| p.max(s.abs()));
     (
         integrated_lufs(&samples, spec.sample_rate),
         20.0 * peak.log10(),
-        m,
+        ep.manifest(),
     )
 }
 
@@ -70,7 +63,7 @@ fn the_example_is_mastered_to_minus_16_lufs_under_minus_1_dbtp() {
 fn dual_mono_masters_a_mono_episode_3_db_quieter_as_a_file() {
     // Measured as dual mono (two speakers playing the one channel), -16
     // LUFS is what a single-channel meter reads as -19.
-    let (lufs, _, m) = render_and_measure(Some("audio: {mono_loudness: dual}\n"));
+    let (lufs, _, m) = render_and_measure(Some(json!({"mono_loudness": "dual"})));
     eprintln!("dual mono: {lufs:.2} LUFS by the single-channel test meter");
     assert!((lufs + 19.01).abs() <= 0.3, "{lufs} LUFS");
     assert!((m["master"]["output_lufs"].as_f64().unwrap() + 16.0).abs() <= 0.3);
@@ -80,7 +73,7 @@ fn dual_mono_masters_a_mono_episode_3_db_quieter_as_a_file() {
 #[test]
 fn a_louder_target_engages_the_limiter_and_still_holds_the_ceiling() {
     let (lufs, peak_db, m) =
-        render_and_measure(Some("audio: {loudness_lufs: -12, true_peak_dbtp: -2}\n"));
+        render_and_measure(Some(json!({"loudness_lufs": -12, "true_peak_dbtp": -2})));
     eprintln!(
         "-12 target: {lufs:.2} LUFS, sample peak {peak_db:.2} dBFS, manifest {}",
         m["master"]
@@ -94,36 +87,46 @@ fn a_louder_target_engages_the_limiter_and_still_holds_the_ceiling() {
 /// Each voice's loudness per item, by the test meter, from the segments'
 /// sample spans in render.json.
 fn voice_loudness_per_item(levelling: bool) -> Vec<(f64, f64)> {
-    let mock = podgen::mock::MockServer::start(0, podgen::mock::MockOptions::default()).unwrap();
-    let s = Scratch::new();
+    let s = Scratch::with_mock(MockOptions::default());
     // Two backends, the second 10 dB quieter (the mock's generic API scales
     // its speech by `gain`).
-    let backend = |gain: f64| {
-        format!(
-            "{{url: '{}/custom/json', body: {{json: {{text: '{{{{text}}}}', gain: {gain}}}}}, response: {{audio: raw}}}}",
-            mock.url()
-        )
-    };
-    let cfg = s.write(
-        "podgen.yaml",
-        &format!(
-            "backends:\n  loud: {}\n  soft: {}\nvoices:\n  host: {{backend: loud}}\n  guest: {{backend: soft}}\naudio:\n  formats: [wav]\n  levelling: {levelling}\n",
-            backend(1.0),
-            backend(0.316)
-        ),
-    );
-    let mut script = String::from("show: Two voices\ntitle: Levels\nepisode: levels\nitems:\n");
-    for i in 1..=3 {
-        script.push_str(&format!(
-            "  - title: Item {i}\n    lines:\n      - {{voice: host, text: The host opens item {i} with a sentence of some length.}}\n      - {{voice: guest, text: The guest answers with another sentence of about that length.}}\n      - {{voice: host, text: And the host closes it.}}\n"
-        ));
-    }
-    let sc = s.write("levels.yaml", &script);
-    let out = s.render_config(&sc, &cfg, "out");
-    assert!(out.status.success(), "{}", stderr(&out));
-    let (samples, spec) = read_wav(&s.path("out/levels/levels.wav"));
-    let m = read_json(&s.path("out/levels/render.json"));
-    let segments = m["segments"].as_array().unwrap();
+    let backend = |gain: f64| Backend::custom_json(&s.mock().url()).body_field("gain", gain);
+    let cfg = Config::new()
+        .backend("loud", backend(1.0))
+        .backend("soft", backend(0.316))
+        .voice("host", Voice::on("loud"))
+        .voice("guest", Voice::on("soft"))
+        .audio(json!({"formats": ["wav"], "levelling": levelling}))
+        .write(&s, "podgen.yaml");
+    let script = Script::new("Two voices", "Levels")
+        .episode("levels")
+        .items((1..=3).map(|i| {
+            Item::dialogue(
+                format!("Item {i}"),
+                [
+                    line(
+                        "host",
+                        format!("The host opens item {i} with a sentence of some length."),
+                    ),
+                    line(
+                        "guest",
+                        "The guest answers with another sentence of about that length.",
+                    ),
+                    line("host", "And the host closes it."),
+                ],
+            )
+        }))
+        .write(&s, "levels.yaml");
+    s.cmd("render")
+        .arg(script)
+        .config(&cfg)
+        .out("out")
+        .quiet()
+        .ok();
+    let ep = s.episode("out", "levels");
+    let (samples, spec) = ep.wav();
+    let m = ep.manifest();
+    let segments = array(&m["segments"]);
     (0..3)
         .map(|item| {
             let of = |voice: &str| {
@@ -132,9 +135,7 @@ fn voice_loudness_per_item(levelling: bool) -> Vec<(f64, f64)> {
                     .iter()
                     .filter(|g| g["voice"] == voice && g["chapter"].as_u64() == Some(item))
                 {
-                    let a = g["start_sample"].as_u64().unwrap() as usize;
-                    let b = g["end_sample"].as_u64().unwrap() as usize;
-                    audio.extend_from_slice(&samples[a..b]);
+                    audio.extend_from_slice(&samples[span(g)]);
                 }
                 integrated_lufs(&audio, spec.sample_rate)
             };
@@ -168,35 +169,23 @@ fn voices_from_backends_10_db_apart_are_levelled_to_within_1_lu() {
 fn stings_sit_at_their_configured_level_under_the_speech() {
     for (config, expected) in [
         (None, -3.0f32),
-        (Some("audio:\n  sting_level_db: -10\n"), -10.0),
+        (
+            Some(Config::new().audio(json!({"sting_level_db": -10, "formats": ["wav"]}))),
+            -10.0,
+        ),
     ] {
-        let s = Scratch::new();
-        let script = root().join("examples/ai-weekly-2024-06-2.yaml");
-        let mut args = vec!["render", script.to_str().unwrap(), "-o", "out", "--quiet"];
-        let cfg;
-        if let Some(c) = config {
-            cfg = s.write("podgen.yaml", &format!("{c}  formats: [wav]\n"));
-            args.extend(["-c", cfg.to_str().unwrap()]);
-        }
-        let out = s.podgen(&args);
-        assert!(out.status.success(), "{}", stderr(&out));
-        let (samples, spec) = read_wav(&s.path("out/2024-06-2/2024-06-2.wav"));
-        let m = read_json(&s.path("out/2024-06-2/render.json"));
-        let span = |v: &serde_json::Value| {
-            let a = v["start_sample"].as_u64().unwrap() as usize;
-            let b = v["end_sample"].as_u64().unwrap() as usize;
-            &samples[a..b]
-        };
-        let speech: Vec<f32> = m["segments"]
-            .as_array()
-            .unwrap()
+        let rendered = config.map(|c| render_example(&c));
+        let ep = rendered.as_ref().map_or(example_episode(), |(_, ep)| ep);
+        let (samples, spec) = ep.wav();
+        let m = ep.manifest();
+        let speech: Vec<f32> = array(&m["segments"])
             .iter()
-            .flat_map(|g| span(g).iter().copied())
+            .flat_map(|g| samples[span(g)].iter().copied())
             .collect();
         let speech_db = active_dbfs(&speech, spec.sample_rate);
-        for sting in m["stings"].as_array().unwrap() {
+        for sting in array(&m["stings"]) {
             assert_eq!(sting["level_db"].as_f64(), Some(f64::from(expected)));
-            let diff = active_dbfs(span(sting), spec.sample_rate) - speech_db;
+            let diff = active_dbfs(&samples[span(sting)], spec.sample_rate) - speech_db;
             eprintln!(
                 "sting {}: {diff:.2} dB against speech (asked {expected})",
                 sting["role"]

@@ -3,21 +3,66 @@
 //! mastered samples (gapless), the loudness target as decoded (by the
 //! tests' own BS.1770 meter), and the bitrate asked for.
 
-use crate::common;
+use serde_json::json;
 
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_mp3_carries_chapters_metadata_exact_gapless_info_and_the_loudness_target() {
-    let s = Scratch::new();
-    s.render(&root().join("examples/ai-weekly-2024-06-2.yaml"));
-    let dir = s.output().join("2024-06-2");
-    let (wav, _) = read_wav(&dir.join("2024-06-2.wav"));
-    let bytes = std::fs::read(dir.join("2024-06-2.mp3")).unwrap();
+    let ep = example_episode();
+    let (wav, _) = ep.wav();
+    let bytes = std::fs::read(ep.file("mp3")).unwrap();
 
     // ID3v2.3 in front.
     assert_eq!(&bytes[..4], b"ID3\x03");
-    let tag = id3::Tag::read_from_path(dir.join("2024-06-2.mp3")).unwrap();
+    check_tag(
+        &id3::Tag::read_from_path(ep.file("mp3")).unwrap(),
+        &ep.chapters(),
+    );
+    check_gapless(&bytes, wav.len());
+
+    // It decodes, at the episode's rate, to about that length (decoders differ on the delay).
+    let mp3 = podgen::audio::decode::decode_bytes(bytes.clone()).unwrap();
+    assert_eq!((mp3.rate, mp3.channels), (44_100, 1));
+    assert!(
+        mp3.frames().abs_diff(wav.len()) < 1152 * 3,
+        "{} vs {}",
+        mp3.frames(),
+        wav.len()
+    );
+
+    // As decoded, it reads the target too: LAME alone loses about 0.4 LU,
+    // which podgen measures and gives back.
+    let lufs = integrated_lufs(&mp3.samples, mp3.rate);
+    let peak = mp3.samples.iter().fold(0f32, |p, s| p.max(s.abs()));
+    let m = ep.manifest();
+    eprintln!(
+        "MP3: {lufs:.2} LUFS, sample peak {:.2} dBFS; render.json mp3: {}",
+        dbfs(peak),
+        m["mp3"]
+    );
+    assert!((lufs + 16.0).abs() <= 0.3, "{lufs} LUFS");
+    assert!(dbfs(peak) <= -1.0, "{} dBFS", dbfs(peak));
+    let stats = &m["mp3"];
+    assert_eq!(
+        (stats["kbps"].as_u64(), stats["channels"].as_u64()),
+        (Some(96), Some(1))
+    );
+    assert!(
+        (stats["lufs"].as_f64().unwrap() - lufs).abs() < 0.1,
+        "{stats}"
+    );
+    assert!(stats["true_peak_dbtp"].as_f64().unwrap() <= -1.0, "{stats}");
+    // Written once: the master aims before it writes, and the MP3 encoded
+    // while it writes reads the target at once (scripts/mp3_prediction.sh
+    // counts how often a first encode misses over a spread of settings).
+    assert_eq!(stats["passes"].as_u64(), Some(1), "{stats}");
+    assert_eq!(m["master"]["passes"].as_u64(), Some(1), "{}", m["master"]);
+}
+
+/// The example's ID3 tag: title, show, year, and a chapter per entry of
+/// chapters.json (`json`), at its times, with its title and link.
+fn check_tag(tag: &id3::Tag, json: &serde_json::Value) {
     use id3::TagLike;
     assert_eq!(tag.title(), Some("2024年6月第二期"));
     assert_eq!(tag.artist(), Some("AI大模型周报"));
@@ -33,8 +78,7 @@ fn the_mp3_carries_chapters_metadata_exact_gapless_info_and_the_loudness_target(
             .map(|c| c.element_id.clone())
             .collect::<Vec<_>>()
     );
-    let json = read_json(&dir.join("chapters.json"));
-    let listed = json["chapters"].as_array().unwrap();
+    let listed = array(&json["chapters"]);
     assert_eq!(chapters.len(), listed.len());
     for (c, j) in chapters.iter().zip(listed) {
         assert_eq!(
@@ -58,7 +102,11 @@ fn the_mp3_carries_chapters_metadata_exact_gapless_info_and_the_loudness_target(
             .map(|l| l.link.clone());
         assert_eq!(url.as_deref(), j["url"].as_str());
     }
+}
 
+/// The first MP3 frame after the tag is LAME's Info tag, and it gives back
+/// exactly `samples`.
+fn check_gapless(bytes: &[u8], samples: usize) {
     // The first MP3 frame is LAME's Info tag: frames x 1152 - delay - padding
     // is exactly the WAV's sample count.
     let audio = &bytes[10 + syncsafe(&bytes[6..10])..];
@@ -79,47 +127,9 @@ fn the_mp3_carries_chapters_metadata_exact_gapless_info_and_the_loudness_target(
     let padding = (((ext[22] & 0x0F) as u64) << 8) | ext[23] as u64;
     assert_eq!(
         frames * 1152 - delay - padding,
-        wav.len() as u64,
+        samples as u64,
         "frames {frames}, delay {delay}, padding {padding}"
     );
-
-    // It decodes, at the episode's rate, to about that length (decoders differ on the delay).
-    let mp3 = podgen::audio::decode::decode_bytes(bytes.clone()).unwrap();
-    assert_eq!((mp3.rate, mp3.channels), (44_100, 1));
-    assert!(
-        mp3.frames().abs_diff(wav.len()) < 1152 * 3,
-        "{} vs {}",
-        mp3.frames(),
-        wav.len()
-    );
-
-    // As decoded, it reads the target too: LAME alone loses about 0.4 LU,
-    // which podgen measures and gives back.
-    let lufs = integrated_lufs(&mp3.samples, mp3.rate);
-    let peak = mp3.samples.iter().fold(0f32, |p, s| p.max(s.abs()));
-    let m = read_json(&dir.join("render.json"));
-    eprintln!(
-        "MP3: {lufs:.2} LUFS, sample peak {:.2} dBFS; render.json mp3: {}",
-        dbfs(peak),
-        m["mp3"]
-    );
-    assert!((lufs + 16.0).abs() <= 0.3, "{lufs} LUFS");
-    assert!(dbfs(peak) <= -1.0, "{} dBFS", dbfs(peak));
-    let stats = &m["mp3"];
-    assert_eq!(
-        (stats["kbps"].as_u64(), stats["channels"].as_u64()),
-        (Some(96), Some(1))
-    );
-    assert!(
-        (stats["lufs"].as_f64().unwrap() - lufs).abs() < 0.1,
-        "{stats}"
-    );
-    assert!(stats["true_peak_dbtp"].as_f64().unwrap() <= -1.0, "{stats}");
-    // Written once: the master aims before it writes, and the MP3 encoded
-    // while it writes reads the target at once (scripts/mp3_prediction.sh
-    // counts how often a first encode misses over a spread of settings).
-    assert_eq!(stats["passes"].as_u64(), Some(1), "{stats}");
-    assert_eq!(m["master"]["passes"].as_u64(), Some(1), "{}", m["master"]);
 }
 
 /// Every MPEG-1 Layer III frame header after the ID3 tag: (kbps, frame bytes).
@@ -149,54 +159,56 @@ fn frames(bytes: &[u8]) -> Vec<(u32, usize)> {
 #[test]
 fn audio_mp3_kbps_sets_the_bitrate_of_every_frame() {
     let s = Scratch::new();
-    let script = s.write(
-        "issue.yaml",
-        "show: S\ntitle: T\nepisode: rate\nitems:\n  - title: A\n    text: Hello there, and welcome to a short show.\n",
-    );
-    for (config, kbps) in [("audio: {}\n", 96), ("audio: {mp3_kbps: 128}\n", 128)] {
-        let cfg = s.write("podgen.yaml", config);
-        let out = s.render_config(&script, &cfg, "out");
-        assert!(out.status.success(), "{}", stderr(&out));
-        let bytes = std::fs::read(s.path("out/rate/rate.mp3")).unwrap();
+    let script =
+        one_sentence("rate", "Hello there, and welcome to a short show.").write(&s, "issue.yaml");
+    let render = |audio: serde_json::Value, out: &str| {
+        let cfg = Config::new().audio(audio).write(&s, "podgen.yaml");
+        s.cmd("render").arg(&script).config(&cfg).out(out).quiet()
+    };
+    let ep = s.episode("out", "rate");
+    for (audio, kbps) in [(json!({}), 96), (json!({"mp3_kbps": 128}), 128)] {
+        render(audio.clone(), "out").ok();
+        let bytes = std::fs::read(ep.file("mp3")).unwrap();
         let all = frames(&bytes);
         assert!(all.len() > 50, "{} frames", all.len());
-        assert!(all.iter().all(|(k, _)| *k == kbps), "{config}: {all:?}");
-        let m = read_json(&s.path("out/rate/render.json"));
-        assert_eq!(m["mp3"]["kbps"].as_u64(), Some(u64::from(kbps)));
+        assert!(all.iter().all(|(k, _)| *k == kbps), "{audio}: {all:?}");
+        assert_eq!(ep.manifest()["mp3"]["kbps"].as_u64(), Some(u64::from(kbps)));
     }
     // No MP3, no readings of one.
-    let cfg = s.write("podgen.yaml", "audio: {formats: [wav]}\n");
-    assert!(s.render_config(&script, &cfg, "wav").status.success());
-    assert!(read_json(&s.path("wav/rate/render.json"))["mp3"].is_null());
+    render(json!({"formats": ["wav"]}), "wav").ok();
+    assert!(s.episode("wav", "rate").manifest()["mp3"].is_null());
 }
 
 #[test]
 fn formats_choose_the_files() {
     let s = Scratch::new();
-    let script = s.write(
-        "issue.yaml",
-        "show: S\ntitle: T\nepisode: only-mp3\nitems:\n  - title: A\n    text: Hello there.\n",
-    );
-    let cfg = s.write("podgen.yaml", "audio: {formats: [mp3]}\n");
-    let out = s.render_config(&script, &cfg, "out");
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(s.path("out/only-mp3/only-mp3.mp3").is_file());
-    assert!(!s.path("out/only-mp3/only-mp3.wav").exists());
-    let cfg = s.write("podgen.yaml", "audio: {formats: [flac]}\n");
-    let out = s.podgen(&[
-        "render",
-        script.to_str().unwrap(),
-        "-c",
-        cfg.to_str().unwrap(),
-        "-o",
-        "out2",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("names no format podgen writes"),
-        "{}",
-        stderr(&out)
-    );
+    let script = one_sentence("only-mp3", "Hello there.").write(&s, "issue.yaml");
+    let config = |formats: &[&str]| {
+        Config::new()
+            .audio(json!({"formats": formats}))
+            .write(&s, "podgen.yaml")
+    };
+    let cfg = config(&["mp3"]);
+    s.cmd("render")
+        .arg(&script)
+        .config(&cfg)
+        .out("out")
+        .quiet()
+        .ok();
+    let ep = s.episode("out", "only-mp3");
+    assert!(ep.file("mp3").is_file());
+    assert!(!ep.file("wav").exists());
+    let cfg = config(&["flac"]);
+    s.cmd("render")
+        .arg(&script)
+        .config(&cfg)
+        .out("out2")
+        .fails(2, &["names no format podgen writes"]);
+}
+
+/// The episode `id` of one item reading `text`.
+fn one_sentence(id: &str, text: &str) -> Script {
+    Script::named(id).item(Item::new("A", text))
 }
 
 fn syncsafe(b: &[u8]) -> usize {
@@ -215,12 +227,13 @@ fn the_cover_and_chapter_images_are_embedded() {
     std::fs::write(s.path("cover.png"), PNG).unwrap();
     std::fs::create_dir_all(s.path("img")).unwrap();
     std::fs::write(s.path("img/one.png"), PNG).unwrap();
-    let script = s.write(
-        "issue.yaml",
-        "show: S\ntitle: T\nepisode: pics\ncover: cover.png\nitems:\n  - title: One\n    image: img/one.png\n    text: Hello there.\n  - title: Two\n    text: And again.\n",
-    );
+    let script = Script::named("pics")
+        .set("cover", "cover.png")
+        .item(Item::new("One", "Hello there.").set("image", "img/one.png"))
+        .item(Item::new("Two", "And again."))
+        .write(&s, "issue.yaml");
     s.render(&script);
-    let tag = id3::Tag::read_from_path(s.path("out/pics/pics.mp3")).unwrap();
+    let tag = id3::Tag::read_from_path(s.episode("out", "pics").file("mp3")).unwrap();
     let covers: Vec<_> = tag.pictures().collect();
     assert_eq!(covers.len(), 1);
     assert_eq!(

@@ -3,10 +3,9 @@
 //! comes out as often as it went in), a second pass changes nothing, and
 //! text no rule applies to (the hostile kind included) passes unchanged.
 
-use crate::common;
-
-use common::Rng;
 use podgen::text::speak::{Rulebook, Rules, normalize};
+
+use crate::common::Rng;
 
 /// Words no rule reads: they must come out exactly as often as they go in.
 const KEPT_HAN: &[&str] = &[

@@ -9,13 +9,13 @@
 //! `with - (gain_with / gain_without) * without` is the sound alone, as
 //! mastered, to within the 16-bit rounding.
 
-use crate::common;
-use common::*;
+use podgen::mock::MockOptions;
+use serde_json::{Value, json};
 
-use podgen::mock::{MockOptions, MockServer};
+use crate::common::*;
 
-const RATE: u32 = 44_100;
-const QUIET: &str = "  loudness_lufs: -24\n";
+/// A target at which the limiter never acts, as the isolation needs.
+const QUIET_LUFS: i32 = -24;
 
 /// A sine of `seconds` at `hz` and `dbfs`, in `channels` (each channel
 /// scaled by `sides`), as a 16-bit WAV at `path`.
@@ -37,33 +37,43 @@ fn sine_wav(path: &std::path::Path, seconds: f32, hz: f32, dbfs: f32, sides: &[f
     w.finalize().unwrap();
 }
 
-/// The config: the mock's generic JSON API for every voice, WAV only, and
-/// `audio` (`QUIET` for a target at which the limiter never acts, as the
-/// isolation needs).
-fn config(s: &Scratch, mock: &MockServer, audio: &str, voices: &str) -> std::path::PathBuf {
-    s.write(
-        "podgen.yaml",
-        &format!(
-            "backends:\n  mock: {{url: '{}/custom/json', body: {{json: {{text: '{{{{text}}}}'}}}}, response: {{audio: raw}}}}\nvoices:\n{voices}audio:\n  formats: [wav]\n{audio}",
-            mock.url()
-        ),
+/// The config: the mock's generic JSON API for every one of `voices` (with
+/// its settings), WAV only, and the `audio` settings.
+fn config(s: &Scratch, audio: Value, voices: &[(&str, Voice)]) -> std::path::PathBuf {
+    let mut audio = audio;
+    audio["formats"] = json!(["wav"]);
+    let config = Config::new()
+        .backend("mock", Backend::custom_json(&s.mock().url()))
+        .audio(audio);
+    voices
+        .iter()
+        .fold(config, |c, (name, voice)| c.voice(name, voice.clone()))
+        .write(s, "podgen.yaml")
+}
+
+/// The config of the isolation tests: the narrator, at [`QUIET_LUFS`].
+fn quiet_config(s: &Scratch) -> std::path::PathBuf {
+    config(
+        s,
+        json!({"loudness_lufs": QUIET_LUFS}),
+        &[("narrator", Voice::on("mock"))],
     )
 }
 
 struct Rendered {
     samples: Vec<f32>,
-    manifest: serde_json::Value,
-    chapters: serde_json::Value,
+    manifest: Value,
+    chapters: Value,
 }
 
-fn render(s: &Scratch, script: &str, config: &std::path::Path, out: &str) -> Rendered {
-    let sc = s.write(&format!("{out}.yaml"), script);
+fn render(s: &Scratch, script: &Script, config: &std::path::Path, out: &str) -> Rendered {
+    let sc = script.write(s, &format!("{out}.yaml"));
     let o = s.render_config(&sc, config, out);
     assert!(o.status.success(), "{}", stderr(&o));
-    let dir = s.path(out).join("ep");
-    let (samples, spec) = read_wav(&dir.join("ep.wav"));
+    let ep = s.episode(out, "ep");
+    let (samples, spec) = ep.wav();
     assert_eq!(spec.channels, 1);
-    let manifest = read_json(&dir.join("render.json"));
+    let manifest = ep.manifest();
     assert_eq!(
         manifest["master"]["limiter_max_reduction_db"].as_f64(),
         Some(0.0),
@@ -72,7 +82,7 @@ fn render(s: &Scratch, script: &str, config: &std::path::Path, out: &str) -> Ren
     Rendered {
         samples,
         manifest,
-        chapters: read_json(&dir.join("chapters.json")),
+        chapters: ep.chapters(),
     }
 }
 
@@ -93,10 +103,8 @@ fn level(x: &[f32], from: u64, to: u64) -> f32 {
     dbfs(rms(&x[from as usize..to as usize]))
 }
 
-fn spans(m: &serde_json::Value) -> Vec<(u64, u64, u64)> {
-    m["segments"]
-        .as_array()
-        .unwrap()
+fn spans(m: &Value) -> Vec<(u64, u64, u64)> {
+    array(&m["segments"])
         .iter()
         .map(|g| {
             (
@@ -115,33 +123,44 @@ fn largest_step(x: &[f32]) -> f32 {
         .fold(0.0, f32::max)
 }
 
-fn digest(items: usize, bed: &str) -> String {
-    let mut script = format!(
-        "show: Beds\ntitle: Ducking\nepisode: ep\n{bed}intro:\n  text: Welcome to the show. This is the intro, read over the music.\nitems:\n"
-    );
-    for i in 1..=items {
-        script.push_str(&format!(
-            "  - title: Item {i}\n    text: |\n      The first sentence of item {i} is of a fair length. A second sentence follows it.\n\n      A new paragraph closes item {i}.\n"
-        ));
+/// Items of two paragraphs under an intro, with the episode `bed`, if any.
+fn digest(items: usize, bed: Option<Value>) -> Script {
+    let script = Script::new("Beds", "Ducking")
+        .episode("ep")
+        .intro(json!({"text": "Welcome to the show. This is the intro, read over the music."}))
+        .items((1..=items).map(|i| {
+            Item::new(
+                format!("Item {i}"),
+                format!(
+                    "The first sentence of item {i} is of a fair length. A second sentence follows it.\n\nA new paragraph closes item {i}.\n"
+                ),
+            )
+        }));
+    match bed {
+        Some(bed) => script.set("bed", bed),
+        None => script,
     }
-    script
 }
 
 #[test]
 fn a_bed_ducks_under_speech_ahead_of_it_holds_between_sentences_and_moves_no_chapter() {
-    let mock = MockServer::start(0, MockOptions::default()).unwrap();
-    let s = Scratch::new();
+    let s = Scratch::with_mock(MockOptions::default());
     sine_wav(&s.path("bed.wav"), 3.0, 110.0, -20.0, &[1.0]);
-    let cfg = config(&s, &mock, QUIET, "  narrator: {backend: mock}\n");
-    let without = render(&s, &digest(3, ""), &cfg, "plain");
-    let with = render(&s, &digest(3, "bed: {file: bed.wav}\n"), &cfg, "bed");
+    let cfg = quiet_config(&s);
+    let without = render(&s, &digest(3, None), &cfg, "plain");
+    let with = render(
+        &s,
+        &digest(3, Some(json!({"file": "bed.wav"}))),
+        &cfg,
+        "bed",
+    );
     // The bed moves nothing: chapters and segments sit where they did.
     assert_eq!(with.chapters, without.chapters);
     assert_eq!(spans(&with.manifest), spans(&without.manifest));
     let bed = isolate(&with, &without);
     let speech = &without.samples;
     let m = &with.manifest;
-    assert_eq!(m["beds"].as_array().unwrap().len(), 1, "{}", m["beds"]);
+    assert_eq!(array(&m["beds"]).len(), 1, "{}", m["beds"]);
     let d = &m["settings"]["ducking"];
     let depth = d["depth_db"].as_f64().unwrap() as f32;
     let attack = d["attack"].as_u64().unwrap();
@@ -197,15 +216,18 @@ fn a_bed_ducks_under_speech_ahead_of_it_holds_between_sentences_and_moves_no_cha
 
 #[test]
 fn a_sting_overlapping_speech_ducks_under_it_and_fades_without_a_click() {
-    let mock = MockServer::start(0, MockOptions::default()).unwrap();
-    let s = Scratch::new();
+    let s = Scratch::with_mock(MockOptions::default());
     sine_wav(&s.path("sting.wav"), 2.0, 440.0, -12.0, &[1.0]);
     sine_wav(&s.path("silent.wav"), 2.0, 440.0, -200.0, &[1.0]);
-    let cfg = config(&s, &mock, QUIET, "  narrator: {backend: mock}\n");
+    let cfg = quiet_config(&s);
     let script = |file: &str| {
-        format!(
-            "show: Stings\ntitle: Overlap\nepisode: ep\nintro:\n  sting: {{file: {file}, overlap: 600ms, fade_out: 300ms}}\n  text: Welcome to the show, starting over the end of the sting.\nitems:\n  - title: One\n    text: The only item.\n"
-        )
+        Script::new("Stings", "Overlap")
+            .episode("ep")
+            .intro(json!({
+                "sting": {"file": file, "overlap": "600ms", "fade_out": "300ms"},
+                "text": "Welcome to the show, starting over the end of the sting.",
+            }))
+            .item(Item::new("One", "The only item."))
     };
     let without = render(&s, &script("silent.wav"), &cfg, "silent");
     let with = render(&s, &script("sting.wav"), &cfg, "sting");
@@ -255,24 +277,32 @@ fn a_sting_overlapping_speech_ducks_under_it_and_fades_without_a_click() {
 
 #[test]
 fn a_stereo_episode_keeps_the_stings_image_and_pans_voices() {
-    let mock = MockServer::start(0, MockOptions::default()).unwrap();
-    let s = Scratch::new();
+    let s = Scratch::with_mock(MockOptions::default());
     // A sting only on the left.
     sine_wav(&s.path("left.wav"), 1.0, 440.0, -12.0, &[1.0, 0.0]);
     let cfg = config(
         &s,
-        &mock,
-        "  channels: 2\n  loudness_lufs: -16\n",
-        "  host: {backend: mock}\n  guest: {backend: mock, pan: 1}\n",
+        json!({"channels": 2, "loudness_lufs": -16}),
+        &[
+            ("host", Voice::on("mock")),
+            ("guest", Voice::on("mock").set("pan", 1)),
+        ],
     );
-    let script = "show: Stereo\ntitle: Sides\nepisode: ep\nvoice: host\nintro:\n  sting: left.wav\n  text: The host speaks from the middle.\nitems:\n  - title: Talk\n    lines:\n      - {voice: host, text: The host asks a question of the guest.}\n      - {voice: guest, text: The guest answers from the right.}\n";
-    let sc = s.write("stereo.yaml", script);
-    let o = s.render_config(&sc, &cfg, "out");
-    assert!(o.status.success(), "{}", stderr(&o));
-    let dir = s.path("out/ep");
-    let (samples, spec) = read_wav(&dir.join("ep.wav"));
+    let talk = [
+        line("host", "The host asks a question of the guest."),
+        line("guest", "The guest answers from the right."),
+    ];
+    let sc = Script::new("Stereo", "Sides")
+        .episode("ep")
+        .voice("host")
+        .intro(json!({"sting": "left.wav", "text": "The host speaks from the middle."}))
+        .item(Item::dialogue("Talk", talk))
+        .write(&s, "stereo.yaml");
+    s.cmd("render").arg(sc).config(&cfg).out("out").quiet().ok();
+    let ep = s.episode("out", "ep");
+    let (samples, spec) = ep.wav();
     assert_eq!(spec.channels, 2);
-    let m = read_json(&dir.join("render.json"));
+    let m = ep.manifest();
     assert_eq!(m["settings"]["channels"], 2);
     let side = |from: u64, to: u64, ch: usize| -> Vec<f32> {
         samples[(from * 2) as usize..(to * 2) as usize]
@@ -292,7 +322,7 @@ fn a_stereo_episode_keeps_the_stings_image_and_pans_voices() {
         l > -30.0 && r < -80.0,
         "sting left {l:.1}, right {r:.1} dBFS"
     );
-    for g in m["segments"].as_array().unwrap() {
+    for g in array(&m["segments"]) {
         let (a, b) = (
             g["start_sample"].as_u64().unwrap(),
             g["end_sample"].as_u64().unwrap(),

@@ -1,21 +1,12 @@
 //! The example episode, rendered with the built-in voice, checked from the
 //! files podgen writes: the WAV decoded, the manifest and chapters read back.
 
-use crate::common;
-
-use common::*;
-
-fn render_example() -> (Scratch, std::path::PathBuf) {
-    let s = Scratch::new();
-    s.render(&root().join("examples/ai-weekly-2024-06-2.yaml"));
-    let dir = s.output().join("2024-06-2");
-    (s, dir)
-}
+use crate::common::*;
 
 #[test]
 fn example_episode_is_complete_and_consistent() {
-    let (_s, dir) = render_example();
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
+    let dir = &example_episode().dir;
+    let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
@@ -50,12 +41,29 @@ fn example_episode_is_complete_and_consistent() {
     let total = m["totals"]["samples"].as_u64().unwrap();
     assert_eq!(samples.len() as u64, total, "WAV length vs manifest");
 
-    // The manifest's pieces tile the timeline exactly, and add up by kind to
-    // the clips and pauses it records; the stings are laid over pauses kept
-    // for them (the example's do not overlap speech).
+    check_timeline(&m, total);
+
+    // Segments carry what the contract asks: text hash, voice, start and end sample.
+    for seg in array(&m["segments"]) {
+        assert_eq!(seg["text_hash"].as_str().unwrap().len(), 64);
+        assert_eq!(seg["voice"], "host");
+        let speech = span(seg);
+        assert!(speech.end > speech.start);
+        // Where the manifest says there is speech, the WAV has it.
+        assert!(
+            dbfs(rms(&samples[speech])) > -40.0,
+            "segment {seg} is quiet"
+        );
+    }
+}
+
+/// The manifest's pieces tile the timeline of `total` samples exactly, and
+/// add up by kind to the clips and pauses it records; the stings are laid
+/// over pauses kept for them (the example's do not overlap speech).
+fn check_timeline(m: &serde_json::Value, total: u64) {
     let mut at = 0;
     let (mut speech, mut silences) = (0, Vec::new());
-    for p in m["timeline"].as_array().unwrap() {
+    for p in array(&m["timeline"]) {
         assert_eq!(p["start"].as_u64().unwrap(), at);
         let len = p["len"].as_u64().unwrap();
         match p["kind"].as_str().unwrap() {
@@ -66,14 +74,12 @@ fn example_episode_is_complete_and_consistent() {
         at += len;
     }
     assert_eq!(at, total);
-    let seg_sum: u64 = m["segments"]
-        .as_array()
-        .unwrap()
+    let seg_sum: u64 = array(&m["segments"])
         .iter()
         .map(|s| s["samples"].as_u64().unwrap())
         .sum();
     assert_eq!(seg_sum, speech);
-    let stings = m["stings"].as_array().unwrap();
+    let stings = array(&m["stings"]);
     assert_eq!(
         stings.len(),
         2,
@@ -94,22 +100,6 @@ fn example_episode_is_complete_and_consistent() {
     let pause: u64 = silences.iter().map(|(a, b)| b - a).sum();
     assert_eq!(m["totals"]["pause_samples"].as_u64().unwrap(), pause);
     assert_eq!(seg_sum + pause, total);
-
-    // Segments carry what the contract asks: text hash, voice, start and end sample.
-    for seg in m["segments"].as_array().unwrap() {
-        assert_eq!(seg["text_hash"].as_str().unwrap().len(), 64);
-        assert_eq!(seg["voice"], "host");
-        let (a, b) = (
-            seg["start_sample"].as_u64().unwrap(),
-            seg["end_sample"].as_u64().unwrap(),
-        );
-        assert!(b > a);
-        // Where the manifest says there is speech, the WAV has it.
-        assert!(
-            dbfs(rms(&samples[a as usize..b as usize])) > -40.0,
-            "segment {seg} is quiet"
-        );
-    }
 }
 
 /// Errors of `value` against the JSON Schema in `tests/data/<schema>`.
@@ -127,7 +117,7 @@ fn schema_errors(schema: &str, value: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn chapters_validate_and_sit_on_the_sample_timeline() {
-    let (_s, dir) = render_example();
+    let dir = &example_episode().dir;
     let chapters = read_json(&dir.join("chapters.json"));
     let errors = schema_errors("podcast-chapters-1.2.schema.json", &chapters);
     assert!(errors.is_empty(), "schema errors: {errors:?}");
@@ -141,10 +131,10 @@ fn chapters_validate_and_sit_on_the_sample_timeline() {
 
     let m = read_json(&dir.join("render.json"));
     let (samples, _) = read_wav(&dir.join("2024-06-2.wav"));
-    let list = chapters["chapters"].as_array().unwrap();
-    let recorded = m["chapters"].as_array().unwrap();
+    let list = array(&chapters["chapters"]);
+    let recorded = array(&m["chapters"]);
     // Intro, 18 items, outro.
-    let script = std::fs::read_to_string(root().join("examples/ai-weekly-2024-06-2.yaml")).unwrap();
+    let script = std::fs::read_to_string(example()).unwrap();
     let items = script.matches("\n  - title:").count();
     assert_eq!(items, 18);
     assert_eq!(list.len(), items + 2);
@@ -179,7 +169,7 @@ fn chapters_validate_and_sit_on_the_sample_timeline() {
 #[test]
 fn rerender_is_served_from_cache_and_sample_identical() {
     let s = Scratch::new();
-    let script = root().join("examples/ai-weekly-2024-06-2.yaml");
+    let script = example();
     s.render(&script);
     let wav = s.output().join("2024-06-2/2024-06-2.wav");
     let first = std::fs::read(&wav).unwrap();
@@ -200,13 +190,24 @@ fn ms(stamp: &str) -> u64 {
 
 #[test]
 fn transcripts_and_notes_follow_the_sample_timeline() {
-    let (_s, dir) = render_example();
-    let m = read_json(&dir.join("render.json"));
-    let segs = m["segments"].as_array().unwrap();
-    let to_ms = |samples: u64| (samples * 1000 + RATE as u64 / 2) / RATE as u64;
+    let ep = example_episode();
+    let m = ep.manifest();
+    let segs = array(&m["segments"]);
+    let vtt = ep.text("vtt");
+    let cues = check_vtt(&vtt, segs);
+    check_json_transcript(&read_json(&ep.file("json")), &cues);
+    let total = m["totals"]["samples"].as_u64().unwrap();
+    check_srt(&ep.text("srt"), segs.len(), total);
+    check_notes(&std::fs::read_to_string(ep.path("notes.md")).unwrap(), &m);
+}
 
-    // WebVTT: a cue per segment at its sample span, with the speaker.
-    let vtt = std::fs::read_to_string(dir.join("2024-06-2.vtt")).unwrap();
+/// Samples as whole milliseconds, rounded.
+fn to_ms(samples: u64) -> u64 {
+    (samples * 1000 + RATE as u64 / 2) / RATE as u64
+}
+
+/// WebVTT: a cue per segment at its sample span, with the speaker; the cues.
+fn check_vtt<'a>(vtt: &'a str, segs: &[serde_json::Value]) -> Vec<&'a str> {
     assert!(vtt.starts_with("WEBVTT\n\n"));
     let cues: Vec<&str> = vtt.split("\n\n").filter(|b| b.contains(" --> ")).collect();
     assert_eq!(cues.len(), segs.len());
@@ -228,18 +229,20 @@ fn transcripts_and_notes_follow_the_sample_timeline() {
         );
     }
     assert_eq!(vtt.matches("\nNOTE chapter ").count(), 20);
+    cues
+}
 
-    // The JSON transcript: valid, a segment per cue at exactly the cue's
-    // times (milliseconds as seconds), with its speaker and sentence.
-    let json = read_json(&dir.join("2024-06-2.json"));
+/// The JSON transcript: valid, a segment per cue at exactly the cue's
+/// times (milliseconds as seconds), with its speaker and sentence.
+fn check_json_transcript(json: &serde_json::Value, cues: &[&str]) {
     let schema = "podcast-transcript-json-1.0.schema.json";
-    let errors = schema_errors(schema, &json);
+    let errors = schema_errors(schema, json);
     assert!(errors.is_empty(), "schema errors: {errors:?}");
     let mut broken = json.clone();
     broken["segments"][0]["startTime"] = serde_json::json!("0:00");
     assert!(!schema_errors(schema, &broken).is_empty());
     assert_eq!(json["version"], "1.0.0");
-    let segments = json["segments"].as_array().unwrap();
+    let segments = array(&json["segments"]);
     assert_eq!(segments.len(), cues.len());
     for (cue, seg) in cues.iter().zip(segments) {
         let timing = cue.lines().find(|l| l.contains(" --> ")).unwrap();
@@ -273,12 +276,14 @@ fn transcripts_and_notes_follow_the_sample_timeline() {
             "{cue}"
         );
     }
+}
 
-    // SRT: numbered cards of at most 2 lines of 32 characters, in order, inside the episode.
-    let srt = std::fs::read_to_string(dir.join("2024-06-2.srt")).unwrap();
+/// SRT: numbered cards of at most 2 lines of 32 characters, in order,
+/// inside the episode's `total` samples, at least one a segment.
+fn check_srt(srt: &str, segments: usize, total: u64) {
     let mut last_end = 0;
     let cards: Vec<&str> = srt.split("\n\n").filter(|c| !c.trim().is_empty()).collect();
-    assert!(cards.len() >= segs.len());
+    assert!(cards.len() >= segments);
     for (i, card) in cards.iter().enumerate() {
         let lines: Vec<&str> = card.lines().collect();
         assert_eq!(lines[0], (i + 1).to_string());
@@ -290,10 +295,11 @@ fn transcripts_and_notes_follow_the_sample_timeline() {
         assert!(lines[2..].iter().all(|l| l.chars().count() <= 32), "{card}");
     }
     assert!(cards[0].contains("host: "));
-    assert!(last_end <= to_ms(m["totals"]["samples"].as_u64().unwrap()));
+    assert!(last_end <= to_ms(total));
+}
 
-    // Show notes: every chapter with its time and title, links written out.
-    let notes = std::fs::read_to_string(dir.join("notes.md")).unwrap();
+/// Show notes: every chapter with its time and title, links written out.
+fn check_notes(notes: &str, m: &serde_json::Value) {
     assert!(notes.starts_with("# 2024年6月第二期\n"));
     // The first item starts where the timeline says (m:ss of its first sample).
     let start = m["chapters"][1]["start_sample"].as_u64().unwrap() / RATE as u64;

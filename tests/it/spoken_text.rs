@@ -3,41 +3,57 @@
 //! the cache keys, never the transcripts or chapters; `podgen normalize`
 //! shows exactly what render sends; pause markup lands on the timeline.
 
-use crate::common;
-
-use std::io::Write;
-use std::process::Stdio;
-
-use common::*;
 use podgen::mock::{MockOptions, MockServer};
+use serde_json::{Value, json};
 
-fn config(url: &str, extra: &str) -> String {
-    format!(
-        "backends:\n  m:\n    preset: openai\n    base_url: {url}/v1\nvoices:\n  host: {{backend: m, voice: alloy}}\naudio:\n  formats: [wav]\n{extra}"
-    )
+use crate::common::*;
+
+/// `host` on the openai preset at the mock, WAV only, and `lexicon`, if any.
+fn config(url: &str, lexicon: Option<Value>) -> Config {
+    let config = Config::host_on(Backend::openai(url)).audio(json!({"formats": ["wav"]}));
+    match lexicon {
+        Some(lexicon) => config.set("lexicon", lexicon),
+        None => config,
+    }
 }
 
-const SCRIPT: &str = "show: AI大模型周报
-title: 测试
-episode: spoken
-date: 2024-06-10
-language: zh-CN
-voice: host
-items:
-  - title: 英伟达市值突破3万亿美元
-    text: |
-      6月6日，英伟达市值突破3万亿美元，今年股价累计涨幅147%。
-      预计2026年推出下一代AI平台Rubin。
-  - title: AMD Zen 5
-    text: AMD在Computex大会上介绍了全新Zen 5架构。
-";
+/// A lexicon: each (word, say) pair.
+fn lexicon(entries: &[(&str, &str)]) -> Value {
+    entries
+        .iter()
+        .map(|(word, say)| json!({"word": word, "say": say}))
+        .collect()
+}
 
-fn render(s: &Scratch, cfg: &str, out: &str) -> std::process::Output {
-    let cfg = s.write(&format!("{out}.podgen.yaml"), cfg);
-    let sc = s.write("issue.yaml", SCRIPT);
+/// A Mandarin digest of two items, with dates, numbers, a percentage and
+/// English names.
+fn script() -> Script {
+    Script::new("AI大模型周报", "测试")
+        .episode("spoken")
+        .set("date", "2024-06-10")
+        .language("zh-CN")
+        .voice("host")
+        .item(Item::new(
+            "英伟达市值突破3万亿美元",
+            "6月6日，英伟达市值突破3万亿美元，今年股价累计涨幅147%。\n预计2026年推出下一代AI平台Rubin。\n",
+        ))
+        .item(Item::new("AMD Zen 5", "AMD在Computex大会上介绍了全新Zen 5架构。"))
+}
+
+fn render(s: &Scratch, cfg: &Config, out: &str) -> std::process::Output {
+    let cfg = cfg.write(s, &format!("{out}.podgen.yaml"));
+    let sc = script().write(s, "issue.yaml");
     let out = s.render_config(&sc, &cfg, out);
     assert!(out.status.success(), "{}", stderr(&out));
     out
+}
+
+/// `podgen normalize --language zh-CN --voice VOICE -c CONFIG` of `input`.
+fn normalize(s: &Scratch, voice: &str, config: &std::path::Path, input: &str) -> Podgen {
+    s.cmd("normalize")
+        .args(["--language", "zh-CN", "--voice", voice])
+        .config(config)
+        .stdin(input)
 }
 
 fn sent(mock: &MockServer) -> Vec<String> {
@@ -48,8 +64,8 @@ fn sent(mock: &MockServer) -> Vec<String> {
 fn a_lexicon_entry_changes_requests_not_transcripts_and_one_edit_resends_its_segments() {
     let mock = MockServer::start(0, MockOptions::default()).unwrap();
     let s = Scratch::new();
-    let lexicon = "lexicon:\n  - {word: Rubin, say: 鲁宾}\n  - {word: Computex, say: 台北电脑展}\n";
-    render(&s, &config(&mock.url(), lexicon), "a");
+    let entries = lexicon(&[("Rubin", "鲁宾"), ("Computex", "台北电脑展")]);
+    render(&s, &config(&mock.url(), Some(entries)), "a");
     let first = sent(&mock);
     assert!(
         first
@@ -58,25 +74,23 @@ fn a_lexicon_entry_changes_requests_not_transcripts_and_one_edit_resends_its_seg
         "{first:?}"
     );
     assert!(first.iter().any(|t| t.contains("台北电脑展")), "{first:?}");
-    let vtt = std::fs::read_to_string(s.path("a/spoken/spoken.vtt")).unwrap();
+    let ep = s.episode("a", "spoken");
+    let vtt = ep.text("vtt");
     assert!(vtt.contains("Rubin") && !vtt.contains("鲁宾"), "{vtt}");
-    let srt = std::fs::read_to_string(s.path("a/spoken/spoken.srt")).unwrap();
+    let srt = ep.text("srt");
     assert!(srt.contains("Rubin") && !srt.contains("鲁宾"), "{srt}");
-    let chapters = std::fs::read_to_string(s.path("a/spoken/chapters.json")).unwrap();
+    let chapters = std::fs::read_to_string(ep.path("chapters.json")).unwrap();
     assert!(!chapters.contains("鲁宾"));
-    let manifest = read_json(&s.path("a/spoken/render.json"));
-    let seg = manifest["segments"]
-        .as_array()
-        .unwrap()
+    let manifest = ep.manifest();
+    let seg = array(&manifest["segments"])
         .iter()
         .find(|g| g["text"].as_str().unwrap().contains("Rubin"))
         .unwrap();
     assert!(seg["spoken"].as_str().unwrap().contains("鲁宾"));
 
     // One entry changed: only the segment that holds it is sent again.
-    let changed =
-        "lexicon:\n  - {word: Rubin, say: 鲁宾平台}\n  - {word: Computex, say: 台北电脑展}\n";
-    render(&s, &config(&mock.url(), changed), "b");
+    let changed = lexicon(&[("Rubin", "鲁宾平台"), ("Computex", "台北电脑展")]);
+    render(&s, &config(&mock.url(), Some(changed)), "b");
     let again = &sent(&mock)[first.len()..];
     assert_eq!(again.len(), 1, "{again:?}");
     assert!(again[0].contains("鲁宾平台"));
@@ -86,35 +100,19 @@ fn a_lexicon_entry_changes_requests_not_transcripts_and_one_edit_resends_its_seg
 fn podgen_normalize_prints_what_render_sends_line_for_line() {
     let mock = MockServer::start(0, MockOptions::default()).unwrap();
     let s = Scratch::new();
-    let lexicon = "lexicon:\n  - {word: Rubin, say: 鲁宾}\n";
-    let cfg_text = config(&mock.url(), lexicon);
-    render(&s, &cfg_text, "out");
+    render(
+        &s,
+        &config(&mock.url(), Some(lexicon(&[("Rubin", "鲁宾")]))),
+        "out",
+    );
     let sent = sent(&mock);
-    let manifest = read_json(&s.path("out/spoken/render.json"));
-    let written: Vec<&str> = manifest["segments"]
-        .as_array()
-        .unwrap()
+    let manifest = s.episode("out", "spoken").manifest();
+    let written: Vec<&str> = array(&manifest["segments"])
         .iter()
         .map(|g| g["text"].as_str().unwrap())
         .collect();
     let cfg = s.path("out.podgen.yaml");
-    let mut child = std::process::Command::new(bin())
-        .args(["normalize", "--language", "zh-CN", "--voice", "host", "-c"])
-        .arg(&cfg)
-        .current_dir(s.path("."))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(written.join("\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = normalize(&s, "host", &cfg, &written.join("\n")).ok();
     let printed: Vec<String> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -126,9 +124,7 @@ fn podgen_normalize_prints_what_render_sends_line_for_line() {
     let mut printed_sorted = printed.clone();
     printed_sorted.sort();
     assert_eq!(printed_sorted, sent_sorted, "normalize and render disagree");
-    let spoken: Vec<&str> = manifest["segments"]
-        .as_array()
-        .unwrap()
+    let spoken: Vec<&str> = array(&manifest["segments"])
         .iter()
         .map(|g| g["spoken"].as_str().unwrap())
         .collect();
@@ -139,9 +135,23 @@ fn podgen_normalize_prints_what_render_sends_line_for_line() {
 fn pause_markup_and_pause_lines_land_on_the_timeline_and_literal_markup_is_spoken() {
     let mock = MockServer::start(0, MockOptions::default()).unwrap();
     let s = Scratch::new();
-    let script = "show: S\ntitle: Pauses\nepisode: pauses\nvoice: host\nitems:\n  - title: One\n    text: 'First part. [pause 1500ms] Second part. Say \\[pause 2s] aloud.'\n  - title: Two\n    lines:\n      - {voice: host, text: A line.}\n      - pause: 2s\n      - {voice: host, text: Another line.}\n";
-    let sc = s.write("p.yaml", script);
-    let cfg = s.write("p.podgen.yaml", &config(&mock.url(), ""));
+    let sc = Script::new("S", "Pauses")
+        .episode("pauses")
+        .voice("host")
+        .item(Item::new(
+            "One",
+            "First part. [pause 1500ms] Second part. Say \\[pause 2s] aloud.",
+        ))
+        .item(Item::dialogue(
+            "Two",
+            [
+                line("host", "A line."),
+                json!({"pause": "2s"}),
+                line("host", "Another line."),
+            ],
+        ))
+        .write(&s, "p.yaml");
+    let cfg = config(&mock.url(), None).write(&s, "p.podgen.yaml");
     let out = s.render_config(&sc, &cfg, "out");
     assert!(out.status.success(), "{}", stderr(&out));
     let sent = sent(&mock);
@@ -150,9 +160,10 @@ fn pause_markup_and_pause_lines_land_on_the_timeline_and_literal_markup_is_spoke
         sent.iter().any(|t| t.contains("Say [pause 2s] aloud.")),
         "{sent:?}"
     );
-    let m = read_json(&s.path("out/pauses/render.json"));
+    let ep = s.episode("out", "pauses");
+    let m = ep.manifest();
     let rate = m["settings"]["sample_rate"].as_u64().unwrap_or(44_100);
-    let pieces = m["timeline"].as_array().unwrap();
+    let pieces = array(&m["timeline"]);
     let pauses: Vec<u64> = pieces
         .iter()
         .filter(|p| p["kind"] == "silence")
@@ -163,24 +174,21 @@ fn pause_markup_and_pause_lines_land_on_the_timeline_and_literal_markup_is_spoke
         "no 1.5 s pause in {pauses:?}"
     );
     assert!(pauses.contains(&(rate * 2)), "no 2 s pause in {pauses:?}");
-    let vtt = std::fs::read_to_string(s.path("out/pauses/pauses.vtt")).unwrap();
+    let vtt = ep.text("vtt");
     assert!(!vtt.contains("1500ms"), "{vtt}");
 }
 
 #[test]
 fn bad_lexicon_entries_and_pause_lines_are_input_errors_with_their_line() {
     let s = Scratch::new();
-    let sc = s.write("issue.yaml", SCRIPT);
+    let sc = script().write(&s, "issue.yaml");
+    // Literal YAML: the message names the entry's line.
     let cfg = s.write(
         "podgen.yaml",
         "lexicon:\n  - {word: Rubin, say: 鲁宾}\n  - {regex: '(unclosed', say: x}\n",
     );
-    let out = s.podgen(&[
-        "validate",
-        sc.to_str().unwrap(),
-        "-c",
-        cfg.to_str().unwrap(),
-    ]);
+    let validate = || s.cmd("validate").arg(&sc).config(&cfg).output();
+    let out = validate();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -189,12 +197,7 @@ fn bad_lexicon_entries_and_pause_lines_are_input_errors_with_their_line() {
     );
     std::fs::write(s.path("lexicon.yaml"), "- {word: Rubin}\n").unwrap();
     std::fs::write(&cfg, "{}\n").unwrap();
-    let out = s.podgen(&[
-        "validate",
-        sc.to_str().unwrap(),
-        "-c",
-        cfg.to_str().unwrap(),
-    ]);
+    let out = validate();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("lexicon.yaml"), "{}", stderr(&out));
     std::fs::remove_file(s.path("lexicon.yaml")).unwrap();
@@ -202,7 +205,7 @@ fn bad_lexicon_entries_and_pause_lines_are_input_errors_with_their_line() {
         "bad.yaml",
         "show: S\ntitle: T\nitems:\n  - title: One\n    lines:\n      - {voice: a, text: Hi.}\n      - pause: soon\n",
     );
-    let out = s.podgen(&["validate", bad.to_str().unwrap()]);
+    let out = s.cmd("validate").arg(bad).output();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("bad.yaml:7"), "{}", stderr(&out));
 }
@@ -210,19 +213,12 @@ fn bad_lexicon_entries_and_pause_lines_are_input_errors_with_their_line() {
 #[test]
 fn plan_spoken_shows_each_segment_as_sent_with_its_voice() {
     let s = Scratch::new();
-    let sc = s.write("issue.yaml", SCRIPT);
-    let cfg = s.write(
-        "podgen.yaml",
-        "voices:\n  host: {backend: builtin}\nlexicon:\n  - {word: Rubin, say: 鲁宾}\n",
-    );
-    let out = s.podgen(&[
-        "plan",
-        "--spoken",
-        sc.to_str().unwrap(),
-        "-c",
-        cfg.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let sc = script().write(&s, "issue.yaml");
+    let cfg = Config::new()
+        .voice("host", Voice::on("builtin"))
+        .set("lexicon", lexicon(&[("Rubin", "鲁宾")]))
+        .write(&s, "podgen.yaml");
+    let out = s.cmd("plan").arg("--spoken").arg(sc).config(&cfg).ok();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("[host builtin/host] 六月六日，英伟达市值突破三万亿美元，今年股价累计涨幅百分之一百四十七。"),
@@ -243,34 +239,37 @@ fn plan_spoken_shows_each_segment_as_sent_with_its_voice() {
     );
 }
 
-#[test]
-fn english_spans_inside_mandarin_go_to_the_english_voice_joined_and_level_matched() {
-    let mock = MockServer::start(0, MockOptions::default()).unwrap();
-    let s = Scratch::new();
-    let cfg = s.write(
-        "en.podgen.yaml",
-        &format!(
-            "backends:\n  m:\n    preset: openai\n    base_url: {u}/v1\n  soft:\n    url: {u}/custom/json\n    body: {{json: {{text: \"{{{{text}}}}\", voice: \"{{{{voice}}}}\", gain: 0.35}}}}\n    response: {{audio: raw}}\nvoices:\n  host: {{backend: m, voice: zf_xiaobei, english: host_en, normalize: false}}\n  host_en: {{backend: soft, voice: af_heart, normalize: false}}\naudio:\n  formats: [wav]\n",
-            u = mock.url()
-        ),
-    );
-    let sentence = "Stability AI宣布推出开放模型Stable Audio Open，能够生成高质量的音频。";
-    let sc = s.write(
-        "en.yaml",
-        &format!(
-            "show: 周报\ntitle: 测试\nepisode: spans\nlanguage: zh-CN\nvoice: host\nitems:\n  - title: 一\n    text: {sentence}\n"
-        ),
-    );
-    let out = s.render_config(&sc, &cfg, "out");
-    assert!(out.status.success(), "{}", stderr(&out));
+/// `host` (Mandarin, on the openai preset) and `host_en`, its English
+/// voice, on the mock's generic API at a third of the level; WAV only.
+fn english_inside_mandarin(url: &str) -> Config {
+    let soft = Backend::custom_json(url)
+        .body_field("voice", "{{voice}}")
+        .body_field("gain", 0.35);
+    Config::new()
+        .backend("m", Backend::openai(url))
+        .backend("soft", soft)
+        .voice(
+            "host",
+            Voice::on("m")
+                .id("zf_xiaobei")
+                .set("english", "host_en")
+                .set("normalize", false),
+        )
+        .voice(
+            "host_en",
+            Voice::on("soft").id("af_heart").set("normalize", false),
+        )
+        .audio(json!({"formats": ["wav"]}))
+}
 
-    // The mock heard the Latin spans in the English voice, the rest in the
-    // Mandarin voice.
+/// The mock heard the Latin spans in the English voice, the rest in the
+/// Mandarin voice.
+fn check_heard(mock: &MockServer) {
     let mut heard: Vec<(String, String)> = mock
         .requests()
         .into_iter()
         .map(|r| {
-            let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            let body: Value = serde_json::from_str(&r.body).unwrap();
             (body["voice"].as_str().unwrap().to_string(), r.text.unwrap())
         })
         .collect();
@@ -285,8 +284,27 @@ fn english_spans_inside_mandarin_go_to_the_english_voice_joined_and_level_matche
             pair("zf_xiaobei", "，能够生成高质量的音频。"),
         ]
     );
-    let m = read_json(&s.path("out/spans/render.json"));
-    let segments = m["segments"].as_array().unwrap();
+}
+
+#[test]
+fn english_spans_inside_mandarin_go_to_the_english_voice_joined_and_level_matched() {
+    let mock = MockServer::start(0, MockOptions::default()).unwrap();
+    let s = Scratch::new();
+    let cfg = english_inside_mandarin(&mock.url()).write(&s, "en.podgen.yaml");
+    let sentence = "Stability AI宣布推出开放模型Stable Audio Open，能够生成高质量的音频。";
+    let sc = Script::new("周报", "测试")
+        .episode("spans")
+        .language("zh-CN")
+        .voice("host")
+        .item(Item::new("一", sentence))
+        .write(&s, "en.yaml");
+    let out = s.render_config(&sc, &cfg, "out");
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    check_heard(&mock);
+    let ep = s.episode("out", "spans");
+    let m = ep.manifest();
+    let segments = array(&m["segments"]);
     let spans: Vec<(&str, &str, &str)> = segments
         .iter()
         .map(|g| {
@@ -311,8 +329,10 @@ fn english_spans_inside_mandarin_go_to_the_english_voice_joined_and_level_matche
     assert_eq!(all.replace(' ', ""), sentence.replace(' ', ""));
 
     // No pause inside the sentence: its four clips follow each other.
-    let pieces = m["timeline"].as_array().unwrap();
-    let speech: Vec<&serde_json::Value> = pieces.iter().filter(|p| p["kind"] == "speech").collect();
+    let speech: Vec<&Value> = array(&m["timeline"])
+        .iter()
+        .filter(|p| p["kind"] == "speech")
+        .collect();
     for w in speech.windows(2) {
         let end = w[0]["start"].as_u64().unwrap() + w[0]["len"].as_u64().unwrap();
         assert_eq!(
@@ -323,12 +343,12 @@ fn english_spans_inside_mandarin_go_to_the_english_voice_joined_and_level_matche
     }
 
     // One cue for the sentence, in the speaker's name.
-    let vtt = std::fs::read_to_string(s.path("out/spans/spans.vtt")).unwrap();
+    let vtt = ep.text("vtt");
     assert_eq!(vtt.matches(" --> ").count(), 1, "{vtt}");
     assert!(vtt.contains(&format!("<v host>{sentence}")), "{vtt}");
 
     // The English spans are brought to the Mandarin voice's level.
-    let (wav, _) = read_wav(&s.path("out/spans/spans.wav"));
+    let (wav, _) = ep.wav();
     let level = |i: usize| {
         let p = speech[i];
         let a = p["start"].as_u64().unwrap() as usize;
@@ -350,17 +370,27 @@ fn english_spans_inside_mandarin_go_to_the_english_voice_joined_and_level_matche
 fn an_ipa_entry_reaches_azure_as_a_phoneme_and_other_backends_as_its_alias() {
     let mock = MockServer::start(0, MockOptions::default()).unwrap();
     let s = Scratch::new();
-    let cfg = s.write(
-        "ipa.podgen.yaml",
-        &format!(
-            "backends:\n  openai: {{preset: openai, base_url: '{u}/v1'}}\n  azure: {{preset: azure, base_url: '{u}'}}\nvoices:\n  host: {{backend: azure, voice: en-US-JennyNeural}}\n  guest: {{backend: openai, voice: alloy}}\naudio:\n  formats: [wav]\nlexicon:\n  - {{word: Nguyen, say: win, ipa: 'ŋwiən'}}\n",
-            u = mock.url()
-        ),
-    );
-    let sc = s.write(
-        "ipa.yaml",
-        "show: S\ntitle: IPA\nepisode: ipa\nitems:\n  - title: One\n    lines:\n      - {voice: host, text: Nguyen & Smith <say> hello.}\n      - {voice: guest, text: Nguyen says hello.}\n",
-    );
+    let cfg = Config::new()
+        .backend("openai", Backend::openai(&mock.url()))
+        .backend("azure", Backend::preset("azure", &mock.url()))
+        .voice("host", Voice::on("azure").id("en-US-JennyNeural"))
+        .voice("guest", Voice::on("openai").id("alloy"))
+        .audio(json!({"formats": ["wav"]}))
+        .set(
+            "lexicon",
+            json!([{"word": "Nguyen", "say": "win", "ipa": "ŋwiən"}]),
+        )
+        .write(&s, "ipa.podgen.yaml");
+    let sc = Script::new("S", "IPA")
+        .episode("ipa")
+        .item(Item::dialogue(
+            "One",
+            [
+                line("host", "Nguyen & Smith <say> hello."),
+                line("guest", "Nguyen says hello."),
+            ],
+        ))
+        .write(&s, "ipa.yaml");
     let out = s.render_config(&sc, &cfg, "out");
     assert!(out.status.success(), "{}", stderr(&out));
     let reqs = mock.requests();
@@ -374,7 +404,7 @@ fn an_ipa_entry_reaches_azure_as_a_phoneme_and_other_backends_as_its_alias() {
     );
     let openai = reqs.iter().find(|r| r.route == "openai").unwrap();
     assert_eq!(openai.text.as_deref(), Some("win says hello."));
-    let vtt = std::fs::read_to_string(s.path("out/ipa/ipa.vtt")).unwrap();
+    let vtt = s.episode("out", "ipa").text("vtt");
     assert!(
         vtt.contains("Nguyen") && !vtt.contains("win") && !vtt.contains("phoneme"),
         "{vtt}"
@@ -399,28 +429,18 @@ fn an_ipa_entry_reaches_azure_as_a_phoneme_and_other_backends_as_its_alias() {
 #[test]
 fn normalize_families_switch_off_per_backend_and_the_voice_wins() {
     let s = Scratch::new();
-    let cfg = s.write(
-        "podgen.yaml",
-        "backends:\n  cloud: {preset: openai, base_url: 'http://127.0.0.1:9/v1', normalize: {numbers: false}}\nvoices:\n  host: {backend: cloud, voice: alloy}\n  raw: {backend: cloud, voice: alloy, normalize: false}\n  full: {backend: cloud, voice: alloy, normalize: true}\n",
-    );
+    let alloy = || Voice::on("cloud").id("alloy");
+    let cloud = Backend::preset("openai", "http://127.0.0.1:9/v1")
+        .set("normalize", json!({"numbers": false}));
+    let cfg = Config::new()
+        .backend("cloud", cloud)
+        .voice("host", alloy())
+        .voice("raw", alloy().set("normalize", false))
+        .voice("full", alloy().set("normalize", true))
+        .write(&s, "podgen.yaml");
     let line = "参数13亿，涨幅147%。";
     let say = |voice: &str| {
-        let mut child = std::process::Command::new(bin())
-            .args(["normalize", "--language", "zh-CN", "--voice", voice, "-c"])
-            .arg(&cfg)
-            .current_dir(s.path("."))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(line.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success());
+        let out = normalize(&s, voice, &cfg, line).ok();
         String::from_utf8(out.stdout)
             .unwrap()
             .trim_end()

@@ -4,9 +4,7 @@
 //! Also third-tone sandhi (你好: the first syllable rises) and a tone inside
 //! a sentence of the example digest.
 
-use crate::common;
-
-use common::*;
+use crate::common::*;
 
 /// Frames every 5 ms; loudness over 30 ms.
 const HOP: usize = (RATE as usize * 5) / 1000;
@@ -147,6 +145,16 @@ fn end(c: &[f32]) -> f32 {
     median(&c[c.len() - 3..])
 }
 
+/// Whether a contour ends 12% or more above where it starts.
+fn rises(c: &[f32]) -> bool {
+    end(c) >= 1.12 * start(c)
+}
+
+/// Whether a contour ends 12% or more below where it starts.
+fn falls(c: &[f32]) -> bool {
+    end(c) <= 0.88 * start(c)
+}
+
 fn median(v: &[f32]) -> f32 {
     let mut v = v.to_vec();
     v.sort_by(f32::total_cmp);
@@ -163,26 +171,20 @@ fn show(c: &[f32]) -> String {
 /// Render `text` (Mandarin) with the built-in voice; the WAV's samples and
 /// each segment's span.
 fn render_mandarin(s: &Scratch, text: &str) -> (Vec<f32>, Vec<(usize, usize)>) {
-    let script = s.write(
-        "t.yaml",
-        &format!(
-            "show: T\ntitle: Tones\nepisode: tones\nlanguage: zh-CN\nitems:\n  - title: t\n    text: \"{text}\"\n"
-        ),
-    );
+    let script = Script::new("T", "Tones")
+        .episode("tones")
+        .language("zh-CN")
+        .item(Item::new("t", text))
+        .write(s, "t.yaml");
     s.render(&script);
-    let dir = s.output().join("tones");
-    let (samples, spec) = read_wav(&dir.join("tones.wav"));
+    let ep = s.episode("out", "tones");
+    let (samples, spec) = ep.wav();
     assert_eq!(spec.sample_rate, RATE);
-    let m = read_json(&dir.join("render.json"));
-    let spans = m["segments"]
-        .as_array()
-        .unwrap()
+    let spans = array(&ep.manifest()["segments"])
         .iter()
-        .map(|s| {
-            (
-                s["start_sample"].as_u64().unwrap() as usize,
-                s["end_sample"].as_u64().unwrap() as usize,
-            )
+        .map(|seg| {
+            let span = span(seg);
+            (span.start, span.end)
         })
         .collect();
     (samples, spans)
@@ -216,11 +218,7 @@ fn the_four_tones_have_their_four_contours() {
         show(&c[0])
     );
     // Tone 2, rising.
-    assert!(
-        end(&c[1]) >= 1.12 * start(&c[1]),
-        "tone 2 does not rise: {}",
-        show(&c[1])
-    );
+    assert!(rises(&c[1]), "tone 2 does not rise: {}", show(&c[1]));
     // Tone 3, low dipping.
     let lowest = c[2].iter().copied().fold(f32::MAX, f32::min);
     assert!(
@@ -229,26 +227,27 @@ fn the_four_tones_have_their_four_contours() {
         show(&c[2])
     );
     // Tone 4, falling.
-    assert!(
-        end(&c[3]) <= 0.88 * start(&c[3]),
-        "tone 4 does not fall: {}",
-        show(&c[3])
-    );
+    assert!(falls(&c[3]), "tone 4 does not fall: {}", show(&c[3]));
+}
+
+/// The syllable nuclei of the first segment of `text`, spoken by the
+/// built-in voice.
+fn first_nuclei(text: &str) -> Vec<Vec<f32>> {
+    let s = Scratch::new();
+    let (samples, spans) = render_mandarin(&s, text);
+    let (a, b) = spans[0];
+    nuclei(&samples[a..b])
 }
 
 #[test]
 fn third_tone_sandhi_makes_the_first_of_two_third_tones_rise() {
     // 你好 is nǐ hǎo, spoken ní hǎo: the first syllable rises.
-    let s = Scratch::new();
-    let (samples, spans) = render_mandarin(&s, "你好。");
-    let (a, b) = spans[0];
-    let runs = nuclei(&samples[a..b]);
+    let runs = first_nuclei("你好。");
     assert!(runs.len() >= 2, "two syllables: {runs:?}");
-    let ni = &runs[0];
     assert!(
-        end(ni) >= 1.12 * start(ni),
+        rises(&runs[0]),
         "你 in 你好 does not rise: {}",
-        show(ni)
+        show(&runs[0])
     );
 }
 
@@ -256,14 +255,10 @@ fn third_tone_sandhi_makes_the_first_of_two_third_tones_rise() {
 fn a_falling_tone_falls_inside_a_sentence_of_the_digest() {
     // The example's intro: 大家好，这里是AI大模型周报…  大 (dà) comes first,
     // after an unvoiced stop, so the first nucleus is its vowel.
-    let s = Scratch::new();
-    let (samples, spans) = render_mandarin(&s, "大家好，这里是AI大模型周报2024年6月的第二期。");
-    let (a, b) = spans[0];
-    let runs = nuclei(&samples[a..b]);
-    let da = &runs[0];
+    let runs = first_nuclei("大家好，这里是AI大模型周报2024年6月的第二期。");
     assert!(
-        end(da) <= 0.88 * start(da),
+        falls(&runs[0]),
         "大 does not fall in the sentence: {}",
-        show(da)
+        show(&runs[0])
     );
 }

@@ -1,0 +1,122 @@
+//! Mistakes in podgen.yaml: each is an input error (exit 2) at load, in
+//! the user's words, naming the config file (and its line where there is
+//! one) rather than the script, with a "did you mean" where a name is near
+//! a known one; nothing is rendered.
+
+use crate::common::*;
+
+/// `podgen validate` of a good script with `config` written as `name`:
+/// exit 2 with every one of `needles`, never blaming the script; the
+/// stderr.
+fn refused(s: &Scratch, name: &str, config: &str, needles: &[&str]) -> String {
+    let sc = Script::one_item("Words.").write(s, "ok.yaml");
+    let cfg = s.write(name, config);
+    let err = s.cmd("validate").arg(sc).config(&cfg).fails(2, needles);
+    assert!(
+        !err.contains("issue.yaml"),
+        "config error called a script error:\n{err}"
+    );
+    err
+}
+
+#[test]
+fn bad_urls_templates_and_limits_of_a_backend_are_caught_at_load() {
+    let s = Scratch::new();
+    for (setting, needle) in [
+        ("base_url: \"http://[::1\"", "base_url"),
+        ("base_url: http://127.0.0.1:99999/v1", "base_url"),
+        ("base_url: \"http://\"", "base_url"),
+        (
+            "base_url: http://127.0.0.1:1/v1\n    headers: {X-Text: \"{{text\"}",
+            "unclosed",
+        ),
+        (
+            "base_url: http://127.0.0.1:1/v1\n    max_chars: 0",
+            "max_chars",
+        ),
+    ] {
+        let config = format!(
+            "backends:\n  o:\n    preset: openai\n    {setting}\nvoices:\n  narrator: {{backend: o, voice: alloy}}\n"
+        );
+        refused(
+            &s,
+            "bad.podgen.yaml",
+            &config,
+            &["bad.podgen.yaml:", needle],
+        );
+    }
+}
+
+#[test]
+fn a_key_twice_or_a_negative_count_is_a_config_error_in_the_users_words() {
+    let s = Scratch::new();
+    refused(
+        &s,
+        "c.podgen.yaml",
+        "backends:\n  o:\n    preset: openai\n    preset: piper\n",
+        &["c.podgen.yaml", "podgen.yaml config", "appears twice"],
+    );
+    let err = refused(
+        &s,
+        "n.podgen.yaml",
+        "backends:\n  o:\n    preset: openai\n    max_chars: -1\n",
+        &["n.podgen.yaml:", "a whole number"],
+    );
+    assert!(
+        !err.contains("invalid u64") && !err.contains("usize"),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_mistakes_are_input_errors_with_hints() {
+    let s = Scratch::new();
+    let script = s.write("issue.yaml", TWO_ITEMS);
+    let cases: [(&str, &str); 5] = [
+        (
+            "backends:\n  b: {preset: opnai}\nvoices:\n  host: {backend: b}\n",
+            "did you mean `openai`?",
+        ),
+        (
+            "voices:\n  hots: {backend: builtin}\n",
+            "voice \"host\" is not defined",
+        ),
+        (
+            "backends:\n  b: {preset: openai, api_key: '${PODGEN_TEST_UNSET_VAR}'}\nvoices:\n  host: {backend: b, voice: alloy}\n",
+            "PODGEN_TEST_UNSET_VAR is not set",
+        ),
+        (
+            "voices:\n  host: {backend: nope}\n",
+            "backend \"nope\", which is not defined",
+        ),
+        (
+            "backends:\n  b: {url: 'http://127.0.0.1:1/x', body: {json: {t: '{{txt}}'}}}\nvoices:\n  host: {backend: b}\n",
+            "unknown template variable `txt`",
+        ),
+    ];
+    for (config, expected) in cases {
+        let cfg = s.write("podgen.yaml", config);
+        let out = s
+            .cmd("render")
+            .arg(&script)
+            .config(&cfg)
+            .out("out")
+            .output();
+        assert_eq!(out.status.code(), Some(2), "{config}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{config}: {expected:?} not in {}",
+            stderr(&out)
+        );
+        assert!(!s.output().exists());
+    }
+    // "did you mean" for a voice name typo, pointing at the script.
+    let cfg = s.write("podgen.yaml", "voices:\n  hots: {backend: builtin}\n");
+    let out = s.cmd("validate").arg(&script).config(&cfg).output();
+    assert!(
+        stderr(&out).contains("did you mean `hots`?"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("issue.yaml:4:8"), "{}", stderr(&out));
+}
