@@ -15,8 +15,8 @@ use clap::Args;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::cli::ConfigArgs;
-use crate::cli::prepare::{Prepared, RenderOptions, prepare};
-use crate::error::{Failure, Result};
+use crate::cli::prepare::{Prepared, RenderOptions, open_clips, prepare};
+use crate::error::Result;
 use crate::speech::cache::{self, ClipStore};
 use crate::speech::synthesize::{Letters, segment_key};
 use crate::speech::tts::{Keys, Price};
@@ -50,9 +50,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
 pub fn show(opts: &RenderOptions, spoken: bool) -> Result<()> {
     let root = opts.cache_root.clone().unwrap_or_else(cache::default_root);
     let prepared = prepare(opts, &root, Keys::Optional)?;
-    let store = ClipStore::open(&root, prepared.settings.rate).map_err(|e| {
-        Failure::runtime(format!("cannot open the cache at {}: {e}", root.display()))
-    })?;
+    let store = open_clips(&root, prepared.settings.rate)?;
     print!("{}", report(&prepared, &store));
     if spoken {
         print!("{}", spoken_report(&prepared));

@@ -12,10 +12,20 @@ use crate::input::config::{self, Config};
 use crate::input::script::{self, LoadedScript};
 use crate::input::settings::Settings;
 use crate::input::voices::{self, VoiceProfile};
+use crate::speech::cache::ClipStore;
 use crate::speech::synthesize::{Cast, LimitedBackend};
 use crate::speech::tts::{self, Keys};
 use crate::text::plan::{self, Plan};
 use crate::text::speak::{Lexicon, Reading, Rulebook};
+
+/// The clip cache under `root` for clips at `rate`, or a runtime failure
+/// naming the folder and every cause.
+pub fn open_clips(root: &Path, rate: u32) -> Result<ClipStore> {
+    ClipStore::open(root, rate).map_err(|e| {
+        let what = format!("cannot open the cache at {}", root.display());
+        Failure::runtime_because(what, &e)
+    })
+}
 
 /// What the command line asks of a run.
 #[derive(Debug, Clone, Default)]

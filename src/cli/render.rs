@@ -17,7 +17,7 @@ use crate::audio::time::{self, clock};
 use crate::audio::{Interrupted, PassError};
 use crate::cli::ConfigArgs;
 pub use crate::cli::prepare::RenderOptions;
-use crate::cli::prepare::{Prepared, prepare};
+use crate::cli::prepare::{Prepared, open_clips, prepare};
 use crate::cli::progress::Reporter;
 use crate::error::{Failure, Result, chain};
 use crate::input::script;
@@ -223,11 +223,7 @@ impl CacheFolder {
     }
 
     fn store(&self, rate: u32) -> Result<Arc<ClipStore>> {
-        let store = ClipStore::open(&self.root, rate).map_err(|e| {
-            let what = format!("cannot open the cache at {}", self.root.display());
-            Failure::runtime_because(what, &e)
-        })?;
-        Ok(Arc::new(store))
+        Ok(Arc::new(open_clips(&self.root, rate)?))
     }
 
     /// For render.json.

@@ -133,10 +133,9 @@ fn text_no_rule_applies_to_passes_unchanged() {
             assert_eq!(normalize(t, book, Rules::default()), t, "{book:?}");
         }
     }
-    // The 50 000-character item of the hostile-text tests.
+    // The 50 000-character item of the hostile-text tests (its cost is
+    // bounded by the step-budget test, not by a clock).
     let long = "这是一个很长的句子，没有数字也没有缩写。".repeat(2_500);
     assert_eq!(long.chars().count(), 50_000);
-    let started = std::time::Instant::now();
     assert_eq!(normalize(&long, Rulebook::Mandarin, Rules::default()), long);
-    assert!(started.elapsed().as_secs() < 5);
 }

@@ -108,7 +108,7 @@ impl Pcm {
             return Err(Unusable::NotFinite(bad));
         }
         // Finite but huge floats overflow the resampler's FFT (found by
-        // tests/fuzz.rs); real audio, overs included, stays far below.
+        // tests/it/fuzz/); real audio, overs included, stays far below.
         let wild = self
             .samples
             .iter()

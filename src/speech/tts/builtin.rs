@@ -108,7 +108,7 @@ fn install_data(cache_root: &Path, data_dir: &Path) -> std::io::Result<()> {
 /// its 0-50 scale, through a dip: a 3-2-4 contour, shallower than the
 /// textbook 2-1-4, so that 马 barely dips below its start. podgen starts it
 /// at 14 instead (the only change made to the upstream data; measured by
-/// `tests/tones.rs`). The tone phonemes `214` and `3` of the `cmn` table are
+/// `tests/it/tones.rs`). The tone phonemes `214` and `3` of the `cmn` table are
 /// patched where they hold upstream's values; any other data is left as it is.
 fn deepen_third_tone(phontab: &mut [u8]) {
     const ENTRY: usize = 16; // sizeof(PHONEME_TAB)

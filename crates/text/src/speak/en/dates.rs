@@ -1,7 +1,7 @@
 //! The dates family: years (in 2024, Computex 2024), decades (the 1990s,
 //! the '90s), and dates (June 10, 2024 / 10 June 2024 / 2024-06-10).
 
-use super::numbers::{Lit, is_ordinal_suffix};
+use super::literal::{Lit, is_ordinal_suffix};
 use super::tables::{MONTH_ABBR, MONTHS, YEAR_AFTER, YEAR_BEFORE};
 use super::words::{decade, ordinal, year_words};
 use super::{Hit, Norm};

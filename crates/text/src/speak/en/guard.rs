@@ -3,7 +3,7 @@
 //! chunks (runs between spaces and non-ASCII letters) that are
 //! identifiers: GPT-4o, H100, main.rs, 1.2.3, 24/7.
 
-use super::numbers::{is_ordinal_suffix, magnitude};
+use super::literal::{is_ordinal_suffix, magnitude};
 use super::tables;
 use super::tables::{Fit, GLUE_PREFIXES, UNITS};
 use super::tokens::{Kind, Tok};

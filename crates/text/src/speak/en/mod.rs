@@ -18,6 +18,7 @@ mod abbreviations;
 mod acronyms;
 mod dates;
 mod guard;
+mod literal;
 mod money;
 mod numbers;
 mod percent;
@@ -36,7 +37,7 @@ pub use tables::WORD_ACRONYMS;
 
 use super::rules::Rules;
 use super::work::Work;
-use numbers::Lit;
+use literal::Lit;
 use tokens::{Kind, Tok};
 
 /// English text as an English voice should read it.

@@ -1,7 +1,7 @@
 //! The money family: amounts after a currency sign ($5, €3.50, US$5,
 //! $2.5 billion, $3bn, $5-10 million, -$5).
 
-use super::numbers::{Lit, magnitude};
+use super::literal::{Lit, magnitude};
 use super::tables::{CURRENCIES, Currency, DOLLAR_PREFIXES, SCALE_WORDS};
 use super::words::{digit_words, int_words, two_digit};
 use super::{Hit, Norm};

@@ -1,7 +1,7 @@
 //! The percent family: 47.5%, and a range of percentages said once
 //! (5.25%-5.5%).
 
-use super::numbers::Lit;
+use super::literal::Lit;
 use super::{Hit, Norm};
 
 impl<'a> Norm<'a> {

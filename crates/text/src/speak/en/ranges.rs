@@ -2,7 +2,7 @@
 //! 2023-24, 3-5pm, 1:2, 16:9). Chains of three or more numbers (phone
 //! numbers, 1:2:3) stay as written.
 
-use super::numbers::{Lit, magnitude};
+use super::literal::{Lit, magnitude};
 use super::units::unit_name;
 use super::words::{two_digit, year_words};
 use super::{Hit, Norm};

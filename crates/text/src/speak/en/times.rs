@@ -1,7 +1,7 @@
 //! The times family: clock times, alone or as a range (10:30, 3:00 pm,
 //! 10 a.m., 10am-2pm).
 
-use super::numbers::Lit;
+use super::literal::Lit;
 use super::tables::AM_PM;
 use super::words::clock_words;
 use super::{Hit, Norm};

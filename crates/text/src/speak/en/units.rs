@@ -2,7 +2,7 @@
 //! after a number, glued or spaced as each allows (5 km, 7nm, 3.5 GHz),
 //! with a rate after a slash (km/h, GB/s).
 
-use super::numbers::Lit;
+use super::literal::Lit;
 use super::tables::{Fit, PER, UNITS, Unit};
 use super::{Hit, Norm};
 

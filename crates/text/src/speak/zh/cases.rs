@@ -8,7 +8,7 @@ use crate::speak::work::{Hostile, assert_linear};
 
 // Rewritten: (written, spoken).
 const CONVERTED: &[(&str, &str)] = &[
-    // Found by tests/normalize_property.rs: a unit's letter is no name.
+    // Found by tests/it/normalize_property.rs: a unit's letter is no name.
     ("气温20°C 1,770人", "气温二十摄氏度 一千七百七十人"),
     (
         "大家好，这里是AI大模型周报2024年6月的第二期。",
