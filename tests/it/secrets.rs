@@ -54,8 +54,8 @@ fn a_secret_reaches_the_auth_header_and_nothing_else() {
         }
     }
 
-    // A wrong key: the server's message, exit 1, one request (a 401 is not
-    // retried), and neither key printed.
+    // A wrong key: the server's message, exit 1, no retry, and neither key
+    // printed.
     let sent_before = server.requests().len();
     let out = render()
         .out("bad")
@@ -63,10 +63,13 @@ fn a_secret_reaches_the_auth_header_and_nothing_else() {
         .env("MOCK_TTS_KEY", "sk-wrong-key-123456")
         .output();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert_eq!(
-        server.requests().len() - sent_before,
-        1,
-        "a 401 is final: no retry"
+    // Segments in flight together may each be sent once (the script has
+    // two); a retried 401 would make more.
+    let refused = &server.requests()[sent_before..];
+    assert!(
+        (1..=2).contains(&refused.len()) && refused.iter().all(|r| r.status == 401),
+        "a 401 is final, not retried: {} requests",
+        refused.len()
     );
     let err = stderr(&out);
     assert!(
