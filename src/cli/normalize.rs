@@ -33,6 +33,14 @@ pub struct NormalizeArgs {
 pub fn run(args: NormalizeArgs) -> Result<()> {
     let (config, voice) = (args.config.as_deref(), args.voice.as_deref());
     let language = args.language.as_deref();
+    if let Some(tag) = language
+        && !crate::text::lang::is_valid_tag(tag)
+    {
+        return Err(Failure::input(
+            format!("--language {tag:?} is not a BCP 47 language tag"),
+            "write a tag like en, en-GB, zh-CN or cmn, or leave it out to guess per line",
+        ));
+    }
     let config = config::discover(config, &PathBuf::from("stdin"))?;
     let name = voice.unwrap_or(DEFAULT_VOICE);
     let profile = match config.voices().get(name) {
@@ -47,14 +55,44 @@ pub fn run(args: NormalizeArgs) -> Result<()> {
     };
     let readings = crate::cli::prepare::readings(&config, &[profile], Some(Path::new(".")))?;
     let reading = &readings[name];
-    let stdin = std::io::stdin();
+    let mut stdin = std::io::stdin().lock();
     let mut out = std::io::stdout().lock();
-    for line in stdin.lock().lines() {
-        let line =
-            line.map_err(|e| Failure::input(format!("cannot read stdin: {e}"), "give UTF-8 text"))?;
-        let tag = language.map_or_else(|| Language::guess(&line).tag().to_string(), str::to_string);
-        writeln!(out, "{}", reading.spoken(&line, &tag))
+    let mut bytes = Vec::new();
+    for number in 1.. {
+        bytes.clear();
+        let read = stdin
+            .read_until(b'\n', &mut bytes)
+            .map_err(|e| Failure::input(format!("cannot read stdin: {e}"), "give UTF-8 text"))?;
+        if read == 0 {
+            break;
+        }
+        let line = std::str::from_utf8(&bytes).map_err(|e| {
+            Failure::input(
+                format!(
+                    "stdin line {number} is not UTF-8 text (invalid byte at offset {} of the line)",
+                    e.valid_up_to()
+                ),
+                "give UTF-8 text",
+            )
+        })?;
+        let line = line.trim_end_matches(['\n', '\r']);
+        let tag = language.map_or_else(|| Language::guess(line).tag().to_string(), str::to_string);
+        writeln!(out, "{}", printable(&reading.spoken(line, &tag)))
             .map_err(|e| Failure::runtime(format!("cannot write stdout: {e}")))?;
     }
     Ok(())
+}
+
+/// `text` with its control characters (an escape sequence, a bell) shown as
+/// `U+001B` rather than sent to the terminal, which would obey them.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            out.push_str(&format!("U+{:04X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -2,6 +2,8 @@
 //! in `voices/`, and the cover art, each loaded and checked with the file,
 //! line and column of every mistake, and the settings resolved from them.
 
+pub mod bounds;
+pub mod chars;
 pub mod config;
 pub mod cover;
 pub mod durations;

@@ -11,6 +11,7 @@ use super::config::{self, AudioConfig, Config};
 use super::script;
 use crate::audio::time::ms_to_samples;
 use crate::error::Result;
+use serde_saphyr::Spanned;
 
 /// Stings sit this far under the speech level unless the config says
 /// otherwise: music as loud as the voice makes the voice after it sound weak.
@@ -78,38 +79,25 @@ impl Settings {
     /// The `audio:` and `pauses:` of `config`, with their defaults, checked.
     pub fn from_config(config: &Config) -> Result<Self> {
         let audio = config.file.audio.clone().unwrap_or_default();
-        let rate = audio.sample_rate.unwrap_or(SAMPLE_RATE);
-        let out_of_range = |message: String, help: &str| config.error(None, message, help.into());
-        if !(8_000..=192_000).contains(&rate) {
-            return Err(out_of_range(
-                format!("sample rate {rate} Hz is out of range"),
-                "use 44100 or 48000",
-            ));
-        }
-        let channels = audio.channels.unwrap_or(1);
-        if !(1..=2).contains(&channels) {
-            return Err(out_of_range(
-                format!("audio.channels {channels}: podgen writes mono or stereo"),
-                "set `channels: 1` (mono) or `channels: 2` (stereo)",
-            ));
-        }
         let defaults = Targets::default();
+        let rate = bounded(config, "audio.sample_rate", &audio.sample_rate, SAMPLE_RATE)?;
+        let channels = bounded(config, "audio.channels", &audio.channels, 1)?;
         let targets = Targets {
-            loudness_lufs: audio.loudness_lufs.unwrap_or(defaults.loudness_lufs),
-            true_peak_dbtp: audio.true_peak_dbtp.unwrap_or(defaults.true_peak_dbtp),
+            loudness_lufs: bounded(
+                config,
+                "audio.loudness_lufs",
+                &audio.loudness_lufs,
+                defaults.loudness_lufs,
+            )?,
+            true_peak_dbtp: bounded(
+                config,
+                "audio.true_peak_dbtp",
+                &audio.true_peak_dbtp,
+                defaults.true_peak_dbtp,
+            )?,
             dual_mono: dual_mono(config, &audio)?,
         };
-        if !(-40.0..=-5.0).contains(&targets.loudness_lufs)
-            || !(-12.0..=0.0).contains(&targets.true_peak_dbtp)
-        {
-            return Err(out_of_range(
-                format!(
-                    "audio: loudness {} LUFS / true peak {} dBTP are out of range",
-                    targets.loudness_lufs, targets.true_peak_dbtp
-                ),
-                "podcasts use loudness_lufs -16 (Apple) to -19 and true_peak_dbtp -1 or -2",
-            ));
-        }
+        let out_of_range = |message: String, help: &str| config.error(None, message, help.into());
         // Formats podgen will write later: say so rather than ignore them.
         let names = audio
             .formats
@@ -137,13 +125,12 @@ impl Settings {
                 "use [mp3, wav], [mp3] or [wav]",
             ));
         }
-        let sting_level_db = audio.sting_level_db.unwrap_or(DEFAULT_STING_LEVEL_DB);
-        if !(sting_level_db.is_finite() && (-30.0..=10.0).contains(&sting_level_db)) {
-            return Err(out_of_range(
-                format!("audio.sting_level_db {sting_level_db} is out of range"),
-                "a level relative to speech in dB, from -30 to 10 (default -3)",
-            ));
-        }
+        let sting_level_db = bounded(
+            config,
+            "audio.sting_level_db",
+            &audio.sting_level_db,
+            DEFAULT_STING_LEVEL_DB,
+        )?;
         Ok(Settings {
             rate,
             targets,
@@ -195,14 +182,12 @@ fn mp3_kbps(config: &Config, audio: &AudioConfig, channels: u16) -> Result<u32> 
 /// `audio.ducking`, checked, in samples at `rate`.
 fn ducking(config: &Config, audio: &AudioConfig, rate: u32) -> Result<Ducking> {
     let d = audio.ducking.clone().unwrap_or_default();
-    let depth_db = d.depth_db.unwrap_or(Ducking::DEPTH_DB);
-    if !(depth_db.is_finite() && (0.0..=60.0).contains(&depth_db)) {
-        return Err(config.error(
-            None,
-            format!("audio.ducking.depth_db {depth_db} is out of range"),
-            "how far beds go down under speech, in dB, from 0 to 60 (default 15)".into(),
-        ));
-    }
+    let depth_db = bounded(
+        config,
+        "audio.ducking.depth_db",
+        &d.depth_db,
+        Ducking::DEPTH_DB,
+    )?;
     let time = |v: &Option<serde_saphyr::Spanned<String>>, what: &str, default_ms: u64| {
         let Some(v) = v else {
             return Ok(ms_to_samples(default_ms, rate));
@@ -283,13 +268,38 @@ impl Pauses {
     }
 }
 
-/// Pause lengths: the config's `pauses:`, else the defaults.
+/// The value of the number setting `key` (like `audio.sample_rate`; its
+/// last part is its key in [`crate::input::bounds`]), checked against its
+/// bound at its line, else `default`.
+fn bounded<T: Copy + Into<f64>>(
+    config: &Config,
+    key: &str,
+    value: &Option<Spanned<T>>,
+    default: T,
+) -> Result<T> {
+    let Some(v) = value else {
+        return Ok(default);
+    };
+    let bare = key.rsplit('.').next().unwrap_or(key);
+    let section = &key[..key.len() - bare.len()];
+    match crate::input::bounds::problem(bare, v.value.into()) {
+        None => Ok(v.value),
+        Some(message) => Err(config.error(
+            script::span(v),
+            format!("{section}{message}"),
+            "set it within that range, or leave it out for the default".into(),
+        )),
+    }
+}
+
+/// Pause lengths: the config's `pauses:` (checked at load, each at most a
+/// minute), else the defaults.
 fn pauses_from(config: &Config, rate: u32) -> Pauses {
     let mut p = Pauses::default_at(rate);
     if let Some(c) = &config.file.pauses {
-        let samples = |v: &Option<serde_saphyr::Spanned<String>>, d: u64| {
+        let samples = |v: &Option<Spanned<String>>, d: u64| {
             v.as_ref()
-                .and_then(|v| config::parse_duration_ms(&v.value))
+                .and_then(|v| script::marker_ms(&v.value))
                 .map_or(d, |ms| ms_to_samples(ms, rate))
         };
         p = Pauses {

@@ -70,7 +70,7 @@ impl VoiceProfile {
             instructions: c.instructions.clone(),
             language: c.language.clone(),
             variant: c.variant.clone(),
-            pitch: c.pitch,
+            pitch: c.pitch.as_ref().map(|p| p.value),
             extra: c.extra.clone(),
             pan: c.pan.as_ref().map_or(0.0, |p| p.value),
         }

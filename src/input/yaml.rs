@@ -127,31 +127,125 @@ fn block_key(text: &str, indent: usize, key: &str) -> Option<usize> {
 
 /// Turn a YAML parse or shape error into a report with a snippet, in the
 /// user's words: an unknown key gets the nearest known key; duplicate keys,
-/// several documents, alias bombs and badly typed numbers are said plainly.
+/// several documents, alias bombs and values of the wrong type are said
+/// plainly, naming the key and what it takes, never a Rust type.
 /// `headline` says what the file failed to be ("the script is not valid
 /// issue.yaml").
 pub fn yaml_error(source: &SourceFile, err: &serde_saphyr::Error, headline: &str) -> Failure {
     if let Some(plain) = plain_yaml_error(source, err, headline) {
         return plain;
     }
-    // serde-saphyr's own miette report carries the snippet and the position.
-    let options = serde_saphyr::render_options! { source_name: Some(source.name.as_str()) };
-    let report = serde_saphyr::miette::to_miette_report_with_options(
-        err,
-        &source.text,
-        &source.name,
-        options,
-    );
-    let prefix = err
-        .location()
-        .and_then(|l| span_of(&l))
-        .map(|s| source.position(s.offset()))
-        .unwrap_or_else(|| source.name.clone());
-    Failure::Input(report.wrap_err(format!("{prefix}: {headline}")))
+    let at = err.location().and_then(|l| span_of(&l));
+    let key = at.and_then(|s| key_before(&source.text, s.offset()));
+    let (message, help) = shape_message(err.without_snippet(), key);
+    source.error(at, format!("{headline}: {message}"), "here", help)
 }
 
-/// The YAML errors whose library wording would puzzle a producer, said in
-/// plain words; None for the rest.
+/// The key a value at byte `offset` is written under (`concurrency` in
+/// `{concurrency: 99}` or `  concurrency: 99`), when the value follows its
+/// key on the same line.
+fn key_before(text: &str, offset: usize) -> Option<&str> {
+    let before = text.get(..offset)?;
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let head = line.trim_end().strip_suffix(':')?;
+    let head = head.trim_end_matches(['"', '\'']);
+    let from = head
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .map_or(0, |i| i + 1);
+    let key = &head[from..];
+    (!key.is_empty()).then_some(key)
+}
+
+/// A value of the wrong shape, in the user's words: what `key` must be
+/// (with its range, for a number) and what to write; no Rust type names.
+fn shape_message(err: &serde_saphyr::Error, key: Option<&str>) -> (String, Option<String>) {
+    use serde_saphyr::Error as E;
+    let must = |what: &str| match key {
+        Some(k) => format!("{k} must be {what}"),
+        None => format!("expected {what} here"),
+    };
+    let number_help = Some("write a plain number, like 2 or 0.5".to_string());
+    match err {
+        E::NullIntoString { .. } => (
+            format!("{}, not left empty", must("text")),
+            Some("write the text, or remove the key".into()),
+        ),
+        E::InvalidScalar { ty, .. } => (must(&expected_words(key, ty)), number_help),
+        E::NonFiniteFloat { value, .. } => (
+            format!("{}, not {value}", must(&expected_words(key, "f64"))),
+            number_help,
+        ),
+        E::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        }
+        | E::SerdeInvalidValue {
+            unexpected,
+            expected,
+            ..
+        } => (
+            format!(
+                "{}, not {}",
+                must(&expected_words(key, expected)),
+                unexpected_words(unexpected)
+            ),
+            None,
+        ),
+        E::Unexpected { expected, .. } => (must(&expected_words(key, expected)), None),
+        E::Message { msg, .. } if msg.contains("untagged enum") => {
+            (must("true, false, or a map of the settings it takes"), None)
+        }
+        other => (
+            serde_saphyr::MessageFormatter::format_message(
+                &serde_saphyr::UserMessageFormatter,
+                other,
+            )
+            .into_owned(),
+            None,
+        ),
+    }
+}
+
+/// What serde expected (a Rust type or serde's words), as a producer says it.
+fn expected_words(key: Option<&str>, expected: &str) -> String {
+    let numeric = [
+        "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize",
+    ];
+    let is_number = numeric.contains(&expected) || matches!(expected, "f32" | "f64");
+    if is_number && let Some(b) = key.and_then(crate::input::bounds::bound) {
+        return b.describe();
+    }
+    match expected {
+        e if e.starts_with('u') && numeric.contains(&e) => "a whole number, 0 or more".into(),
+        e if numeric.contains(&e) => "a whole number".into(),
+        "f32" | "f64" => "a number".into(),
+        "a string" | "string" | "a borrowed string" | "string scalar" => "text".into(),
+        "a boolean" | "bool" => "true or false".into(),
+        "a sequence" | "sequence start" => "a list".into(),
+        "mapping start" | "mapping" => "a map of settings".into(),
+        "scalar" | "a scalar" => "a single value".into(),
+        e if e.starts_with("struct ") || e.starts_with("a map") || e == "map" => {
+            "a map of settings".into()
+        }
+        e => e.into(),
+    }
+}
+
+/// What serde found instead, in the same words.
+fn unexpected_words(unexpected: &str) -> String {
+    match unexpected {
+        "sequence" => "a list".into(),
+        "map" => "a map".into(),
+        "unit value" | "null" => "empty".into(),
+        u => u
+            .replace("floating point", "the number")
+            .replace("integer", "the number"),
+    }
+}
+
+/// The YAML errors that are not about a value's shape, said in plain
+/// words; None for the rest.
 fn plain_yaml_error(
     source: &SourceFile,
     err: &serde_saphyr::Error,
@@ -207,21 +301,6 @@ fn plain_yaml_error(
             "here",
             "write the values out; podgen files need no deep anchors or aliases",
         )),
-        E::InvalidScalar { ty, location } => {
-            let expected = match *ty {
-                "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
-                "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
-                "f32" | "f64" => "a number",
-                "bool" => "true or false",
-                other => other,
-            };
-            Some(plain(
-                location,
-                format!("{headline}: expected {expected} here"),
-                "this value",
-                "write the value as that",
-            ))
-        }
         _ => None,
     }
 }
@@ -245,5 +324,14 @@ mod tests {
         let from = block.find("x:").unwrap();
         assert_eq!(key_at(block, from, "k"), Some(block.find("k: 3").unwrap()));
         assert_eq!(key_at(block, from, "z"), None, "not in a later entry");
+    }
+
+    #[test]
+    fn the_key_of_a_value_is_the_word_before_its_colon() {
+        let text = "a:\n  concurrency: 99\nb: {\"pitch\": 7, x: [1, 2]}\n";
+        let at = |v: &str| key_before(text, text.find(v).unwrap());
+        assert_eq!(at("99"), Some("concurrency"));
+        assert_eq!(at("7"), Some("pitch"));
+        assert_eq!(at("2]"), None);
     }
 }

@@ -120,3 +120,252 @@ fn config_mistakes_are_input_errors_with_hints() {
     );
     assert!(stderr(&out).contains("issue.yaml:4:8"), "{}", stderr(&out));
 }
+
+/// (a config, what its message must say): a number out of its range in
+/// every numeric setting, at the type limits too.
+const NUMBERS_OUT_OF_RANGE: &[(&str, &[&str])] = &[
+    (
+        "backends:\n  o:\n    preset: openai\n    concurrency: 2305843009213693952\n",
+        &["n.podgen.yaml:4:", "concurrency", "1 to 64"],
+    ),
+    (
+        "backends:\n  o:\n    preset: openai\n    concurrency: 65\n",
+        &["n.podgen.yaml:4:", "concurrency", "1 to 64"],
+    ),
+    (
+        "backends:\n  o:\n    preset: openai\n    concurrency: 18446744073709551616\n",
+        &["n.podgen.yaml:4:", "concurrency", "1 to 64"],
+    ),
+    (
+        "backends:\n  o:\n    preset: openai\n    requests_per_minute: 4294967295\n",
+        &["n.podgen.yaml:4:", "requests_per_minute", "1 to"],
+    ),
+    (
+        "backends:\n  o:\n    preset: openai\n    max_chars: 9007199254740992\n",
+        &["n.podgen.yaml:4:", "max_chars", "1 to"],
+    ),
+    (
+        "backends:\n  o:\n    preset: openai\n    max_bytes: 2147483648\n",
+        &["n.podgen.yaml:4:", "max_bytes", "4 to"],
+    ),
+    (
+        "backends:\n  o:\n    preset: openai\n    max_response_mb: 9007199254740992\n",
+        &["n.podgen.yaml:4:", "max_response_mb", "1 to"],
+    ),
+    (
+        "backends:\n  o:\n    preset: openai\n    max_attempts: -1\n",
+        &["n.podgen.yaml:4:", "max_attempts", "1 to 50"],
+    ),
+    (
+        "backends:\n  o:\n    preset: openai\n    price_per_million_chars: 1e308\n",
+        &["n.podgen.yaml:4:", "price_per_million_chars"],
+    ),
+    (
+        "voices:\n  v:\n    backend: builtin\n    pitch: 4294967295\n",
+        &["n.podgen.yaml:4:", "pitch", "0 to 100"],
+    ),
+    (
+        "voices:\n  v:\n    backend: builtin\n    pitch: 101\n",
+        &["n.podgen.yaml:4:", "pitch", "0 to 100"],
+    ),
+    (
+        "voices:\n  v:\n    backend: builtin\n    speed: 1e308\n",
+        &["n.podgen.yaml:4:", "speed"],
+    ),
+    (
+        "voices:\n  v:\n    backend: builtin\n    pan: .nan\n",
+        &["n.podgen.yaml:4:", "pan"],
+    ),
+    (
+        "audio:\n  sample_rate: 4294967295\n",
+        &["n.podgen.yaml:2:", "sample_rate", "8000 to 192000"],
+    ),
+    (
+        "audio:\n  sample_rate: 4294967296\n",
+        &["n.podgen.yaml:2:", "sample_rate", "8000 to 192000"],
+    ),
+    (
+        "audio:\n  channels: 3\n",
+        &["n.podgen.yaml:2:", "channels", "1 or 2"],
+    ),
+    (
+        "audio:\n  loudness_lufs: 1e308\n",
+        &["n.podgen.yaml:2:", "loudness_lufs", "-40 to -5"],
+    ),
+    (
+        "audio:\n  true_peak_dbtp: .nan\n",
+        &["n.podgen.yaml:2:", "true_peak_dbtp", "-12 to 0"],
+    ),
+    (
+        "audio:\n  sting_level_db: 1e39\n",
+        &["n.podgen.yaml:2:", "sting_level_db"],
+    ),
+    (
+        "audio:\n  ducking:\n    depth_db: -1\n",
+        &["n.podgen.yaml:3:", "depth_db", "0 to 60"],
+    ),
+    (
+        "audio:\n  mp3_kbps: 4294967296\n",
+        &["n.podgen.yaml:2:", "mp3_kbps"],
+    ),
+    (
+        "pauses:\n  item: 30d\n",
+        &["n.podgen.yaml:2:", "pauses.item", "60s"],
+    ),
+    (
+        "pauses:\n  sentence: 61s\n",
+        &["n.podgen.yaml:2:", "pauses.sentence", "60s"],
+    ),
+];
+
+#[test]
+fn every_number_is_bounded_at_load_naming_the_setting_its_range_and_line() {
+    let s = Scratch::new();
+    for (config, needles) in NUMBERS_OUT_OF_RANGE {
+        let err = refused(&s, "n.podgen.yaml", config, needles);
+        for internal in ["u32", "u64", "usize", "f32", "write the value as that"] {
+            assert!(!err.contains(internal), "{internal:?} in\n{err}");
+        }
+    }
+}
+
+#[test]
+fn type_mistakes_are_said_in_the_users_words() {
+    let s = Scratch::new();
+    let sc = s.write(
+        "null.yaml",
+        "show: S\ntitle: ~\nitems: [{title: a, text: b}]\n",
+    );
+    let err = s
+        .cmd("validate")
+        .arg(&sc)
+        .fails(2, &["null.yaml:2:", "title must be text"]);
+    assert!(!err.contains("Option<"), "{err}");
+    let sc = s.write(
+        "list.yaml",
+        "show: S\ntitle: T\nitems: [{title: a, text: [b]}]\n",
+    );
+    let err = s
+        .cmd("validate")
+        .arg(&sc)
+        .fails(2, &["list.yaml:3:", "text must be text"]);
+    assert!(!err.contains("a string"), "{err}");
+    let sc = s.write(
+        "num.yaml",
+        "show: S\ntitle: T\nnumber: -3\nitems: [{title: a, text: b}]\n",
+    );
+    let err = s
+        .cmd("validate")
+        .arg(&sc)
+        .fails(2, &["num.yaml:3:", "number must be a whole number"]);
+    assert!(
+        !err.contains("u32") && !err.contains("write the value as that"),
+        "{err}"
+    );
+    refused(
+        &s,
+        "m.podgen.yaml",
+        "voices:\n  v: [backend, builtin]\n",
+        &["m.podgen.yaml:2:", "v must be a map"],
+    );
+}
+
+#[test]
+fn show_fields_are_checked_at_load_with_the_configs_line() {
+    let s = Scratch::new();
+    for (show, needles) in [
+        (
+            "  link: \"javascript:alert(1)\"\n",
+            &["s.podgen.yaml:2:", "link", "http"][..],
+        ),
+        ("  link: \"http://\"\n", &["s.podgen.yaml:2:", "link"]),
+        (
+            "  base_url: \"file:///srv\"\n",
+            &["s.podgen.yaml:2:", "base_url"],
+        ),
+        (
+            "  language: \"not a tag\"\n",
+            &["s.podgen.yaml:2:", "language", "BCP 47"],
+        ),
+        ("  language: \"\"\n", &["s.podgen.yaml:2:", "language"]),
+        (
+            "  language: zz-Qaaaaaaaaa\n",
+            &["s.podgen.yaml:2:", "language"],
+        ),
+        ("  categories: [\">\"]\n", &["s.podgen.yaml:2:", "categor"]),
+        ("  categories: [\"\"]\n", &["s.podgen.yaml:2:", "categor"]),
+        (
+            "  categories: [Cooking]\n",
+            &["s.podgen.yaml:2:", "Cooking", "Apple"],
+        ),
+        (
+            "  categories: [\"Technology > Cooking\"]\n",
+            &["s.podgen.yaml:2:", "Cooking"],
+        ),
+        (
+            "  title: \"A\\uFFFEB\"\n",
+            &["s.podgen.yaml:2:", "show.title", "U+FFFE"],
+        ),
+        (
+            "  title: \"A\\u2028B\"\n",
+            &["s.podgen.yaml:2:", "show.title", "line break"],
+        ),
+        (
+            "  description: \"A\\u0001B\"\n",
+            &["s.podgen.yaml:2:", "show.description", "U+0001"],
+        ),
+        (
+            "  owner: {name: \"A\\uFFFF\"}\n",
+            &["s.podgen.yaml:2:", "show.owner.name", "U+FFFF"],
+        ),
+    ] {
+        refused(&s, "s.podgen.yaml", &format!("show:\n{show}"), needles);
+    }
+    // What the feed takes is accepted.
+    let sc = Script::one_item("Words.").write(&s, "ok.yaml");
+    let cfg = s.write(
+        "good.podgen.yaml",
+        "show:\n  link: https://example.com/show\n  language: en-GB\n  categories: [Technology, \"Society & Culture > Documentary\"]\n",
+    );
+    s.cmd("validate").arg(&sc).config(&cfg).ok();
+}
+
+#[test]
+fn lexicon_readings_with_controls_or_noncharacters_are_refused_naming_the_entry() {
+    let s = Scratch::new();
+    for entry in [
+        "{word: Rubin, say: \"Ru\\0bin\"}",
+        "{word: Rubin, say: \"Ru\\ebin\"}",
+        "{word: Rubin, say: \"Ru\\uFFFEbin\"}",
+        "{word: Rubin, say: \"Ru\\nbin\"}",
+        "{word: Rubin, say: Rubin, ipa: \"ˈɹu\\uFFFFbɪn\"}",
+    ] {
+        refused(
+            &s,
+            "l.podgen.yaml",
+            &format!("lexicon:\n  - {entry}\n"),
+            &["l.podgen.yaml:2:", "lexicon entry 1"],
+        );
+    }
+}
+
+#[test]
+fn a_config_path_that_is_not_a_file_says_what_it_is() {
+    let s = Scratch::new();
+    let sc = Script::one_item("Words.").write(&s, "ok.yaml");
+    s.cmd("validate")
+        .arg(&sc)
+        .arg("-c")
+        .arg(".")
+        .fails(2, &["is a folder"]);
+    s.cmd("validate")
+        .arg(&sc)
+        .arg("-c")
+        .arg("/dev/zero")
+        .fails(2, &["not a regular file"]);
+    s.cmd("validate")
+        .arg(&sc)
+        .arg("-c")
+        .arg("missing.yaml")
+        .fails(2, &["config file not found"]);
+}

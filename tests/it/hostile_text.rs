@@ -137,3 +137,50 @@ fn hostile_text_renders_and_reaches_the_manifest_intact() {
     let (samples, _) = ep.wav();
     assert!(dbfs(rms(&samples)) > -35.0);
 }
+
+#[test]
+fn noncharacters_and_controls_xml_forbids_are_refused_where_they_are_written() {
+    refused_as_the_table_says("forbidden_characters");
+}
+
+#[test]
+fn unicode_line_breaks_in_one_line_fields_are_refused() {
+    refused_as_the_table_says("line_breaks");
+}
+
+#[test]
+fn pause_markers_out_of_range_and_pause_only_text_are_input_errors() {
+    refused_as_the_table_says("pause_markers");
+}
+
+#[test]
+fn text_no_voice_can_read_is_caught_at_validate() {
+    refused_as_the_table_says("unspeakable");
+}
+
+#[test]
+fn ids_the_system_or_the_feed_takes_and_invisible_titles_are_refused() {
+    refused_as_the_table_says("ids");
+}
+
+#[test]
+fn dates_have_four_digit_years_from_1900() {
+    refused_as_the_table_says("dates");
+}
+
+#[test]
+fn a_title_the_feed_would_take_gets_an_id_of_its_own() {
+    let s = Scratch::new();
+    for title in ["Feed", "show artwork", "COM0"] {
+        let sc = Script::new("S", title)
+            .item(Item::new("One", "Words."))
+            .write(&s, "t.yaml");
+        let out = s.cmd("plan").arg(&sc).ok();
+        let id = stdout(&out);
+        let lower = title.to_ascii_lowercase().replace(' ', "-");
+        assert!(
+            id.contains(&format!("{lower}-episode")),
+            "{title}: no moved-aside id in\n{id}"
+        );
+    }
+}

@@ -88,3 +88,59 @@ fn validate_accepts_the_example_and_reports_its_size() {
     let stdout = stdout(&s.cmd("validate").arg(example()).ok());
     assert!(stdout.contains("ok: 20 chapters"), "{stdout}");
 }
+
+/// A run of `n` words, for lines far longer than a terminal.
+fn words(n: usize) -> String {
+    "word ".repeat(n).trim_end().to_string()
+}
+
+#[test]
+fn an_error_far_along_one_line_is_shown_around_it_with_its_real_column() {
+    let s = Scratch::new();
+    let long = words(14_000); // 69 999 characters
+    // A one-line flow-style script whose mistake is past column 65 535:
+    // an unknown key, a wrong type, a semantic error at a value.
+    for (script, needles) in [
+        (
+            format!("{{show: S, title: T, items: [{{title: a, text: \"{long}\", bogus: 1}}]}}\n"),
+            vec!["long.yaml:1:700", "unknown key `bogus`"],
+        ),
+        (
+            format!("{{show: S, title: T, items: [{{title: a, text: \"{long}\", voice: [x]}}]}}\n"),
+            vec!["long.yaml:1:700", "voice"],
+        ),
+        (
+            format!(
+                "{{show: S, title: T, items: [{{title: a, text: \"{long}\", links: [\"ftp://x\"]}}]}}\n"
+            ),
+            vec!["long.yaml:1:700", "not an http(s) URL"],
+        ),
+        (
+            format!(
+                "{{\"show\": \"S\", \"title\": \"T\", \"items\": [{{\"title\": \"a\", \"text\": \"{long}\", \"language\": \"not a tag\"}}]}}\n"
+            ),
+            vec!["long.yaml:1:700", "not a BCP 47"],
+        ),
+    ] {
+        let sc = s.write("long.yaml", &script);
+        let err = s.cmd("validate").arg(&sc).fails(2, &needles);
+        // The snippet is a window of the line, not 70 000 characters of it.
+        assert!(err.len() < 4_000, "{} bytes of message", err.len());
+    }
+    // A config on one line, and a long template.
+    let sc = Script::one_item("Words.").write(&s, "ok.yaml");
+    for config in [
+        format!("{{backends: {{o: {{preset: openai, model: \"{long}\", max_chars: 0}}}}}}\n"),
+        format!(
+            "backends: {{o: {{url: 'http://127.0.0.1:1/x', body: {{text: \"{long} {{{{txt}}}}\", content_type: text/plain}}}}}}\n"
+        ),
+    ] {
+        let cfg = s.write("long.podgen.yaml", &config);
+        let err = s
+            .cmd("validate")
+            .arg(&sc)
+            .config(&cfg)
+            .fails(2, &["long.podgen.yaml:1:"]);
+        assert!(err.len() < 4_000, "{} bytes of message", err.len());
+    }
+}

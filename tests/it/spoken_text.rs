@@ -451,3 +451,46 @@ fn normalize_families_switch_off_per_backend_and_the_voice_wins() {
     assert_eq!(say("raw"), line);
     assert_eq!(say("full"), "参数十三亿，涨幅百分之一百四十七。");
 }
+
+#[test]
+fn normalize_refuses_what_is_not_a_language_tag() {
+    let s = Scratch::new();
+    for tag in ["", "  ", "zz-Qaaaaaaaaa", "en--GB", "e", "english please"] {
+        s.cmd("normalize")
+            .args(["--language", tag])
+            .stdin("Hello.\n")
+            .fails(2, &["--language", "BCP 47"]);
+    }
+    let out = s
+        .cmd("normalize")
+        .args(["--language", "en-GB"])
+        .stdin("Hello.\n")
+        .ok();
+    assert!(stdout(&out).contains("Hello"));
+}
+
+#[test]
+fn normalize_names_the_line_and_byte_of_text_that_is_not_utf8() {
+    let s = Scratch::new();
+    s.cmd("normalize")
+        .stdin_bytes(b"fine\nalso fine\ncaf\xe9 au lait\n")
+        .fails(2, &["line 3", "offset 3", "UTF-8"]);
+}
+
+#[test]
+fn normalize_never_prints_a_control_character_raw() {
+    let s = Scratch::new();
+    let out = s
+        .cmd("normalize")
+        .stdin("bell\x07 and \x1b[2J escape\n")
+        .ok();
+    let printed = stdout(&out);
+    assert!(
+        !printed.chars().any(|c| c.is_control() && c != '\n'),
+        "{printed:?}"
+    );
+    assert!(
+        printed.contains("bell") && printed.contains("escape"),
+        "{printed:?}"
+    );
+}

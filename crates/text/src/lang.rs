@@ -56,15 +56,57 @@ impl Language {
     }
 }
 
-/// A tag in the shape BCP-47 gives (`zh`, `zh-CN`, `cmn-Hans-CN`, `en-GB`),
-/// with `_` accepted for `-`. Only the shape is checked, not the registry.
+/// A tag in the shape BCP 47 (RFC 5646) gives, with `_` accepted for `-`:
+/// a language of 2 or 3 letters (or 5 to 8), up to three extended language
+/// subtags, a script of 4 letters, a region of 2 letters or 3 digits,
+/// variants, extensions, and a private part after `x`; or a private tag
+/// (`x-…`). The subtags' shapes are checked, not the registry: `zz` passes,
+/// `''`, `en--GB` and `zz-<script>` do not. The one checker of language tags.
 pub fn is_valid_tag(tag: &str) -> bool {
     let tag = tag.trim().replace('_', "-");
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or("");
-    (2..=8).contains(&primary.len())
-        && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    let parts: Vec<&str> = tag.split('-').collect();
+    let alpha = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic())
+    };
+    let alnum = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    let digits = |p: &str| p.len() == 3 && p.chars().all(|c| c.is_ascii_digit());
+    let mut rest = &parts[..];
+    let private = |rest: &[&str]| !rest.is_empty() && rest.iter().all(|p| alnum(p, 1..=8));
+    match rest.split_first() {
+        Some((x, more)) if x.eq_ignore_ascii_case("x") => return private(more),
+        Some((lang, more)) if alpha(lang, 2..=3) || alpha(lang, 5..=8) => rest = more,
+        _ => return false,
+    }
+    let mut take = |ok: &dyn Fn(&str) -> bool, most: usize| {
+        let mut n = 0;
+        while n < most && rest.first().is_some_and(|p| ok(p)) {
+            rest = &rest[1..];
+            n += 1;
+        }
+    };
+    take(&|p| alpha(p, 3..=3), 3);
+    take(&|p| alpha(p, 4..=4), 1);
+    take(&|p| alpha(p, 2..=2) || digits(p), 1);
+    take(
+        &|p| {
+            alnum(p, 5..=8)
+                || (p.len() == 4 && p.starts_with(|c: char| c.is_ascii_digit()) && alnum(p, 4..=4))
+        },
+        usize::MAX,
+    );
+    while let Some((single, more)) = rest.split_first() {
+        if single.eq_ignore_ascii_case("x") {
+            return private(more);
+        }
+        let count = more.iter().take_while(|p| alnum(p, 2..=8)).count();
+        if !alnum(single, 1..=1) || count == 0 {
+            return false;
+        }
+        rest = &more[count..];
+    }
+    true
 }
 
 /// A tag as podgen passes it on: trimmed, `_` written `-`.
@@ -144,10 +186,39 @@ mod tests {
 
     #[test]
     fn tag_shapes() {
-        for ok in ["zh", "zh-CN", "cmn-Hans-CN", "en_GB", "fr", "yue-HK"] {
+        for ok in [
+            "zh",
+            "zh-CN",
+            "cmn-Hans-CN",
+            "en_GB",
+            "fr",
+            "yue-HK",
+            "zh-yue",
+            "es-419",
+            "de-CH-1901",
+            "sl-rozaj-biske",
+            "en-a-bbb-x-a-ccc",
+            "x-whatever",
+            "sr-Latn-RS",
+        ] {
             assert!(is_valid_tag(ok), "{ok}");
         }
-        for bad in ["", "x", "zh--CN", "中文", "en-US-toolongsubtag", "en us"] {
+        for bad in [
+            "",
+            "x",
+            "zh--CN",
+            "中文",
+            "en-US-toolongsubtag",
+            "en us",
+            "zz-<script>",
+            "zz-Qaaaaaaaaa",
+            "e",
+            "en-",
+            "en-a",
+            "en-GB-x",
+            "abcd",
+            "en-US-US",
+        ] {
             assert!(!is_valid_tag(bad), "{bad}");
         }
     }

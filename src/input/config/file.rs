@@ -100,9 +100,9 @@ impl Normalize {
 #[serde(deny_unknown_fields)]
 pub struct AudioConfig {
     /// The episode's sample rate (default 44100).
-    pub sample_rate: Option<u32>,
+    pub sample_rate: Option<Spanned<u32>>,
     /// Channels: 1 (mono, the default) or 2 (stereo).
-    pub channels: Option<u16>,
+    pub channels: Option<Spanned<u16>>,
     /// How a mono episode is measured: `single` (default) or `dual`.
     pub mono_loudness: Option<Spanned<String>>,
     /// The MP3's bitrate in kbps (default 96 for mono, 128 for stereo).
@@ -110,15 +110,15 @@ pub struct AudioConfig {
     /// How music beds (and stings that overlap speech) duck under speech.
     pub ducking: Option<DuckingConfig>,
     /// Integrated loudness target (default -16 LUFS).
-    pub loudness_lufs: Option<f64>,
+    pub loudness_lufs: Option<Spanned<f64>>,
     /// True-peak ceiling (default -1 dBTP).
-    pub true_peak_dbtp: Option<f64>,
+    pub true_peak_dbtp: Option<Spanned<f64>>,
     /// Which files to write (default mp3 and wav).
     pub formats: Option<Vec<String>>,
     /// Bring every speech clip to one level before the master (default true).
     pub levelling: Option<bool>,
     /// Stings' level relative to speech, in dB (default -3), when levelling.
-    pub sting_level_db: Option<f32>,
+    pub sting_level_db: Option<Spanned<f32>>,
 }
 
 /// `audio.ducking:` in podgen.yaml.
@@ -126,7 +126,7 @@ pub struct AudioConfig {
 #[serde(deny_unknown_fields)]
 pub struct DuckingConfig {
     /// How far a bed goes down under speech, in dB (default 15).
-    pub depth_db: Option<f32>,
+    pub depth_db: Option<Spanned<f32>>,
     /// How long before speech the duck starts, reaching full depth as the
     /// first syllable does (default 200ms).
     pub attack: Option<Spanned<String>>,
@@ -256,7 +256,7 @@ pub struct VoiceConfig {
     /// Built-in voice only: acoustic variant (`f3`, `m3`, ...) and pitch 0-100.
     pub variant: Option<String>,
     /// Built-in voice only: base pitch 0-100.
-    pub pitch: Option<u32>,
+    pub pitch: Option<Spanned<u32>>,
     /// Extra request fields, passed into the body as they are.
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,

@@ -20,6 +20,7 @@ use crate::input::yaml::{self, span};
 pub mod backend;
 pub mod env;
 mod file;
+pub mod show;
 pub mod template;
 pub mod voice;
 
@@ -158,10 +159,19 @@ impl Config {
 /// script, else in the current directory, else built-in defaults.
 pub fn discover(explicit: Option<&Path>, script: &Path) -> Result<Config> {
     if let Some(path) = explicit {
-        if !path.is_file() {
+        let hint = "give the path of a podgen.yaml, or leave out -c to use the defaults";
+        if !path.exists() {
             return Err(Failure::input(
                 format!("config file not found: {}", path.display()),
-                "give the path of a podgen.yaml, or leave out -c to use the defaults",
+                hint,
+            ));
+        }
+        // A folder or a device says what it is, not "not found".
+        if let Some(why) = crate::error::regular_file_problem(path, crate::error::MAX_SOURCE_BYTES)
+        {
+            return Err(Failure::input(
+                format!("cannot read the config {}: {why}", path.display()),
+                hint,
             ));
         }
         return load(path);
@@ -216,6 +226,7 @@ fn checked(
     config.backends = resolve_backends(&config)?;
     check_voices(&config)?;
     check_pauses(&config)?;
+    show::check_show(&config)?;
     Ok(config)
 }
 
@@ -235,6 +246,20 @@ fn compile_lexicon(
     entries: &[Spanned<podgen_text::speak::Entry>],
     source: &SourceFile,
 ) -> Result<podgen_text::speak::Lexicon> {
+    for (i, e) in entries.iter().enumerate() {
+        if let Some((field, problem)) = lexicon_characters(&e.value) {
+            return Err(source.error(
+                span(e),
+                format!(
+                    "lexicon entry {}: its {field} {}",
+                    i + 1,
+                    problem.describe()
+                ),
+                "this entry",
+                Some("a reading is one line of text: remove the character".into()),
+            ));
+        }
+    }
     let values: Vec<podgen_text::speak::Entry> = entries.iter().map(|e| e.value.clone()).collect();
     podgen_text::speak::Lexicon::compile(&values).map_err(|(i, e)| {
         source.error(
@@ -244,6 +269,21 @@ fn compile_lexicon(
             Some("an entry is like `{word: Rubin, say: 鲁宾}` or `{regex: 'GPT-(\\d)o', say: 'GPT $1 o'}`".into()),
         )
     })
+}
+
+/// The first field of a lexicon entry holding a character a reading may
+/// not: a line break or control character (a NUL or an escape sent to a
+/// backend, printed raw by `podgen normalize`), or a noncharacter.
+fn lexicon_characters(
+    e: &podgen_text::speak::Entry,
+) -> Option<(&'static str, crate::input::chars::CharProblem)> {
+    [
+        ("word", e.word.as_deref()),
+        ("say", Some(e.say.as_str())),
+        ("ipa", e.ipa.as_deref()),
+    ]
+    .into_iter()
+    .find_map(|(k, v)| Some((k, crate::input::chars::line_problem(v?)?)))
 }
 
 /// The voice profiles in `voices/` under `dir`, in name order.
@@ -336,23 +376,27 @@ fn voice_error(
     )
 }
 
+/// Each pause of `pauses:` reads as a duration of at most a minute, as a
+/// pause marker's does (longer is a break in the show, not a pause).
 fn check_pauses(config: &Config) -> Result<()> {
     let Some(p) = &config.file.pauses else {
         return Ok(());
     };
     let pauses = [
-        &p.chunk,
-        &p.sentence,
-        &p.paragraph,
-        &p.turn,
-        &p.item,
-        &p.sting,
+        ("chunk", &p.chunk),
+        ("sentence", &p.sentence),
+        ("paragraph", &p.paragraph),
+        ("turn", &p.turn),
+        ("item", &p.item),
+        ("sting", &p.sting),
     ];
-    for d in pauses.into_iter().flatten() {
-        if parse_duration_ms(&d.value).is_none() {
+    for (name, d) in pauses {
+        if let Some(d) = d
+            && crate::input::durations::marker_ms(&d.value).is_none()
+        {
             return Err(config.error(
                 span(d),
-                format!("{:?} is not a duration", d.value),
+                format!("pauses.{name} {:?} is not a pause of at most 60s", d.value),
                 "write it like 250ms or 1.5s".into(),
             ));
         }

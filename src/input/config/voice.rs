@@ -43,6 +43,9 @@ pub enum VoiceError {
     /// `pan:` outside [`PAN`].
     #[error("pan {0} is out of range")]
     Pan(f32),
+    /// `pitch:` outside 0 to 100.
+    #[error("{0}")]
+    Pitch(String),
 }
 
 impl VoiceError {
@@ -58,6 +61,7 @@ impl VoiceError {
             },
             VoiceError::Speed(_) => speed_help(),
             VoiceError::Pan(_) => "use -1 (left) to 1 (right); 0 is centred".into(),
+            VoiceError::Pitch(_) => "the built-in voice's base pitch: 0 (low) to 100 (high)".into(),
         }
     }
 }
@@ -85,6 +89,11 @@ impl VoiceConfig {
             && !(p.value.is_finite() && PAN.contains(&p.value))
         {
             return Err((VoiceError::Pan(p.value), span(p)));
+        }
+        if let Some(p) = &self.pitch
+            && let Some(message) = crate::input::bounds::problem("pitch", f64::from(p.value))
+        {
+            return Err((VoiceError::Pitch(message), span(p)));
         }
         Ok(())
     }

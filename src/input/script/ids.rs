@@ -11,14 +11,24 @@ use crate::input::yaml::span;
 /// The longest episode id (it names a folder and files in it).
 pub const MAX_EPISODE_ID: usize = 100;
 
-/// Names Windows reserves for devices, with or without an extension.
+/// Names Windows reserves for devices (CON, PRN, AUX, NUL, COM0 to COM9,
+/// LPT0 to LPT9), in any case, with or without an extension.
 fn is_reserved_name(id: &str) -> bool {
     let stem = id.split('.').next().unwrap_or("").to_ascii_uppercase();
     matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
         || (stem.len() == 4
             && (stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.as_bytes()[3].is_ascii_digit()
-            && stem.as_bytes()[3] != b'0')
+            && stem.as_bytes()[3].is_ascii_digit())
+}
+
+/// The names `podgen feed` writes in the output folder beside the
+/// episodes' folders (`feed.xml`, `show-artwork.<ext>`): an episode folder
+/// of that name, with or without an extension, would take its place.
+pub const FEED_NAMES: [&str; 2] = ["feed", "show-artwork"];
+
+fn is_feed_name(id: &str) -> bool {
+    let stem = id.split('.').next().unwrap_or("");
+    FEED_NAMES.iter().any(|n| n.eq_ignore_ascii_case(stem))
 }
 
 /// Ids whose `<id>.json` transcript would be another file podgen writes
@@ -61,6 +71,14 @@ pub(super) fn check_slug(src: &SourceFile, ep: &Spanned<String>) -> Result<()> {
             "use another id, like `2024-06-2`",
         );
     }
+    if is_feed_name(v) {
+        return fail(
+            format!(
+                "episode id {v:?} would name a folder beside the feed's own files (feed.xml, show-artwork)"
+            ),
+            "use another id, like `2024-06-2`",
+        );
+    }
     if is_taken_id(v) {
         return fail(
             format!(
@@ -72,10 +90,22 @@ pub(super) fn check_slug(src: &SourceFile, ep: &Spanned<String>) -> Result<()> {
     Ok(())
 }
 
-/// (year, month, day) of a `YYYY-MM-DD` date that exists in the calendar.
+/// The first year a date may have: podcast directories read four-digit
+/// years, and no podcast is older.
+pub const FIRST_YEAR: u32 = 1900;
+
+/// The last year a date may have: later is a typo, not a release plan.
+pub const LAST_YEAR: u32 = 2200;
+
+/// (year, month, day) of a `YYYY-MM-DD` date that exists in the calendar,
+/// its year from [`FIRST_YEAR`] to [`LAST_YEAR`], written in digits only.
 pub fn parse_iso_date(s: &str) -> Option<(u32, u32, u32)> {
     let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    if !(digits(0..4) && digits(5..7) && digits(8..10)) {
         return None;
     }
     let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<u32>().ok();
@@ -95,7 +125,8 @@ pub fn parse_iso_date(s: &str) -> Option<(u32, u32, u32)> {
         30,
         31,
     ];
-    ((1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize]).then_some((y, m, d))
+    let year = (FIRST_YEAR..=LAST_YEAR).contains(&y);
+    (year && (1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize]).then_some((y, m, d))
 }
 
 /// The episode id: the script's `episode`, else the date and the ASCII words
@@ -118,7 +149,7 @@ pub fn episode_id(s: &Script) -> String {
         let cut = slug[..60].rfind('-').unwrap_or(60);
         slug.truncate(cut);
     }
-    if is_reserved_name(&slug) || is_taken_id(&slug) {
+    if is_reserved_name(&slug) || is_taken_id(&slug) || is_feed_name(&slug) {
         slug.push_str("-episode");
     }
     match (&s.date, slug.is_empty()) {
@@ -147,6 +178,10 @@ mod tests {
         assert_eq!(parse_iso_date("2023-02-29"), None);
         assert_eq!(parse_iso_date("2024-13-01"), None);
         assert_eq!(parse_iso_date("2024-6-10"), None);
+        assert_eq!(parse_iso_date("+024-01-01"), None);
+        assert_eq!(parse_iso_date("0000-02-29"), None);
+        assert_eq!(parse_iso_date("1900-01-01"), Some((1900, 1, 1)));
+        assert_eq!(parse_iso_date("2201-01-01"), None);
     }
 
     #[test]

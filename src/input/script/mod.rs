@@ -24,7 +24,9 @@ pub use crate::input::durations::{
 };
 pub use crate::input::yaml::{span, span_of, yaml_error};
 pub use files::{BED_GAIN_DB, MAX_STING_BYTES};
-pub use ids::{MAX_EPISODE_ID, TAKEN_IDS, episode_id, parse_iso_date};
+pub use ids::{
+    FEED_NAMES, FIRST_YEAR, LAST_YEAR, MAX_EPISODE_ID, TAKEN_IDS, episode_id, parse_iso_date,
+};
 pub use types::{Bed, Bookend, FileOr, Item, Line, Script, Sting};
 pub use validate::validate;
 

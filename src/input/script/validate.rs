@@ -9,7 +9,8 @@ use super::files::{check_bed, check_image, check_sting};
 use super::ids::{check_slug, parse_iso_date};
 use super::{Bookend, Item, LoadedScript};
 use crate::error::{Result, SourceFile};
-use crate::input::durations::marker_ms;
+use crate::input::chars::{self, CharProblem};
+use crate::input::durations::{MAX_MARKED_PAUSE_MS, marker_ms};
 use crate::input::yaml::span;
 
 /// Semantic checks on a parsed script: required text is present, files exist,
@@ -80,7 +81,7 @@ impl Problem {
 
 /// A value that must have more than white space.
 fn not_blank(src: &SourceFile, v: &Spanned<String>, what: &str) -> Result<()> {
-    if v.value.trim().is_empty() {
+    if chars::is_blank(&v.value) {
         return Err(empty(what, format!("write the {what}")).at(src, v));
     }
     Ok(())
@@ -101,7 +102,7 @@ fn validate_bookend(loaded: &LoadedScript, b: &Spanned<Bookend>, name: &str) -> 
         .value
         .text
         .as_ref()
-        .is_some_and(|t| !t.value.trim().is_empty());
+        .is_some_and(|t| !chars::is_blank(&t.value));
     if b.value.sting.is_none() && !has_text {
         return Err(src.error(
             span(b),
@@ -135,7 +136,7 @@ fn validate_item(loaded: &LoadedScript, item: &Spanned<Item>, n: usize) -> Resul
     let src = &loaded.source;
     let it = &item.value;
     let name = format!("item {n} ({:?})", it.title.value.trim());
-    if it.title.value.trim().is_empty() {
+    if chars::is_blank(&it.title.value) {
         return Err(src.error(
             span(&it.title),
             format!("item {n} has an empty title"),
@@ -169,6 +170,14 @@ fn validate_item(loaded: &LoadedScript, item: &Spanned<Item>, n: usize) -> Resul
                     format!("{name} has an empty `lines:` list"),
                     "empty list",
                     Some("add lines like `- {voice: host, text: ...}`".into()),
+                ));
+            }
+            if lines.value.iter().all(|l| l.value.text.is_none()) {
+                return Err(src.error(
+                    span(lines),
+                    format!("{name} has nothing to say but pauses"),
+                    "no line of text",
+                    Some("give it a line with `text:`, or remove the item".into()),
                 ));
             }
             for (j, line) in lines.value.iter().enumerate() {
@@ -223,55 +232,79 @@ fn check_item_settings(loaded: &LoadedScript, it: &Item, n: usize) -> Result<()>
     Ok(())
 }
 
-/// Text that a voice can read: not empty, and with at least one letter or
-/// digit. Line breaks and tabs are layout; other control characters (NUL,
-/// escape codes) are no text anyone reads, and break transcripts.
+/// Text that a voice can read: not empty, no character XML forbids, pause
+/// markers that are pauses, and something besides them with a letter or
+/// a digit. Line breaks and tabs are layout; other control characters
+/// (NUL, escape codes) and noncharacters are no text anyone reads, and
+/// break transcripts, SSML and the feed.
 fn check_speakable(src: &SourceFile, text: &Spanned<String>, what: &str) -> Result<()> {
     let v = &text.value;
-    let control = v
-        .chars()
-        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
-    let problem = if v.trim().is_empty() {
+    let nothing = |message: String| Problem {
+        message,
+        label: "nothing speakable",
+        help: "write words or numbers to be read".into(),
+    };
+    let problem = if chars::is_blank(v) {
         empty(
             what,
             "write what should be read, or remove the entry".into(),
         )
-    } else if !v.chars().any(char::is_alphanumeric) {
+    } else if let Some(p) = chars::text_problem(v) {
+        char_problem(what, p, "only text, line breaks and tabs are read")
+    } else if let Some(marker) = podgen_text::split::bad_marker(v, MAX_MARKED_PAUSE_MS) {
         Problem {
-            message: format!("{what} has no letters or digits to read"),
-            label: "nothing speakable",
-            help: "write words or numbers to be read".into(),
+            message: format!("{what} has the marker {marker}, which is not a pause of at most 60s"),
+            label: "this text",
+            help: "write a pause like [pause 800ms] or [pause 1.5s]; \\[pause writes the words"
+                .into(),
         }
-    } else if let Some(c) = control {
-        control_character(what, c, "only text, line breaks and tabs are read")
+    } else if !speaks(v) {
+        let pauses = podgen_text::split::split_pauses(v, MAX_MARKED_PAUSE_MS);
+        if pauses.iter().any(|(_, ms)| ms.is_some()) {
+            nothing(format!("{what} has nothing to say but pauses"))
+        } else {
+            nothing(format!("{what} has no letters or digits to read"))
+        }
     } else {
         return Ok(());
     };
     Err(problem.at(src, text))
 }
 
-fn control_character(what: &str, c: char, why: &str) -> Problem {
+/// Whether `text`, its pause markers taken out, has something a voice
+/// reads: a letter (of any script) or a decimal digit. Circled digits,
+/// fractions and superscripts (①, ½, ²) alone are not: the built-in voice
+/// says nothing for them, and a listener hears silence.
+fn speaks(text: &str) -> bool {
+    podgen_text::split::split_pauses(text, MAX_MARKED_PAUSE_MS)
+        .iter()
+        .flat_map(|(piece, _)| piece.chars())
+        .any(|c| c.is_alphabetic() || c.is_ascii_digit() || ('０'..='９').contains(&c))
+}
+
+fn char_problem(what: &str, p: CharProblem, why: &str) -> Problem {
+    let (label, help) = match p {
+        CharProblem::LineBreak => ("here", "write it on one line".to_string()),
+        CharProblem::Forbidden(_) => ("here", format!("remove it: {why}")),
+    };
     Problem {
-        message: format!("{what} contains the control character U+{:04X}", c as u32),
-        label: "here",
-        help: format!("remove it: {why}"),
+        message: format!("{what} {}", p.describe()),
+        label,
+        help,
     }
 }
 
-/// A one-line value (a title, a name): not blank, no line breaks or other
-/// control characters, which would break chapters and transcripts.
+/// A one-line value (a title, a name): not blank, no line breaks of any
+/// kind or other control characters, which would break chapters and
+/// transcripts.
 fn check_line(src: &SourceFile, v: &Spanned<String>, what: &str) -> Result<()> {
     not_blank(src, v, what)?;
-    let problem = match v.value.trim().chars().find(|c| c.is_control()) {
-        None => return Ok(()),
-        Some('\n' | '\r') => Problem {
-            message: format!("{what} contains a line break"),
-            label: "here",
-            help: "write it on one line".into(),
-        },
-        Some(c) => control_character(what, c, "titles and names are one line of text"),
-    };
-    Err(problem.at(src, v))
+    // A block scalar's last line break is layout; any other is not (nor
+    // U+0085, which `trim` would take for white space).
+    match chars::line_problem(v.value.trim_matches([' ', '\t', '\n', '\r'])) {
+        None => Ok(()),
+        Some(p) => Err(char_problem(what, p, "titles and names are one line of text").at(src, v)),
+    }
 }
 
 /// A value with a format of its own, checked by [`check_format`].
@@ -289,15 +322,21 @@ struct Format {
 /// `YYYY-MM-DD`, a day of the calendar.
 const DATE: Format = Format {
     valid: |v| parse_iso_date(v).is_some(),
-    message: |v| format!("date {v:?} is not an ISO date"),
+    message: |v| {
+        format!(
+            "date {v:?} is not an ISO date (YYYY-MM-DD) from {}-01-01 to {}-12-31",
+            super::ids::FIRST_YEAR,
+            super::ids::LAST_YEAR
+        )
+    },
     label: "expected YYYY-MM-DD",
-    help: "write the date like 2024-06-10",
+    help: "write the date like 2024-06-10, with a four-digit year",
 };
 
 /// A BCP-47 language tag.
 const LANGUAGE: Format = Format {
     valid: podgen_text::lang::is_valid_tag,
-    message: |v| format!("language {v:?} is not a BCP-47 language tag"),
+    message: |v| format!("language {v:?} is not a BCP 47 language tag"),
     label: "not a language tag",
     help: "write a tag like zh-CN, cmn, en, en-GB or fr",
 };
@@ -309,9 +348,12 @@ const LINK: Format = Format {
         let v = v.trim();
         (v.starts_with("https://") || v.starts_with("http://"))
             && v.len() > "https://".len()
-            && !v
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(c))
+            && !v.chars().any(|c| {
+                c.is_whitespace()
+                    || chars::is_forbidden(c)
+                    || c.is_control()
+                    || "<>\"{}|\\^`".contains(c)
+            })
     },
     message: |v| format!("link {:?} is not an http(s) URL", v.trim()),
     label: "not a URL",

@@ -32,6 +32,8 @@ use podgen::speech::tts::redact::Secrets;
 use crate::common::alloc::measured;
 use crate::common::{self, Rng};
 
+mod fields;
+
 /// The most a parser may hold at once for an input of `len` bytes: 64 MiB
 /// of fixed overhead plus 48 bytes per input byte (8-bit PCM decodes to
 /// four-byte floats, then resampling from 8 kHz to 44.1 kHz multiplies the

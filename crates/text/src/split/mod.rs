@@ -14,7 +14,7 @@ mod sentences;
 mod spans;
 
 pub use chunks::{chunks, spoken_chunks};
-pub use pauses::{PAUSE_MARKER, split_pauses};
+pub use pauses::{PAUSE_MARKER, bad_marker, split_pauses};
 pub use sentences::sentences;
 pub use spans::latin_spans;
 

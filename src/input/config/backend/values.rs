@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use super::Price;
 use super::presets::Preset;
 use super::{DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RESPONSE_MB, DEFAULT_SEGMENT_BUDGET, HttpLimits};
-use super::{MAX_ATTEMPTS, Price};
 use crate::input::config::env::{EnvSyntaxError, EnvText};
 use crate::input::config::template::{self, TemplateError};
 use crate::input::config::{BackendConfig, parse_duration_ms};
@@ -73,29 +73,14 @@ pub enum BackendError {
         #[source]
         source: UrlProblem,
     },
-    /// A number below its least.
-    #[error("{key} must be at least {min}, not {value}")]
-    TooSmall {
+    /// A number outside its range ([`crate::input::bounds`]).
+    #[error("{message}")]
+    OutOfRange {
         /// The key.
         key: &'static str,
-        /// The least it may be.
-        min: u64,
-        /// What it is.
-        value: u64,
-    },
-    /// More attempts than [`MAX_ATTEMPTS`].
-    #[error("max_attempts must be at most {MAX_ATTEMPTS}, not {0}")]
-    TooManyAttempts(u32),
-    /// A response cap too large to count in bytes.
-    #[error("max_response_mb {0} is more than podgen can count")]
-    ResponseCap(u64),
-    /// A negative or not-a-number price.
-    #[error("{key} must be a price of 0 or more, not {value}")]
-    Price {
-        /// The key.
-        key: &'static str,
-        /// What it is.
-        value: f64,
+        /// What is wrong, with the range: "concurrency must be a whole
+        /// number from 1 to 64, not 65".
+        message: String,
     },
     /// A duration that does not read, is 0, or is over 30 days.
     #[error("{key} {value:?} is not a duration")]
@@ -138,11 +123,8 @@ impl BackendError {
             E::Template { key, .. }
             | E::Env { key, .. }
             | E::Url { key, .. }
-            | E::TooSmall { key, .. }
-            | E::Price { key, .. }
+            | E::OutOfRange { key, .. }
             | E::Duration { key, .. } => key,
-            E::TooManyAttempts(_) => "max_attempts",
-            E::ResponseCap(_) => "max_response_mb",
             E::Method(_) => "method",
             E::BodyKinds => "body",
             E::AudioPlace(_) | E::Pointer(_) | E::Format(_) | E::PcmUnstated => "response",
@@ -174,12 +156,7 @@ impl BackendError {
             }
             E::Env { .. } => "write ${NAME} or ${NAME:-default}".into(),
             E::Url { .. } => "like https://api.example.com/v1 or http://127.0.0.1:8880/v1".into(),
-            E::TooSmall { key, .. } => too_small_help(key).into(),
-            E::TooManyAttempts(_) => {
-                "segment_timeout bounds the time a segment may take; 6 is the default".into()
-            }
-            E::ResponseCap(_) => "the largest response accepted, in MB (default 256)".into(),
-            E::Price { .. } => "in your currency, like 15.0".into(),
+            E::OutOfRange { key, .. } => number_help(key).into(),
             E::Duration { .. } => {
                 "write it like 90s, 10m or 1h (more than 0, at most 30 days)".into()
             }
@@ -193,14 +170,16 @@ impl BackendError {
     }
 }
 
-fn too_small_help(key: &str) -> &'static str {
+fn number_help(key: &str) -> &'static str {
     match key {
+        "max_attempts" => "1 means no retries; segment_timeout bounds a segment's time",
+        "price_per_million_chars" | "price_per_minute" => "in your currency, like 15.0",
         "max_chars" => "the longest text one request may carry, in characters",
         "max_bytes" => "one character can take 4 bytes of UTF-8",
         "concurrency" => "use 1 for servers that take one request at a time",
         "requests_per_minute" => "leave it out for no rate limit",
-        "max_attempts" => "1 means no retries",
-        _ => "the largest response accepted, in MB (default 256)",
+        "max_response_mb" => "the largest response accepted, in MB (default 256)",
+        _ => "",
     }
 }
 
@@ -282,12 +261,21 @@ pub fn collect_strings(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// `value`, unless it is below `min`.
-fn at_least(key: &'static str, value: u64, min: u64) -> Result<u64, BackendError> {
-    if value < min {
-        return Err(BackendError::TooSmall { key, min, value });
+/// `value`, unless it is outside the bound of `key` ([`crate::input::bounds`]).
+fn in_range<T: Copy + Into<f64>>(key: &'static str, value: T) -> Result<T, BackendError> {
+    match crate::input::bounds::problem(key, value.into()) {
+        Some(message) => Err(BackendError::OutOfRange { key, message }),
+        None => Ok(value),
     }
-    Ok(value)
+}
+
+/// A count setting, within the bound of `key`, else `default`.
+fn count(key: &'static str, value: Option<usize>, default: usize) -> Result<usize, BackendError> {
+    match value {
+        // A count too large for f64 to hold exactly is out of every bound.
+        Some(v) => in_range(key, v as f64).map(|_| v),
+        None => Ok(default),
+    }
 }
 
 /// A duration setting like `60s` (more than 0, at most 30 days), else `default`.
@@ -311,37 +299,24 @@ fn duration(
 /// The entry's limits over the preset's (or the generic defaults: 1000
 /// characters, 2 in flight), checked.
 pub(super) fn limits_of(c: &BackendConfig, p: Option<&Preset>) -> Result<HttpLimits, BackendError> {
-    let count = |key, value: Option<usize>, default: usize, min| match value {
-        Some(v) => at_least(key, v as u64, min).map(|_| v),
-        None => Ok(default),
-    };
     let max_bytes = match c.max_bytes {
-        Some(b) => Some(at_least("max_bytes", b as u64, 4)? as usize),
+        Some(b) => Some(count("max_bytes", Some(b), 0)?),
         None => p.and_then(|p| p.max_bytes),
     };
-    let requests_per_window = match c.requests_per_minute {
-        Some(r) => Some(at_least("requests_per_minute", u64::from(r), 1)? as u32),
-        None => None,
-    };
-    let max_attempts = match c.max_attempts {
-        Some(a) if a > MAX_ATTEMPTS => return Err(BackendError::TooManyAttempts(a)),
-        Some(a) => at_least("max_attempts", u64::from(a), 1)? as u32,
-        None => DEFAULT_MAX_ATTEMPTS,
-    };
-    let mb = at_least(
-        "max_response_mb",
-        c.max_response_mb.unwrap_or(DEFAULT_MAX_RESPONSE_MB),
-        1,
+    let requests_per_window = c
+        .requests_per_minute
+        .map(|r| in_range("requests_per_minute", r))
+        .transpose()?;
+    let max_attempts = in_range(
+        "max_attempts",
+        c.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS),
     )?;
+    let mb = c.max_response_mb.unwrap_or(DEFAULT_MAX_RESPONSE_MB);
+    in_range("max_response_mb", mb as f64)?;
     Ok(HttpLimits {
-        max_chars: count("max_chars", c.max_chars, p.map_or(1000, |p| p.max_chars), 1)?,
+        max_chars: count("max_chars", c.max_chars, p.map_or(1000, |p| p.max_chars))?,
         max_bytes,
-        concurrency: count(
-            "concurrency",
-            c.concurrency,
-            p.map_or(2, |p| p.concurrency),
-            1,
-        )?,
+        concurrency: count("concurrency", c.concurrency, p.map_or(2, |p| p.concurrency))?,
         requests_per_window,
         rate_window: duration(
             "rate_window",
@@ -350,9 +325,8 @@ pub(super) fn limits_of(c: &BackendConfig, p: Option<&Preset>) -> Result<HttpLim
         )?,
         max_attempts,
         timeout: duration("timeout", c.timeout.as_deref(), Duration::from_secs(120))?,
-        max_response_bytes: mb
-            .checked_mul(1_000_000)
-            .ok_or(BackendError::ResponseCap(mb))?,
+        // At most 4096 MB: the product fits.
+        max_response_bytes: mb * 1_000_000,
         segment_budget: duration(
             "segment_timeout",
             c.segment_timeout.as_deref(),
@@ -368,10 +342,8 @@ pub(super) fn price_of(c: &BackendConfig) -> Result<Price, BackendError> {
         ("price_per_million_chars", c.price_per_million_chars),
         ("price_per_minute", c.price_per_minute),
     ] {
-        if let Some(value) = price
-            && !(value.is_finite() && value >= 0.0)
-        {
-            return Err(BackendError::Price { key, value });
+        if let Some(value) = price {
+            in_range(key, value)?;
         }
     }
     Ok(match (c.price_per_million_chars, c.price_per_minute) {

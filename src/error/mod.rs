@@ -9,7 +9,11 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
-use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report, SourceSpan};
+use miette::{LabeledSpan, MietteDiagnostic, Report, SourceSpan};
+
+mod excerpt;
+
+pub use excerpt::Excerpt;
 
 /// A failure, classified for the exit code.
 pub enum Failure {
@@ -200,14 +204,17 @@ impl SourceFile {
             None => self.name.clone(),
         };
         let mut diag = MietteDiagnostic::new(format!("{prefix}: {message}"));
-        if let Some(span) = span {
-            diag = diag.with_label(LabeledSpan::at(span, label));
-        }
         if let Some(help) = help {
             diag = diag.with_help(help);
         }
-        let source = NamedSource::new(self.name.clone(), self.text.to_string());
-        Failure::Input(Report::new(diag).with_source_code(source))
+        let Some(span) = span else {
+            return Failure::Input(Report::new(diag));
+        };
+        // The lines around the error, each cut to a window around it: a
+        // line of a one-line script can be megabytes long.
+        let excerpt = Excerpt::new(&self.name, &self.text, span);
+        diag = diag.with_label(LabeledSpan::at(excerpt.span, label));
+        Failure::Input(Report::new(diag).with_source_code(excerpt))
     }
 }
 
