@@ -16,6 +16,7 @@ use crate::input::config::HttpSettings;
 use crate::text::plan::Limit;
 
 mod identity;
+mod redirect;
 mod request;
 mod response;
 
@@ -119,6 +120,9 @@ impl HttpBackend {
         let client = reqwest::Client::builder()
             .timeout(spec.settings.limits.timeout)
             .connect_timeout(Duration::from_secs(10))
+            .redirect(redirect::policy())
+            // A Referer would carry the URL's query (a `?key=`) elsewhere.
+            .referer(false)
             .build()
             .map_err(|source| BuildError::Client {
                 backend: spec.name.clone(),
@@ -143,10 +147,11 @@ impl HttpBackend {
             )));
         }
         let rb = request::build(&self.client, s, req)?;
-        let resp = rb
-            .send()
-            .await
-            .map_err(|e| SynthError::transient(response::send_failure(&e), None))?;
+        let resp = rb.send().await.map_err(|e| match redirect::refused(&e) {
+            // The same request would be redirected again: not worth retrying.
+            Some(refused) => SynthError::fatal(refused),
+            None => SynthError::transient(response::send_failure(&e), None),
+        })?;
         let status = resp.status();
         let retry_after = retry_after(resp.headers());
         let body = response::read_body(resp, s.settings.limits.max_response_bytes).await?;
