@@ -12,6 +12,7 @@ use futures_util::future::BoxFuture;
 use super::redact::Secrets;
 use super::{Backend, BuildError, Limits, Price, Request, SynthError};
 use crate::audio::Pcm;
+use crate::audio::server_text::printable;
 use crate::input::config::HttpSettings;
 use crate::text::plan::Limit;
 
@@ -198,11 +199,12 @@ impl Backend for HttpBackend {
     }
 
     fn synthesize<'a>(&'a self, req: &'a Request<'a>) -> BoxFuture<'a, Result<Pcm, SynthError>> {
-        // Every message about this request is masked here, whatever made it.
+        // Every message about this request is made printable and masked
+        // here, whatever made it: a server's words reach it in many ways.
         Box::pin(async move {
             self.call(req)
                 .await
-                .map_err(|e| e.map_message(|m| self.spec.redact(m)))
+                .map_err(|e| e.map_message(|m| self.spec.redact(&printable(m))))
         })
     }
 }
