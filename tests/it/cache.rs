@@ -101,3 +101,75 @@ fn a_damaged_cache_clip_is_a_miss_and_is_made_again() {
     );
     assert_eq!(mock.requests().len(), requests + 2);
 }
+
+/// Every file under `dir`, by its path inside it, with its bytes.
+fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    walk(dir)
+        .into_iter()
+        .map(|p| {
+            (
+                p.strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn damaged_built_in_voice_data_is_extracted_again() {
+    let s = Scratch::new();
+    let render = |text: &str| {
+        let sc = Script::one_item(text).write(&s, "v.yaml");
+        s.cmd("render").arg(sc).out("out").quiet().ok();
+        let (samples, _) = s.episode("out", "hostile").wav();
+        assert!(
+            samples.iter().any(|x| x.abs() > 0.01),
+            "no audio for {text:?}"
+        );
+    };
+    render("A first sentence.");
+    let data = std::fs::read_dir(s.cache())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.is_dir()
+                && p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("espeak-ng-data-")
+        })
+        .expect("the voice data folder");
+    let whole = snapshot(&data);
+    let halve = |name: &str| {
+        let path = data.join(name);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    };
+    let damages: [(&str, &dyn Fn()); 6] = [
+        ("en_dict cut in half", &|| halve("en_dict")),
+        ("cmn_dict cut in half", &|| halve("cmn_dict")),
+        ("phondata cut in half", &|| halve("phondata")),
+        ("phonindex emptied", &|| {
+            std::fs::write(data.join("phonindex"), b"").unwrap()
+        }),
+        ("intonations deleted", &|| {
+            std::fs::remove_file(data.join("intonations")).unwrap()
+        }),
+        ("phontab deleted", &|| {
+            std::fs::remove_file(data.join("phontab")).unwrap()
+        }),
+    ];
+    for (i, (what, damage)) in damages.into_iter().enumerate() {
+        damage();
+        // A new sentence each time, so that the engine runs (no cached clip).
+        render(&format!(
+            "Sentence {} after the data was damaged.",
+            ["two", "three", "four", "five", "six", "seven"][i]
+        ));
+        assert!(
+            snapshot(&data) == whole,
+            "the data is not whole again after: {what}"
+        );
+    }
+}

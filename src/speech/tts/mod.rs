@@ -17,6 +17,7 @@ pub mod builtin;
 pub mod espeak;
 pub mod http;
 pub mod redact;
+mod voice_data;
 
 use std::path::Path;
 use std::sync::Arc;
