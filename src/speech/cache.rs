@@ -2,9 +2,10 @@
 //!
 //! Every clip podgen makes (a spoken segment, a resampled sting) is stored
 //! under a key that hashes everything that shaped it, as 32-bit float mono WAV
-//! at the episode rate, with the SHA-256 of its samples in a chunk after
-//! them, so that a clip damaged in place is never used. Clips live here rather than in memory, so memory stays
-//! bounded however long the episode; and finished work survives a crash.
+//! at the episode rate, with a SHA-256 of its key and its samples in a chunk
+//! after them, so that a clip damaged in place, or another clip's file under
+//! its name, is never used. Clips live here rather than in memory, so memory
+//! stays bounded however long the episode; and finished work survives a crash.
 //! Files are written under a temporary name and renamed into place.
 
 use std::io::{BufReader, BufWriter, Write};
@@ -73,7 +74,7 @@ impl ClipStore {
     /// version) is a miss, and the clip is made again.
     pub fn get(&self, key: &str) -> Option<Clip> {
         let path = self.path_of(key);
-        let (frames, channels) = verify(&path, self.rate).ok()??;
+        let (frames, channels) = verify(&path, key, self.rate).ok()??;
         // A hit counts as a use: `podgen cache prune` removes the least recently used.
         if let Ok(f) = std::fs::File::options().append(true).open(&path) {
             let _ = f.set_modified(std::time::SystemTime::now());
@@ -110,7 +111,7 @@ impl ClipStore {
         {
             let mut w = BufWriter::new(tmp.as_file());
             w.write_all(&clip_header(self.rate, channels, data_bytes as u32))?;
-            let mut digest = Sha256::new();
+            let mut digest = sealed_for(key);
             // One buffer for all chunks: a clip is written in 16 KiB pieces.
             let mut bytes = Vec::with_capacity(4 * 4096);
             for chunk in samples.chunks(4096) {
@@ -154,7 +155,21 @@ fn is_plausible_sample(s: f32) -> bool {
     s.is_finite() && s.abs() <= MAX_SAMPLE_MAGNITUDE
 }
 
-/// The chunk after the samples that holds their SHA-256.
+/// What the checksum of a clip starts with: the clip format, then the key.
+/// A clip written before the key was in it (`podgen-clip-1`, the samples
+/// alone) does not match, and is made again once.
+const CLIP_SEAL: &[u8] = b"podgen-clip-2\n";
+
+/// The checksum of the clip stored under `key`, its samples still to come.
+fn sealed_for(key: &str) -> Sha256 {
+    let mut digest = Sha256::new();
+    digest.update(CLIP_SEAL);
+    digest.update(key.as_bytes());
+    digest.update(b"\n");
+    digest
+}
+
+/// The chunk after the samples that holds their checksum (see [`sealed_for`]).
 const CHECKSUM_CHUNK: &[u8; 4] = b"pgsm";
 /// Header (44 bytes) and checksum chunk (8 + 32 bytes) around the samples.
 const CLIP_OVERHEAD: u64 = 44 + 40;
@@ -183,7 +198,7 @@ fn clip_header(rate: u32, channels: u16, data_bytes: u32) -> [u8; 44] {
 
 /// The frames and channels of an intact clip at `path` (None when it is
 /// not one: damaged, or holding samples no answer is allowed to hold).
-fn verify(path: &Path, rate: u32) -> std::io::Result<Option<(u64, u16)>> {
+fn verify(path: &Path, key: &str, rate: u32) -> std::io::Result<Option<(u64, u16)>> {
     use std::io::Read as _;
     let mut f = BufReader::new(open_regular(path)?);
     let mut header = [0u8; 44];
@@ -196,7 +211,7 @@ fn verify(path: &Path, rate: u32) -> std::io::Result<Option<(u64, u16)>> {
     {
         return Ok(None);
     }
-    let mut digest = Sha256::new();
+    let mut digest = sealed_for(key);
     let mut left = u64::from(data_bytes);
     let mut buf = vec![0u8; 64 * 1024];
     while left > 0 {
@@ -233,7 +248,8 @@ fn is_sidecar(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "level")
 }
 
-/// The checksum stored at the end of `clip`: what ties a sidecar to it.
+/// The checksum stored at the end of `clip` (of its key and samples): what
+/// ties a sidecar to it.
 fn checksum_of(clip: &Clip) -> std::io::Result<[u8; 32]> {
     use std::io::{Read as _, Seek as _};
     let mut f = open_regular(&clip.path)?;
@@ -486,6 +502,12 @@ mod tests {
         let bytes = std::fs::read(&clip.path).unwrap();
         std::fs::write(&clip.path, &bytes[..bytes.len() - 4]).unwrap();
         assert!(store.get(&key).is_none());
+        // Another clip's file under this key is not a hit, though whole.
+        let other_key = crate::hash::hex(b"other");
+        let other = store.put(&other_key, &[0.25, -0.5, 0.125], 1).unwrap();
+        std::fs::copy(&other.path, &clip.path).unwrap();
+        assert!(store.get(&key).is_none());
+        std::fs::remove_file(&other.path).unwrap();
         // Pruning by age keeps recent clips; pruning everything empties the store.
         assert_eq!(
             prune(dir.path(), std::time::Duration::from_secs(3600)).unwrap(),

@@ -283,14 +283,18 @@ fn a_pipe_in_place_of_a_cached_clip_or_level_is_a_miss_not_a_hang() {
     assert_eq!(c.requests(), 2 * speech, "every speech clip made again");
 }
 
-/// `clip` with the checksum after its samples made to match them again, as
-/// podgen computes it: damage it cannot see by the checksum alone.
-fn resealed(clip: &[u8]) -> Vec<u8> {
+/// The clip at `path` with `bytes`, its checksum made to match them again as
+/// podgen computes it (the key, then the samples): damage it cannot see by
+/// the checksum alone.
+fn resealed(path: &std::path::Path, bytes: &[u8]) -> Vec<u8> {
     use sha2::Digest as _;
-    let data = u32::from_le_bytes(clip[40..44].try_into().unwrap()) as usize;
-    let sum = sha2::Sha256::digest(&clip[44..44 + data]);
-    let mut out = clip.to_vec();
-    out[44 + data + 8..44 + data + 40].copy_from_slice(&sum);
+    let key = path.file_stem().unwrap().to_str().unwrap();
+    let data = u32::from_le_bytes(bytes[40..44].try_into().unwrap()) as usize;
+    let mut sum = sha2::Sha256::new();
+    sum.update(format!("podgen-clip-2\n{key}\n"));
+    sum.update(&bytes[44..44 + data]);
+    let mut out = bytes.to_vec();
+    out[44 + data + 8..44 + data + 40].copy_from_slice(&sum.finalize());
     out
 }
 
@@ -313,7 +317,7 @@ fn a_cached_level_or_clip_out_of_range_is_measured_or_made_again() {
             let mut bytes = std::fs::read(&clip).unwrap();
             let at = 44 + 4 * 100;
             bytes[at..at + 4].copy_from_slice(&bad.to_le_bytes());
-            std::fs::write(&clip, resealed(&bytes)).unwrap();
+            std::fs::write(&clip, resealed(&clip, &bytes)).unwrap();
         }
         assert!(c.render() == first, "a clip holding {bad} was used");
         assert_eq!(
