@@ -107,8 +107,9 @@ pub fn printable(text: &str) -> String {
     without_terminal_codes(text)
         .chars()
         .filter(|&c| {
-            !(c.is_control() && c != '\n' && c != '\t')
-                && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            let control = c.is_control() && c != '\n' && c != '\t';
+            let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            !control && !bidi
         })
         .collect()
 }
