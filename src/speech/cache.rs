@@ -2,9 +2,10 @@
 //!
 //! Every clip podgen makes (a spoken segment, a resampled sting) is stored
 //! under a key that hashes everything that shaped it, as 32-bit float mono WAV
-//! at the episode rate, with the SHA-256 of its samples in a chunk after
-//! them, so that a clip damaged in place is never used. Clips live here rather than in memory, so memory stays
-//! bounded however long the episode; and finished work survives a crash.
+//! at the episode rate, with a SHA-256 of its key and its samples in a chunk
+//! after them, so that a clip damaged in place, or another clip's file under
+//! its name, is never used. Clips live here rather than in memory, so memory
+//! stays bounded however long the episode; and finished work survives a crash.
 //! Files are written under a temporary name and renamed into place.
 
 use std::io::{BufReader, BufWriter, Write};
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::audio::hound_to_io as to_io;
+use crate::audio::{MAX_SAMPLE_MAGNITUDE, hound_to_io as to_io};
 use crate::hash::encode_hex;
 
 /// A finished clip on disk.
@@ -73,7 +74,7 @@ impl ClipStore {
     /// version) is a miss, and the clip is made again.
     pub fn get(&self, key: &str) -> Option<Clip> {
         let path = self.path_of(key);
-        let (frames, channels) = verify(&path, self.rate).ok()??;
+        let (frames, channels) = verify(&path, key, self.rate).ok()??;
         // A hit counts as a use: `podgen cache prune` removes the least recently used.
         if let Ok(f) = std::fs::File::options().append(true).open(&path) {
             let _ = f.set_modified(std::time::SystemTime::now());
@@ -110,7 +111,7 @@ impl ClipStore {
         {
             let mut w = BufWriter::new(tmp.as_file());
             w.write_all(&clip_header(self.rate, channels, data_bytes as u32))?;
-            let mut digest = Sha256::new();
+            let mut digest = sealed_for(key);
             // One buffer for all chunks: a clip is written in 16 KiB pieces.
             let mut bytes = Vec::with_capacity(4 * 4096);
             for chunk in samples.chunks(4096) {
@@ -134,7 +135,41 @@ impl ClipStore {
     }
 }
 
-/// The chunk after the samples that holds their SHA-256.
+/// `path` opened for reading, if it is a regular file. What the cache holds
+/// is checked before it is opened: a FIFO put in a clip's place would block
+/// `open()` forever, a device would be read without end. Anything else is an
+/// error, which callers take as a miss.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other(format!(
+            "{} is not a regular file",
+            path.display()
+        )));
+    }
+    std::fs::File::open(path)
+}
+
+/// Whether a sample read from the cache is one an answer could have given:
+/// a number, within [`MAX_SAMPLE_MAGNITUDE`] of full scale.
+fn is_plausible_sample(s: f32) -> bool {
+    s.is_finite() && s.abs() <= MAX_SAMPLE_MAGNITUDE
+}
+
+/// What the checksum of a clip starts with: the clip format, then the key.
+/// A clip written before the key was in it (`podgen-clip-1`, the samples
+/// alone) does not match, and is made again once.
+const CLIP_SEAL: &[u8] = b"podgen-clip-2\n";
+
+/// The checksum of the clip stored under `key`, its samples still to come.
+fn sealed_for(key: &str) -> Sha256 {
+    let mut digest = Sha256::new();
+    digest.update(CLIP_SEAL);
+    digest.update(key.as_bytes());
+    digest.update(b"\n");
+    digest
+}
+
+/// The chunk after the samples that holds their checksum (see [`sealed_for`]).
 const CHECKSUM_CHUNK: &[u8; 4] = b"pgsm";
 /// Header (44 bytes) and checksum chunk (8 + 32 bytes) around the samples.
 const CLIP_OVERHEAD: u64 = 44 + 40;
@@ -162,10 +197,10 @@ fn clip_header(rate: u32, channels: u16, data_bytes: u32) -> [u8; 44] {
 }
 
 /// The frames and channels of an intact clip at `path` (None when it is
-/// not one).
-fn verify(path: &Path, rate: u32) -> std::io::Result<Option<(u64, u16)>> {
+/// not one: damaged, or holding samples no answer is allowed to hold).
+fn verify(path: &Path, key: &str, rate: u32) -> std::io::Result<Option<(u64, u16)>> {
     use std::io::Read as _;
-    let mut f = BufReader::new(std::fs::File::open(path)?);
+    let mut f = BufReader::new(open_regular(path)?);
     let mut header = [0u8; 44];
     f.read_exact(&mut header)?;
     let data_bytes = u32::from_le_bytes(header[40..44].try_into().expect("4 bytes"));
@@ -176,12 +211,19 @@ fn verify(path: &Path, rate: u32) -> std::io::Result<Option<(u64, u16)>> {
     {
         return Ok(None);
     }
-    let mut digest = Sha256::new();
+    let mut digest = sealed_for(key);
     let mut left = u64::from(data_bytes);
     let mut buf = vec![0u8; 64 * 1024];
     while left > 0 {
         let n = left.min(buf.len() as u64) as usize;
         f.read_exact(&mut buf[..n])?;
+        let samples = buf[..n].chunks_exact(4);
+        if !samples
+            .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
+            .all(is_plausible_sample)
+        {
+            return Ok(None);
+        }
         digest.update(&buf[..n]);
         left -= n as u64;
     }
@@ -206,10 +248,11 @@ fn is_sidecar(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "level")
 }
 
-/// The checksum stored at the end of `clip`: what ties a sidecar to it.
+/// The checksum stored at the end of `clip` (of its key and samples): what
+/// ties a sidecar to it.
 fn checksum_of(clip: &Clip) -> std::io::Result<[u8; 32]> {
     use std::io::{Read as _, Seek as _};
-    let mut f = std::fs::File::open(&clip.path)?;
+    let mut f = open_regular(&clip.path)?;
     let data = clip.frames * 4 * u64::from(clip.channels);
     f.seek(std::io::SeekFrom::Start(44 + data + 8))?;
     let mut sum = [0u8; 32];
@@ -217,18 +260,33 @@ fn checksum_of(clip: &Clip) -> std::io::Result<[u8; 32]> {
     Ok(sum)
 }
 
+/// Far more than a sidecar's one line takes.
+const MAX_SIDECAR_BYTES: u64 = 256;
+
 /// The speech level stored beside `clip` (`<key>.level`, the outer None
-/// when there is none for this very clip: missing, damaged, stale, or
-/// written by an older podgen). The inner None is "no level": a silent clip.
+/// when there is none for this very clip: missing, not a regular file,
+/// damaged, stale, written by an older podgen, or a level no clip could
+/// have: not a positive number within [`MAX_SAMPLE_MAGNITUDE`]). The inner
+/// None is "no level": a silent clip.
 pub fn stored_level(clip: &Clip) -> Option<Option<f32>> {
-    let text = std::fs::read_to_string(sidecar_of(&clip.path)).ok()?;
+    use std::io::Read as _;
+    let mut text = String::new();
+    open_regular(&sidecar_of(&clip.path))
+        .ok()?
+        .take(MAX_SIDECAR_BYTES)
+        .read_to_string(&mut text)
+        .ok()?;
     let mut words = text.split_whitespace();
     if words.next()? != LEVEL_FORMAT || words.next()? != encode_hex(&checksum_of(clip).ok()?) {
         return None;
     }
     let level = match words.next()? {
         "none" => None,
-        x => Some(x.parse::<f32>().ok()?),
+        x => Some(
+            x.parse::<f32>()
+                .ok()
+                .filter(|l| *l > 0.0 && is_plausible_sample(*l))?,
+        ),
     };
     words.next().is_none().then_some(level)
 }
@@ -334,7 +392,7 @@ impl ClipReader {
     /// Open the clip at `path`; its header must be one podgen writes.
     pub fn open(path: &Path) -> std::io::Result<Self> {
         use std::io::Read as _;
-        let mut file = std::fs::File::open(path)?;
+        let mut file = open_regular(path)?;
         let mut header = [0u8; 44];
         file.read_exact(&mut header)
             .map_err(|e| read_failure(path, e))?;
@@ -444,6 +502,12 @@ mod tests {
         let bytes = std::fs::read(&clip.path).unwrap();
         std::fs::write(&clip.path, &bytes[..bytes.len() - 4]).unwrap();
         assert!(store.get(&key).is_none());
+        // Another clip's file under this key is not a hit, though whole.
+        let other_key = crate::hash::hex(b"other");
+        let other = store.put(&other_key, &[0.25, -0.5, 0.125], 1).unwrap();
+        std::fs::copy(&other.path, &clip.path).unwrap();
+        assert!(store.get(&key).is_none());
+        std::fs::remove_file(&other.path).unwrap();
         // Pruning by age keeps recent clips; pruning everything empties the store.
         assert_eq!(
             prune(dir.path(), std::time::Duration::from_secs(3600)).unwrap(),
@@ -457,6 +521,25 @@ mod tests {
         let other = ClipStore::open(dir.path(), 48_000).unwrap();
         std::fs::write(&clip.path, &bytes).unwrap();
         assert!(other.get(&key).is_none());
+    }
+
+    #[test]
+    fn clips_and_levels_no_answer_could_give_are_misses() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ClipStore::open(dir.path(), 44_100).unwrap();
+        for (i, bad) in [f32::NAN, f32::INFINITY, -1e30, 65.0]
+            .into_iter()
+            .enumerate()
+        {
+            let key = crate::hash::hex(&[i as u8]);
+            store.put(&key, &[0.25, bad, 0.125], 1).unwrap();
+            assert!(store.get(&key).is_none(), "a clip holding {bad}");
+        }
+        let clip = store.put(&crate::hash::hex(b"ok"), &[0.5; 10], 1).unwrap();
+        for bad in [f32::NAN, f32::INFINITY, 0.0, -0.5, 1e30] {
+            store_level(&clip, Some(bad)).unwrap();
+            assert_eq!(stored_level(&clip), None, "a level of {bad}");
+        }
     }
 
     #[test]

@@ -369,3 +369,66 @@ fn a_config_path_that_is_not_a_file_says_what_it_is() {
         .arg("missing.yaml")
         .fails(2, &["config file not found"]);
 }
+
+#[test]
+fn a_base_url_with_a_query_is_refused_at_load_without_its_query() {
+    let s = Scratch::new().with_env("BASE", "http://127.0.0.1:1/v1?key=sk-env-query-77");
+    for base in [
+        "http://127.0.0.1:1/v1?key=sk-query-1234",
+        "http://127.0.0.1:1/v1#frag-55",
+        "${BASE}",
+    ] {
+        let config = format!(
+            "backends:\n  o:\n    preset: openai\n    base_url: \"{base}\"\nvoices:\n  narrator: {{backend: o, voice: alloy}}\n"
+        );
+        let err = refused(
+            &s,
+            "q.podgen.yaml",
+            &config,
+            &["q.podgen.yaml", "base_url", "query"],
+        );
+        // The message never repeats the query (the snippet of the user's
+        // own file shows what they wrote there), and a value from the
+        // environment appears nowhere.
+        let message = err.lines().next().unwrap_or_default();
+        for secret in ["sk-query-1234", "frag-55"] {
+            assert!(!message.contains(secret), "{secret} in:\n{err}");
+        }
+        assert!(!err.contains("sk-env-query-77"), "{err}");
+    }
+    // A whole `url:` may carry its own query: no path goes after it.
+    let config = "backends:\n  t:\n    url: \"http://127.0.0.1:1/tts?format=wav\"\nvoices:\n  narrator: {backend: t}\n";
+    let sc = Script::one_item("Words.").write(&s, "ok.yaml");
+    let cfg = s.write("u.podgen.yaml", config);
+    s.cmd("validate").arg(sc).config(&cfg).ok();
+}
+
+#[test]
+fn a_key_or_header_with_a_line_break_is_refused_at_load_naming_the_variable() {
+    const KEY: &str = "sk-line-break-9f3a";
+    for value in [
+        format!("{KEY}\r\nX-Evil: 1"),
+        format!("{KEY}\n"),
+        format!("{KEY}\u{7}"),
+    ] {
+        let s = Scratch::new().with_env("BROKEN_KEY", &value);
+        for setting in [
+            "api_key: \"${BROKEN_KEY}\"",
+            "headers: {X-Key: \"${BROKEN_KEY}\"}",
+        ] {
+            let config = format!(
+                "backends:\n  o:\n    preset: openai\n    base_url: http://127.0.0.1:1/v1\n    {setting}\nvoices:\n  narrator: {{backend: o, voice: alloy}}\n"
+            );
+            let err = refused(
+                &s,
+                "k.podgen.yaml",
+                &config,
+                &["k.podgen.yaml", "BROKEN_KEY", "control character"],
+            );
+            assert!(
+                !err.contains(KEY) && !err.contains("X-Evil"),
+                "the value in:\n{err}"
+            );
+        }
+    }
+}

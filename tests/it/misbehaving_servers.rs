@@ -85,6 +85,56 @@ fn a_servers_message_in_terminal_colours_keeps_its_words() {
         .fails(1, &["ERROR: voice not loaded"]);
 }
 
+/// No control character a server sent (ESC, BEL, backspace, NUL, a
+/// bidi override) reaches the terminal.
+fn assert_no_controls(err: &str) {
+    let bad: Vec<char> = err
+        .chars()
+        .filter(|c| {
+            (c.is_control() && *c != '\n' && *c != '\t') || ('\u{202a}'..='\u{202e}').contains(c)
+        })
+        .collect();
+    assert!(bad.is_empty(), "control characters {bad:?} in:\n{err:?}");
+}
+
+#[test]
+fn control_characters_in_a_servers_message_are_dropped_and_its_words_kept() {
+    let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2JVoice\u{8} not\u{0} found\u{202e} here";
+    let json = serde_json::json!({"error": {"message": hostile}}).to_string();
+    let answers: Vec<(&str, &str, Vec<u8>)> = vec![
+        (
+            "400 Bad Request",
+            "application/json",
+            json.clone().into_bytes(),
+        ),
+        ("200 OK", "application/json", json.into_bytes()),
+        (
+            "401 Unauthorized",
+            "text/plain",
+            hostile.as_bytes().to_vec(),
+        ),
+        (
+            "500 Internal Server Error",
+            "text/html",
+            format!("<title>{hostile}</title>").into_bytes(),
+        ),
+    ];
+    let s = Scratch::new();
+    for (status, content_type, body) in answers {
+        let server = RawServer::start(move |_, s| respond(s, status, content_type, &body));
+        let config = raw_config(&server.url, |b| b.set("max_attempts", 1));
+        let err = render_with(&s, &config, "Words.")
+            .quiet()
+            .fails(1, &["Voice not found here", "item 1"]);
+        assert!(!err.contains("(no message)"), "{status}: {err}");
+        assert!(
+            !err.contains("pwned"),
+            "{status}: the window title in {err}"
+        );
+        assert_no_controls(&err);
+    }
+}
+
 #[test]
 fn a_silent_server_and_an_absurd_retry_after_are_bounded() {
     // Accepts, reads, never answers.

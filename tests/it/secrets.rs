@@ -130,3 +130,113 @@ fn echoed_forms_of_the_key_never_reach_stderr() {
     let b64 = base64::engine::general_purpose::STANDARD.encode(format!("user:{KEY}"));
     assert!(!err.contains(&b64[8..20]), "base64 of the key in:\n{err}");
 }
+
+/// A server that answers every request with `status` and a `Location`.
+fn redirecting(status: &'static str, location: String) -> RawServer {
+    RawServer::start(move |_, s| {
+        use std::io::Write;
+        let head = format!(
+            "HTTP/1.1 {status}\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        let _ = s.write_all(head.as_bytes());
+    })
+}
+
+#[test]
+fn a_redirect_to_another_origin_gets_no_request_and_no_key() {
+    const KEY: &str = "sk-rdr-4b1f9e2a77Qx";
+    let elsewhere = RawServer::serving(wav_file(24_000, 1, 1, 16, &tone_s16()));
+    let s = Scratch::new().with_env("TEST_KEY", KEY);
+    let sc = Script::one_item("Words to speak.").write(&s, "r.yaml");
+    // Every preset's key header and a template's own header, on every
+    // redirect status; the other host is a different port on 127.0.0.1.
+    let backends: [fn(&str) -> Backend; 5] = [
+        |base| Backend::openai(base),
+        |base| Backend::preset("elevenlabs", base),
+        |base| Backend::preset("azure", base),
+        |base| Backend::preset("google", base),
+        |base| {
+            Backend::template(&format!("{base}/tts")).set(
+                "headers",
+                serde_json::json!({"X-Custom-Key": "${TEST_KEY}"}),
+            )
+        },
+    ];
+    for status in [
+        "301 Moved Permanently",
+        "302 Found",
+        "303 See Other",
+        "307 Temporary Redirect",
+        "308 Permanent Redirect",
+    ] {
+        let target = format!("{}/stolen?key={KEY}&sig=abc", elsewhere.url);
+        let server = redirecting(status, target);
+        for backend in backends {
+            let backend = backend(&server.url).set("api_key", "${TEST_KEY}");
+            let cfg = Config::new()
+                .backend("m", backend)
+                .voice("narrator", Voice::on("m").id("alloy"))
+                .write(&s, "r.podgen.yaml");
+            let err = s
+                .cmd("render")
+                .arg(&sc)
+                .config(&cfg)
+                .out("out")
+                .arg("--no-cache")
+                .quiet()
+                .fails(1, &["redirect", &elsewhere.url, "item 1"]);
+            assert!(!err.contains("key="), "the redirect's query in:\n{err}");
+            assert!(!err.contains("sig=abc"), "the redirect's query in:\n{err}");
+            assert!(!err.contains(KEY), "{err}");
+        }
+    }
+    assert_eq!(elsewhere.hits(), 0, "a request reached the other origin");
+}
+
+#[test]
+fn a_redirect_within_the_origin_is_followed_with_the_key_and_no_referer() {
+    use std::sync::{Arc, Mutex};
+    const KEY: &str = "sk-same-origin-81c3";
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    let server = RawServer::start(move |request, s| {
+        log.lock().unwrap().push(request.to_string());
+        if request.starts_with("POST /tts") {
+            use std::io::Write;
+            let head = "HTTP/1.1 307 Temporary Redirect\r\nLocation: /moved?key=abc\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            let _ = s.write_all(head.as_bytes());
+        } else {
+            respond(
+                s,
+                "200 OK",
+                "audio/wav",
+                &wav_file(24_000, 1, 1, 16, &tone_s16()),
+            );
+        }
+    });
+    let s = Scratch::new().with_env("TEST_KEY", KEY);
+    let backend = Backend::template(&format!("{}/tts", server.url)).set(
+        "headers",
+        serde_json::json!({"X-Custom-Key": "${TEST_KEY}"}),
+    );
+    let cfg = Config::new()
+        .backend("m", backend)
+        .voice("narrator", Voice::on("m"))
+        .write(&s, "r.podgen.yaml");
+    let sc = Script::one_item("Words to speak.").write(&s, "r.yaml");
+    s.cmd("render").arg(sc).config(&cfg).out("out").ok();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(seen[1].starts_with("POST /moved?key=abc"), "{}", seen[1]);
+    for request in seen.iter() {
+        let lower = request.to_ascii_lowercase();
+        assert!(
+            lower.contains(&format!("x-custom-key: {}", KEY.to_ascii_lowercase())),
+            "{request}"
+        );
+        assert!(
+            !lower.contains("\r\nreferer:"),
+            "a Referer was sent:\n{request}"
+        );
+    }
+}

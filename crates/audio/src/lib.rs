@@ -18,6 +18,7 @@ pub mod meter;
 pub mod mp3;
 pub mod resample;
 pub mod response;
+pub mod server_text;
 pub mod time;
 
 pub use error::{Interrupted, PassError, Progress, no_progress};

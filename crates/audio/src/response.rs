@@ -7,6 +7,7 @@
 //! Content-Type is never trusted.
 
 use super::decode;
+pub use super::server_text::{MAX_EXCERPT, json_message, text_message};
 use super::{Pcm, PcmSpec, SampleFormat};
 
 /// Why a body is not usable audio.
@@ -104,131 +105,6 @@ fn undecodable(e: decode::DecodeError) -> BodyError {
 
 fn is_mp3_sync(b: &[u8]) -> bool {
     b.len() >= 2 && b[0] == 0xFF && (b[1] & 0xE0) == 0xE0
-}
-
-/// A body that reads as text (JSON, HTML, plain) is a message, not audio.
-/// Returns the most useful part of it: a JSON error's message, an HTML title.
-pub fn text_message(body: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(body).ok()?;
-    let text = without_terminal_codes(text);
-    let trimmed = text.trim_start();
-    if trimmed.is_empty()
-        || trimmed
-            .chars()
-            .take(64)
-            .any(|c| c.is_control() && !c.is_whitespace())
-    {
-        return None;
-    }
-    if let Ok(json) = serde_json::from_str::<serde_json::Value>(trimmed) {
-        return Some(json_message(&json).unwrap_or_else(|| short(trimmed)));
-    }
-    if trimmed.starts_with('<') {
-        let lower = trimmed.to_ascii_lowercase();
-        for tag in ["title", "h1", "p"] {
-            if let (Some(a), Some(b)) = (
-                lower.find(&format!("<{tag}>")),
-                lower.find(&format!("</{tag}>")),
-            ) && a < b
-            {
-                return Some(short(&trimmed[a + tag.len() + 2..b]));
-            }
-        }
-        return Some(short(trimmed));
-    }
-    // Plain text: only if it looks like words, not binary that happens to be UTF-8.
-    let printable = trimmed
-        .chars()
-        .filter(|c| !c.is_control() || c.is_whitespace())
-        .count();
-    (printable == trimmed.chars().count()).then(|| short(trimmed))
-}
-
-/// The message of the JSON error shapes real servers use: OpenAI
-/// `{"error":{"message"}}`, kokoro `{"error":"..."}`, FastAPI
-/// `{"detail":...}`, ElevenLabs `{"detail":{"message"}}`, Google
-/// `{"error":{"message","status"}}`, flat `{"message"}`.
-pub fn json_message(v: &serde_json::Value) -> Option<String> {
-    let s = |v: &serde_json::Value| v.as_str().map(short);
-    if let Some(e) = v.get("error") {
-        if let Some(m) = s(e) {
-            return Some(m);
-        }
-        if let Some(m) = e.get("message").and_then(s) {
-            let code = e
-                .get("code")
-                .or_else(|| e.get("status"))
-                .and_then(|c| c.as_str().map(str::to_string));
-            return Some(match code {
-                Some(c) => format!("{m} ({c})"),
-                None => m,
-            });
-        }
-    }
-    if let Some(d) = v.get("detail") {
-        if let Some(m) = s(d) {
-            return Some(m);
-        }
-        if let Some(m) = d.get("message").and_then(s) {
-            return Some(m);
-        }
-        if let Some(list) = d.as_array() {
-            let msgs: Vec<String> = list
-                .iter()
-                .filter_map(|e| e.get("msg").and_then(s))
-                .collect();
-            if !msgs.is_empty() {
-                return Some(msgs.join("; "));
-            }
-        }
-    }
-    v.get("message").and_then(s)
-}
-
-/// The longest excerpt of a server's words podgen prints, in characters.
-pub const MAX_EXCERPT: usize = 200;
-
-/// A message on one line, cut to [`MAX_EXCERPT`] characters.
-fn short(s: &str) -> String {
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.chars().count() > MAX_EXCERPT {
-        format!("{}…", s.chars().take(MAX_EXCERPT).collect::<String>())
-    } else {
-        s
-    }
-}
-
-/// `text` without terminal escape sequences (colours from a server's log
-/// formatter: `ESC [ … letter`, `ESC ] … BEL`) so that its words still show.
-fn without_terminal_codes(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\u{1b}' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('[') => {
-                // CSI: parameters and intermediates, then one final byte @..~.
-                for c in chars.by_ref() {
-                    if ('@'..='~').contains(&c) {
-                        break;
-                    }
-                }
-            }
-            Some(']') => {
-                // OSC: up to BEL or ESC \.
-                while let Some(c) = chars.next() {
-                    if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
-                        break;
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 /// WAV sizes that mean "until the end of the stream".
@@ -363,18 +239,6 @@ mod tests {
                 )
             );
         }
-    }
-
-    #[test]
-    fn a_message_in_terminal_colours_keeps_its_words() {
-        let body = b"\x1b[31mERROR\x1b[0m: \x1b]0;title\x07model not loaded";
-        assert_eq!(
-            text_message(body).as_deref(),
-            Some("ERROR: model not loaded")
-        );
-        let long = "x ".repeat(1000);
-        let m = text_message(long.as_bytes()).unwrap();
-        assert_eq!(m.chars().count(), MAX_EXCERPT + 1);
     }
 
     fn wav(data_size: u32, samples: &[i16], list_chunk: bool) -> Vec<u8> {

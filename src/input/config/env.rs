@@ -85,6 +85,17 @@ impl EnvText {
         Ok(EnvText { pieces })
     }
 
+    /// The names of the variables it refers to, in order.
+    pub fn variables(&self) -> Vec<&str> {
+        self.pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Var { name, .. } => Some(name.as_str()),
+                Piece::Text(_) => None,
+            })
+            .collect()
+    }
+
     /// Text that names no variable (a preset's own value).
     pub fn literal(s: &str) -> Self {
         EnvText {

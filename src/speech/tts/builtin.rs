@@ -12,6 +12,7 @@ use std::sync::{Arc, OnceLock};
 use futures_util::future::BoxFuture;
 
 use super::espeak::{ENGINE, Voice};
+use super::voice_data;
 use super::{Backend, Limits, Price, Request, SynthError};
 use crate::audio::Pcm;
 use crate::text::lang::Language;
@@ -20,7 +21,7 @@ use crate::text::plan::Limit;
 /// The engine: upstream eSpeak NG's master at this commit (after 1.52.0).
 const ENGINE_VERSION: &str = "espeak-ng-c/1.53.0-dev+359f5f39";
 /// The version of the data crates the voice data comes from, and of
-/// podgen's one change to it (see [`deepen_third_tone`]).
+/// podgen's one change to it (see [`voice_data`]).
 const DATA_VERSION: &str = "0.2.0-tone3";
 
 /// Pitch range for Mandarin (eSpeak's scale: 50 is the voice's own, 100
@@ -69,75 +70,14 @@ impl Builtin {
     }
 }
 
-/// Extract the data unless a complete copy is there.
+/// Extract the data unless a whole copy is there (see [`voice_data`]).
 fn ensure_data(cache_root: &Path, data_dir: &Path) -> Result<(), Arc<InstallError>> {
-    if data_dir.join("phontab").is_file() {
-        return Ok(());
-    }
-    install_data(cache_root, data_dir).map_err(|source| {
+    voice_data::ensure(cache_root, data_dir).map_err(|source| {
         Arc::new(InstallError {
             dir: data_dir.to_path_buf(),
             source,
         })
     })
-}
-
-/// Extract the bundled data into a fresh folder and rename it into place, so
-/// that a crash never leaves a half-written data folder that looks complete.
-fn install_data(cache_root: &Path, data_dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(cache_root)?;
-    let staging = tempfile::Builder::new()
-        .prefix(".espeak-ng-data-")
-        .tempdir_in(cache_root)?;
-    espeak_ng_data_phonemes::install(staging.path())?;
-    espeak_ng_data_dict_en::install(staging.path())?;
-    espeak_ng_data_dict_cmn::install(staging.path())?;
-    let phontab = staging.path().join("phontab");
-    let mut table = std::fs::read(&phontab)?;
-    deepen_third_tone(&mut table);
-    std::fs::write(&phontab, table)?;
-    match std::fs::rename(staging.path(), data_dir) {
-        Ok(()) => Ok(()),
-        // Another podgen got there first: its copy is complete.
-        Err(_) if data_dir.join("phontab").is_file() => Ok(()),
-        Err(e) => Err(e),
-    }
-}
-
-/// eSpeak NG draws Mandarin's full third tone (214) from pitch 18 to 42 on
-/// its 0-50 scale, through a dip: a 3-2-4 contour, shallower than the
-/// textbook 2-1-4, so that 马 barely dips below its start. podgen starts it
-/// at 14 instead (the only change made to the upstream data; measured by
-/// `tests/it/tones.rs`). The tone phonemes `214` and `3` of the `cmn` table are
-/// patched where they hold upstream's values; any other data is left as it is.
-fn deepen_third_tone(phontab: &mut [u8]) {
-    const ENTRY: usize = 16; // sizeof(PHONEME_TAB)
-    const NAME: usize = 32; // N_PHONEME_TAB_NAME
-    let Some(&tables) = phontab.first() else {
-        return;
-    };
-    let mut at = 4;
-    for _ in 0..tables {
-        let Some(header) = phontab.get(at..at + 4 + NAME) else {
-            return;
-        };
-        let count = usize::from(header[0]);
-        let is_cmn = header[4..].split(|&b| b == 0).next() == Some(b"cmn");
-        at += 4 + NAME;
-        let Some(entries) = phontab.get_mut(at..at + count * ENTRY) else {
-            return;
-        };
-        if is_cmn {
-            for e in entries.chunks_exact_mut(ENTRY) {
-                let mnemonic = &e[..4];
-                // start_type (pitch1) at byte 12, end_type (pitch2) at 13.
-                if (mnemonic == b"214\0" || mnemonic == b"3\0\0\0") && e[12] == 18 && e[13] == 42 {
-                    e[12] = 14;
-                }
-            }
-        }
-        at += count * ENTRY;
-    }
 }
 
 fn engine_language(language: Language) -> &'static str {
@@ -218,38 +158,5 @@ impl Backend for Builtin {
             .await
             .map_err(|e| SynthError::fatal(format!("the built-in voice stopped: {e}")))?
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_third_tone_is_deepened_in_the_shipped_data_and_nowhere_else() {
-        let dir = tempfile::tempdir().unwrap();
-        espeak_ng_data_phonemes::install(dir.path()).unwrap();
-        let original = std::fs::read(dir.path().join("phontab")).unwrap();
-        let mut patched = original.clone();
-        deepen_third_tone(&mut patched);
-        let changed: Vec<usize> = (0..original.len())
-            .filter(|&i| original[i] != patched[i])
-            .collect();
-        // Two phonemes (214 and its alias 3), one byte each: 18 -> 14.
-        assert_eq!(changed.len(), 2, "{changed:?}");
-        for i in changed {
-            assert_eq!((original[i], patched[i]), (18, 14));
-        }
-        // Patching twice changes nothing more.
-        let again = {
-            let mut p = patched.clone();
-            deepen_third_tone(&mut p);
-            p
-        };
-        assert_eq!(again, patched);
-        // Truncated data is left alone, without a panic.
-        let mut short = original[..100].to_vec();
-        deepen_third_tone(&mut short);
-        assert_eq!(short, original[..100]);
     }
 }

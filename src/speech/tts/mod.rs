@@ -17,6 +17,7 @@ pub mod builtin;
 pub mod espeak;
 pub mod http;
 pub mod redact;
+mod voice_data;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -228,13 +229,13 @@ pub enum BuildError {
         variable: String,
     },
     /// The URL, with the environment's values filled in, cannot be requested.
-    #[error("backend {backend:?}: the URL is not usable: {problem} (after ${{...}} is filled in)")]
+    #[error("backend {backend:?}: {problem}")]
     Url {
         /// The backend's name in the config.
         backend: String,
         /// Why not.
         #[source]
-        problem: crate::input::config::backend::UrlProblem,
+        problem: crate::input::config::backend::FillProblem,
     },
     /// The HTTP client cannot be made (no TLS backend, say).
     #[error("backend {backend:?}: cannot build an HTTP client: {source}")]

@@ -18,7 +18,10 @@ pub mod presets;
 mod values;
 
 pub use presets::{BUILTIN, HTTP_PRESETS, Preset, PresetBody, http_preset};
-pub use values::{BackendError, UrlProblem, collect_strings, stand_in_placeholders, url_problem};
+pub use values::{
+    BackendError, UrlProblem, collect_strings, has_query, stand_in_placeholders, url_problem,
+    without_query,
+};
 
 /// Requests per segment before giving up on a transient failure, unless the
 /// backend's config says otherwise.
@@ -256,6 +259,13 @@ fn url_of(c: &BackendConfig, p: Option<&'static Preset>) -> Result<UrlSetting, B
         return Err(BackendError::NoUrl);
     };
     let base = match (base_url, p.base_url) {
+        (Some(_), _) if c.base_url.as_deref().is_some_and(has_query) => {
+            return Err(BackendError::Url {
+                key: "base_url",
+                value: without_query(c.base_url.as_deref().unwrap_or_default()),
+                source: UrlProblem::Query,
+            });
+        }
         (Some(b), _) => b,
         (None, Some(b)) => EnvText::literal(b),
         (None, None) => return Err(BackendError::NoBaseUrl(p.name)),
@@ -409,15 +419,17 @@ impl HttpSettings {
     /// The settings that come from the environment, filled in from `env`,
     /// and the URL checked with them in: a URL that cannot be requested must
     /// not cost retries at render.
-    pub fn fill(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<Filled, UrlProblem> {
+    pub fn fill(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<Filled, FillProblem> {
         let mut found = EnvValues::default();
         let api_key = self
             .api_key
             .as_ref()
-            .map(|k| k.fill(env, &mut found))
+            .map(|k| checked_fill("api_key", k, env, &mut found))
+            .transpose()?
             .filter(|k| !k.is_empty());
         let base = self.url.base.fill(env, &mut found);
         let url = match self.url.path {
+            Some(_) if has_query(&base) => return Err(UrlProblem::Query.into()),
             Some(path) => format!("{}{path}", base.trim_end_matches('/')),
             None => base,
         };
@@ -425,15 +437,20 @@ impl HttpSettings {
             .headers
             .iter()
             .filter(|h| !h.needs_key || api_key.is_some())
-            .map(|h| (h.name.clone(), h.value.fill(env, &mut found)))
-            .collect();
+            .map(|h| {
+                Ok((
+                    h.name.clone(),
+                    checked_fill(&h.name, &h.value, env, &mut found)?,
+                ))
+            })
+            .collect::<Result<_, FillProblem>>()?;
         let query = self
             .query
             .iter()
             .map(|(k, v)| (k.clone(), v.fill(env, &mut found)))
             .collect();
         if let Some(problem) = url_problem(&values::stand_in_placeholders(&url)) {
-            return Err(problem);
+            return Err(problem.into());
         }
         Ok(Filled {
             url,
@@ -443,6 +460,49 @@ impl HttpSettings {
             found,
         })
     }
+}
+
+/// Why a backend's settings cannot be filled in from the environment.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FillProblem {
+    /// The URL, filled in, cannot be requested.
+    #[error("the URL is not usable: {0} (after ${{...}} is filled in)")]
+    Url(#[from] UrlProblem),
+    /// A key or header from the environment holds a line break or another
+    /// control character: no server takes it, and it could end the header.
+    #[error(
+        "{setting} from {variables} holds a line break or another control character (the value is not shown)"
+    )]
+    Control {
+        /// `api_key` or the header's name.
+        setting: String,
+        /// The variables it is made from, as `${NAME}`.
+        variables: String,
+    },
+}
+
+/// `text` filled in from `env`, refused when it then holds a control
+/// character (a key read from a file with its line break, say).
+fn checked_fill(
+    setting: &str,
+    text: &EnvText,
+    env: &dyn Fn(&str) -> Option<String>,
+    found: &mut EnvValues,
+) -> Result<String, FillProblem> {
+    let value = text.fill(env, found);
+    if !value.chars().any(char::is_control) {
+        return Ok(value);
+    }
+    let variables = text
+        .variables()
+        .iter()
+        .map(|v| format!("${{{v}}}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(FillProblem::Control {
+        setting: setting.to_string(),
+        variables,
+    })
 }
 
 #[cfg(test)]
@@ -643,7 +703,7 @@ mod tests {
         assert!(f.api_key.is_none());
         // A URL that only the environment makes unusable fails when filled in.
         let e = settings("{url: '${NOPE}'}").fill(&env).unwrap_err();
-        assert!(matches!(e, UrlProblem::Syntax(_)), "{e}");
+        assert!(matches!(e, FillProblem::Url(UrlProblem::Syntax(_))), "{e}");
         // The entry's header replaces the preset's of the same name, in any case.
         let f =
             settings("{preset: azure, base_url: 'https://x.example', headers: {user-agent: me}}")

@@ -27,6 +27,26 @@ pub enum UrlProblem {
     /// No host.
     #[error("it names no host")]
     NoHost,
+    /// A `base_url` with a query or fragment, which the preset's path would
+    /// go inside.
+    #[error(
+        "it has a query or fragment (`?…` or `#…`), which the preset's path would go inside: give `base_url` without them, and query parameters with `query:`"
+    )]
+    Query,
+}
+
+/// `url` with its query and fragment masked (`?…`): what a message may
+/// show of a URL that may carry a key there.
+pub fn without_query(url: &str) -> String {
+    match url.find(['?', '#']) {
+        Some(at) => format!("{}{}…", &url[..at], &url[at..=at]),
+        None => url.to_string(),
+    }
+}
+
+/// Whether `base`, with a path to go after it, holds a query or fragment.
+pub fn has_query(base: &str) -> bool {
+    base.contains(['?', '#'])
 }
 
 /// What is wrong with a backend entry.
@@ -67,7 +87,7 @@ pub enum BackendError {
     Url {
         /// `url` or `base_url`.
         key: &'static str,
-        /// The value as written.
+        /// The value as written, its query and fragment masked.
         value: String,
         /// Why not.
         #[source]
@@ -210,7 +230,8 @@ pub(super) fn url_setting(key: &'static str, value: &str) -> Result<EnvText, Bac
         None => Ok(url),
         Some(source) => Err(BackendError::Url {
             key,
-            value: value.to_string(),
+            // A query may carry a key: never shown.
+            value: without_query(value),
             source,
         }),
     }

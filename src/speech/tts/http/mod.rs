@@ -12,10 +12,12 @@ use futures_util::future::BoxFuture;
 use super::redact::Secrets;
 use super::{Backend, BuildError, Limits, Price, Request, SynthError};
 use crate::audio::Pcm;
+use crate::audio::server_text::printable;
 use crate::input::config::HttpSettings;
 use crate::text::plan::Limit;
 
 mod identity;
+mod redirect;
 mod request;
 mod response;
 
@@ -119,6 +121,9 @@ impl HttpBackend {
         let client = reqwest::Client::builder()
             .timeout(spec.settings.limits.timeout)
             .connect_timeout(Duration::from_secs(10))
+            .redirect(redirect::policy())
+            // A Referer would carry the URL's query (a `?key=`) elsewhere.
+            .referer(false)
             .build()
             .map_err(|source| BuildError::Client {
                 backend: spec.name.clone(),
@@ -143,10 +148,11 @@ impl HttpBackend {
             )));
         }
         let rb = request::build(&self.client, s, req)?;
-        let resp = rb
-            .send()
-            .await
-            .map_err(|e| SynthError::transient(response::send_failure(&e), None))?;
+        let resp = rb.send().await.map_err(|e| match redirect::refused(&e) {
+            // The same request would be redirected again: not worth retrying.
+            Some(refused) => SynthError::fatal(refused),
+            None => SynthError::transient(response::send_failure(&e), None),
+        })?;
         let status = resp.status();
         let retry_after = retry_after(resp.headers());
         let body = response::read_body(resp, s.settings.limits.max_response_bytes).await?;
@@ -193,11 +199,12 @@ impl Backend for HttpBackend {
     }
 
     fn synthesize<'a>(&'a self, req: &'a Request<'a>) -> BoxFuture<'a, Result<Pcm, SynthError>> {
-        // Every message about this request is masked here, whatever made it.
+        // Every message about this request is made printable and masked
+        // here, whatever made it: a server's words reach it in many ways.
         Box::pin(async move {
             self.call(req)
                 .await
-                .map_err(|e| e.map_message(|m| self.spec.redact(m)))
+                .map_err(|e| e.map_message(|m| self.spec.redact(&printable(m))))
         })
     }
 }
