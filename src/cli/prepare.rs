@@ -106,6 +106,7 @@ pub fn prepare(opts: &RenderOptions, cache_root: &Path, keys: Keys) -> Result<Pr
     let (backends, unset) = build_backends(&config, &profiles, cache_root, keys)?;
     let readings = readings(&config, &profiles, Some(&loaded.base_dir))?;
     let cast = Cast::new(profiles, backends);
+    check_readings_fit(&readings, &cast)?;
     let speak = |voice: &str, text: &str, tag: &str| match readings.get(voice) {
         Some(r) => r.speak(text, tag),
         None => crate::text::speak::Spoken {
@@ -250,6 +251,37 @@ pub fn readings(
             (p.name.clone(), reading)
         })
         .collect())
+}
+
+/// Every lexicon reading a voice may say fits its backend's request limit:
+/// a longer one could never be sent whole (planning would cut the sentence
+/// around it to single characters, and the reading would never be said).
+fn check_readings_fit(readings: &HashMap<String, Reading>, cast: &Cast) -> Result<()> {
+    let mut voices: Vec<&String> = readings.keys().collect();
+    voices.sort();
+    for voice in voices {
+        let backend = cast.backend_of(voice);
+        let limit = backend.limits().text;
+        for (origin, say) in readings[voice].lexicon.readings() {
+            if limit.fits(say) {
+                continue;
+            }
+            let (size, most) = match limit.max_bytes {
+                Some(bytes) if say.len() > bytes => (format!("{} bytes", say.len()), format!("{bytes} bytes")),
+                _ => (
+                    format!("{} characters", say.chars().count()),
+                    format!("{} characters", limit.max_chars),
+                ),
+            };
+            return Err(Failure::input(
+                format!(
+                    "{origin}: this reading is {size}, more than voice `{voice}`'s backend takes in one request ({most})"
+                ),
+                "shorten `say:`, or limit the entry to other voices with `voices:` or `backends:`",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The lexicon file podgen reads beside the script and beside the config.

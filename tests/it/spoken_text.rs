@@ -494,3 +494,36 @@ fn normalize_never_prints_a_control_character_raw() {
         "{printed:?}"
     );
 }
+
+#[test]
+fn a_reading_longer_than_the_backends_limit_is_an_error_naming_the_entry() {
+    // A `say:` no request can hold would make planning cut its sentence to
+    // single characters (one request per letter) and never say it.
+    let s = Scratch::with_mock(MockOptions::default());
+    let long = "鲁宾".repeat(2_100);
+    let cfg = config(
+        &s.mock().url(),
+        Some(lexicon(&[("Computex", "台北电脑展"), ("Rubin", &long)])),
+    )
+    .write(&s, "podgen.yaml");
+    let sc = script().write(&s, "issue.yaml");
+    let err = s.cmd("validate").arg(&sc).config(&cfg).fails(
+        2,
+        &[
+            "podgen.yaml:",
+            "lexicon entry 2",
+            "4200 characters",
+            "4096 characters",
+            "`host`",
+        ],
+    );
+    assert!(!err.contains(&long), "the reading is not quoted whole");
+    let out = s.cmd("render").arg(&sc).config(&cfg).out("out").output();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(s.mock().requests().is_empty(), "nothing is sent");
+
+    // The same entry kept to a voice that is not in the script is no error.
+    let kept = json!([{"word": "Rubin", "say": long, "voices": ["guest"]}]);
+    let cfg = config(&s.mock().url(), Some(kept)).write(&s, "kept.yaml");
+    s.cmd("validate").arg(&sc).config(&cfg).ok();
+}

@@ -261,7 +261,11 @@ fn compile_lexicon(
         }
     }
     let values: Vec<podgen_text::speak::Entry> = entries.iter().map(|e| e.value.clone()).collect();
-    podgen_text::speak::Lexicon::compile(&values).map_err(|(i, e)| {
+    let origin = |i: usize| {
+        let at = entries.get(i).and_then(span).map_or(0, |s| s.offset());
+        format!("{} (lexicon entry {})", source.position(at), i + 1)
+    };
+    podgen_text::speak::Lexicon::compile_from(&values, origin).map_err(|(i, e)| {
         source.error(
             entries.get(i).and_then(span),
             format!("lexicon entry {}: {e}", i + 1),

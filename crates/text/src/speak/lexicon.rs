@@ -60,6 +60,8 @@ struct Compiled {
     language: Option<String>,
     voices: Vec<String>,
     backends: Vec<String>,
+    /// Where the entry was written, for messages.
+    origin: String,
 }
 
 /// Compiled entries, in priority order (earlier entries win).
@@ -93,11 +95,29 @@ fn primary(tag: &str) -> String {
 impl Lexicon {
     /// Compile `entries`; an error carries the index of the entry at fault.
     pub fn compile(entries: &[Entry]) -> Result<Lexicon, (usize, LexiconError)> {
+        Lexicon::compile_from(entries, |i| format!("lexicon entry {}", i + 1))
+    }
+
+    /// Compile `entries`, `origin(i)` saying where entry `i` was written
+    /// (a file and line, for messages about it later).
+    pub fn compile_from(
+        entries: &[Entry],
+        origin: impl Fn(usize) -> String,
+    ) -> Result<Lexicon, (usize, LexiconError)> {
         let mut out = Vec::with_capacity(entries.len());
         for (i, e) in entries.iter().enumerate() {
-            out.push(compile_one(e).map_err(|err| (i, err))?);
+            let mut compiled = compile_one(e).map_err(|err| (i, err))?;
+            compiled.origin = origin(i);
+            out.push(compiled);
         }
         Ok(Lexicon { entries: out })
+    }
+
+    /// Every entry's reading, with where the entry was written.
+    pub fn readings(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries
+            .iter()
+            .map(|e| (e.origin.as_str(), e.say.as_str()))
     }
 
     /// This lexicon followed by `other` (whose entries lose to this one's).
@@ -175,6 +195,7 @@ fn compile_one(e: &Entry) -> Result<Compiled, LexiconError> {
         language: e.language.as_deref().map(primary),
         voices: e.voices.clone(),
         backends: e.backends.clone(),
+        origin: String::new(),
     })
 }
 
