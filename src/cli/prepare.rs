@@ -267,7 +267,9 @@ fn check_readings_fit(readings: &HashMap<String, Reading>, cast: &Cast) -> Resul
                 continue;
             }
             let (size, most) = match limit.max_bytes {
-                Some(bytes) if say.len() > bytes => (format!("{} bytes", say.len()), format!("{bytes} bytes")),
+                Some(bytes) if say.len() > bytes => {
+                    (format!("{} bytes", say.len()), format!("{bytes} bytes"))
+                }
                 _ => (
                     format!("{} characters", say.chars().count()),
                     format!("{} characters", limit.max_chars),

@@ -74,7 +74,14 @@ impl ClipStore {
     /// version) is a miss, and the clip is made again.
     pub fn get(&self, key: &str) -> Option<Clip> {
         let path = self.path_of(key);
-        let (frames, channels) = verify(&path, key, self.rate).ok()??;
+        let (frames, channels) = match verify(&path, key, self.rate).ok()? {
+            Verdict::Intact { frames, channels } => (frames, channels),
+            Verdict::Legacy { frames, channels } => {
+                reseal(&path, key, frames * 4 * u64::from(channels)).ok()?;
+                (frames, channels)
+            }
+            Verdict::Unusable => return None,
+        };
         // A hit counts as a use: `podgen cache prune` removes the least recently used.
         if let Ok(f) = std::fs::File::options().append(true).open(&path) {
             let _ = f.set_modified(std::time::SystemTime::now());
@@ -156,8 +163,9 @@ fn is_plausible_sample(s: f32) -> bool {
 }
 
 /// What the checksum of a clip starts with: the clip format, then the key.
-/// A clip written before the key was in it (`podgen-clip-1`, the samples
-/// alone) does not match, and is made again once.
+/// A clip written before the key was in it (the samples alone) is checked
+/// by that older checksum once and sealed again with its key ([`reseal`]),
+/// so that a cache made by an earlier podgen is not paid for twice.
 const CLIP_SEAL: &[u8] = b"podgen-clip-2\n";
 
 /// The checksum of the clip stored under `key`, its samples still to come.
@@ -196,9 +204,19 @@ fn clip_header(rate: u32, channels: u16, data_bytes: u32) -> [u8; 44] {
     h
 }
 
-/// The frames and channels of an intact clip at `path` (None when it is
-/// not one: damaged, or holding samples no answer is allowed to hold).
-fn verify(path: &Path, key: &str, rate: u32) -> std::io::Result<Option<(u64, u16)>> {
+/// What a clip file on disk is.
+enum Verdict {
+    /// Whole, and sealed with its key.
+    Intact { frames: u64, channels: u16 },
+    /// Whole, with the checksum of its samples alone that podgen wrote
+    /// before clips were sealed with their keys.
+    Legacy { frames: u64, channels: u16 },
+    /// Damaged, cut, another key's, or holding samples no answer may hold.
+    Unusable,
+}
+
+/// Whether the clip at `path` is intact for `key` (see [`Verdict`]).
+fn verify(path: &Path, key: &str, rate: u32) -> std::io::Result<Verdict> {
     use std::io::Read as _;
     let mut f = BufReader::new(open_regular(path)?);
     let mut header = [0u8; 44];
@@ -209,9 +227,10 @@ fn verify(path: &Path, key: &str, rate: u32) -> std::io::Result<Option<(u64, u16
         || header != clip_header(rate, channels, data_bytes)
         || data_bytes % (4 * u32::from(channels)) != 0
     {
-        return Ok(None);
+        return Ok(Verdict::Unusable);
     }
     let mut digest = sealed_for(key);
+    let mut legacy = Sha256::new();
     let mut left = u64::from(data_bytes);
     let mut buf = vec![0u8; 64 * 1024];
     while left > 0 {
@@ -222,18 +241,47 @@ fn verify(path: &Path, key: &str, rate: u32) -> std::io::Result<Option<(u64, u16
             .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
             .all(is_plausible_sample)
         {
-            return Ok(None);
+            return Ok(Verdict::Unusable);
         }
         digest.update(&buf[..n]);
+        legacy.update(&buf[..n]);
         left -= n as u64;
     }
     let mut tail = [0u8; 40];
     f.read_exact(&mut tail)?;
-    let intact = &tail[..4] == CHECKSUM_CHUNK
-        && tail[4..8] == 32u32.to_le_bytes()
-        && tail[8..] == digest.finalize()[..];
     let frames = u64::from(data_bytes / (4 * u32::from(channels)));
-    Ok(intact.then_some((frames, channels)))
+    if &tail[..4] != CHECKSUM_CHUNK || tail[4..8] != 32u32.to_le_bytes() {
+        return Ok(Verdict::Unusable);
+    }
+    Ok(if tail[8..] == digest.finalize()[..] {
+        Verdict::Intact { frames, channels }
+    } else if tail[8..] == legacy.finalize()[..] {
+        Verdict::Legacy { frames, channels }
+    } else {
+        Verdict::Unusable
+    })
+}
+
+/// Seal a legacy clip at `path` with its key: the checksum after its
+/// `data_bytes` of samples is written again, in place. A crash halfway
+/// leaves a checksum that matches nothing: a miss, never a clip trusted
+/// wrongly.
+fn reseal(path: &Path, key: &str, data_bytes: u64) -> std::io::Result<()> {
+    use std::io::{Read as _, Seek as _};
+    let mut f = std::fs::File::options().read(true).write(true).open(path)?;
+    f.seek(std::io::SeekFrom::Start(44))?;
+    let mut digest = sealed_for(key);
+    let mut left = data_bytes;
+    let mut buf = vec![0u8; 64 * 1024];
+    while left > 0 {
+        let n = left.min(buf.len() as u64) as usize;
+        f.read_exact(&mut buf[..n])?;
+        digest.update(&buf[..n]);
+        left -= n as u64;
+    }
+    f.seek(std::io::SeekFrom::Start(44 + data_bytes + 8))?;
+    f.write_all(&digest.finalize())?;
+    f.sync_data()
 }
 
 /// What a level sidecar starts with; a new measure of level needs a new one,

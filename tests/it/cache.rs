@@ -342,3 +342,47 @@ fn clips_swapped_in_the_cache_are_made_again_not_used() {
     assert!(c.render() == first, "swapped clips were used");
     assert_eq!(c.requests(), 2 * speech, "every speech clip made again");
 }
+
+/// The clip at `path` as the podgen before key-sealed clips wrote it: the
+/// checksum of its samples alone.
+fn as_before_keys(path: &std::path::Path) -> Vec<u8> {
+    use sha2::Digest as _;
+    let mut bytes = std::fs::read(path).unwrap();
+    let data = u32::from_le_bytes(bytes[40..44].try_into().unwrap()) as usize;
+    let sum = sha2::Sha256::digest(&bytes[44..44 + data]);
+    bytes[44 + data + 8..44 + data + 40].copy_from_slice(&sum);
+    bytes
+}
+
+#[test]
+fn clips_an_earlier_podgen_cached_are_used_and_sealed_with_their_keys() {
+    // A cache made before clips were sealed with their keys is paid work:
+    // each clip is checked by the checksum it was written with, used, and
+    // sealed with its key in place, once.
+    let (c, first) = Cached::new();
+    let speech = c.requests();
+    let clips = c.files("wav");
+    let sealed: Vec<Vec<u8>> = clips.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    for clip in &clips {
+        let old = as_before_keys(clip);
+        assert_ne!(old, std::fs::read(clip).unwrap());
+        std::fs::write(clip, old).unwrap();
+    }
+    assert!(c.render() == first, "another episode");
+    assert_eq!(c.requests(), speech, "no clip made again");
+    for (clip, sealed) in clips.iter().zip(&sealed) {
+        assert!(
+            std::fs::read(clip).unwrap() == *sealed,
+            "{} is sealed with its key again",
+            clip.display()
+        );
+    }
+    // A damaged old clip is still a miss.
+    for clip in &clips {
+        let mut damaged = as_before_keys(clip);
+        damaged[100] ^= 0x01;
+        std::fs::write(clip, damaged).unwrap();
+    }
+    assert!(c.render() == first, "another episode");
+    assert_eq!(c.requests(), 2 * speech, "every damaged clip made again");
+}
