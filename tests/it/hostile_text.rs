@@ -184,3 +184,17 @@ fn a_title_the_feed_would_take_gets_an_id_of_its_own() {
         );
     }
 }
+
+#[test]
+fn pause_only_chapters_between_spoken_ones_are_breaks_not_errors() {
+    // A chapter of pauses alone is a silent break the producer asked for:
+    // it validates, and only an episode with nothing to say is refused.
+    let s = Scratch::new();
+    let sc = Script::new("S", "Breaks")
+        .episode("breaks")
+        .item(Item::new("One", "Words to read."))
+        .item(Item::new("Breather", "[pause 5s]"))
+        .item(Item::new("Two", "More words."))
+        .write(&s, "breaks.yaml");
+    s.cmd("validate").arg(&sc).ok();
+}

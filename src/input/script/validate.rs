@@ -62,7 +62,36 @@ pub fn validate(loaded: &LoadedScript) -> Result<()> {
     for (i, item) in s.items.value.iter().enumerate() {
         validate_item(loaded, item, i + 1)?;
     }
+    // A chapter of pauses alone is a break the listener hears as silence of
+    // that length; an episode of pauses alone is no episode.
+    if !script_speaks(loaded) {
+        return Err(src.error(
+            span(&s.items),
+            "the script has nothing to say but pauses",
+            "no text to read",
+            Some("give at least one item words to read".into()),
+        ));
+    }
     Ok(())
+}
+
+/// Whether any text of the script (intro, items, dialogue lines, outro) has
+/// something a voice reads.
+fn script_speaks(loaded: &LoadedScript) -> bool {
+    let s = &loaded.script;
+    let bookends = [&s.intro, &s.outro]
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b.value.text.as_ref());
+    let items = s.items.value.iter().flat_map(|it| {
+        let lines = it
+            .value
+            .lines
+            .iter()
+            .flat_map(|l| l.value.iter().filter_map(|line| line.value.text.as_ref()));
+        it.value.text.iter().chain(lines)
+    });
+    bookends.chain(items).any(|t| speaks(&t.value))
 }
 
 /// What is wrong with a value: the message, the label at the value, and
@@ -172,14 +201,6 @@ fn validate_item(loaded: &LoadedScript, item: &Spanned<Item>, n: usize) -> Resul
                     Some("add lines like `- {voice: host, text: ...}`".into()),
                 ));
             }
-            if lines.value.iter().all(|l| l.value.text.is_none()) {
-                return Err(src.error(
-                    span(lines),
-                    format!("{name} has nothing to say but pauses"),
-                    "no line of text",
-                    Some("give it a line with `text:`, or remove the item".into()),
-                ));
-            }
             for (j, line) in lines.value.iter().enumerate() {
                 let what = format!("line {} of {name}", j + 1);
                 match (&line.value.text, &line.value.pause) {
@@ -261,10 +282,11 @@ fn check_speakable(src: &SourceFile, text: &Spanned<String>, what: &str) -> Resu
     } else if !speaks(v) {
         let pauses = podgen_text::split::split_pauses(v, MAX_MARKED_PAUSE_MS);
         if pauses.iter().any(|(_, ms)| ms.is_some()) {
-            nothing(format!("{what} has nothing to say but pauses"))
-        } else {
-            nothing(format!("{what} has no letters or digits to read"))
+            // Pauses alone: a break of that length (the script as a whole
+            // must say something, see `script_speaks`).
+            return Ok(());
         }
+        nothing(format!("{what} has no letters or digits to read"))
     } else {
         return Ok(());
     };
