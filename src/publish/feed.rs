@@ -13,7 +13,7 @@
 
 use std::path::{Path, PathBuf};
 
-use podgen_text::escape::html;
+use podgen_text::escape::{clean_line, html, xml_chars};
 use quick_xml::Writer;
 use quick_xml::events::{BytesCData, BytesDecl, BytesText, Event};
 
@@ -384,17 +384,26 @@ fn rfc2822(days: i64) -> String {
 
 type Xml = Writer<Vec<u8>>;
 
-/// `<name>value</name>`, escaped.
+/// `<name>value</name>`, escaped, without what XML cannot carry (render.json
+/// and the config are read as they are, whatever wrote them).
 fn text(w: &mut Xml, name: &str, value: &str) -> std::io::Result<()> {
     w.create_element(name)
-        .write_text_content(BytesText::new(value))?;
+        .write_text_content(BytesText::new(&xml_chars(value)))?;
     Ok(())
 }
 
-/// `<name><![CDATA[html]]></name>`; `html` is escaped HTML, so it holds no `]]>`.
+/// A one-line field (a title) for [`text`]: its line breaks as spaces.
+fn line(value: &str) -> String {
+    clean_line(value)
+}
+
+/// `<name><![CDATA[html]]></name>`. `html` is escaped HTML, so it should
+/// hold no `]]>`; one that does is split where HTML reads it the same
+/// (`]]&gt;`), so the section cannot end early.
 fn cdata(w: &mut Xml, name: &str, html: &str) -> std::io::Result<()> {
+    let safe = xml_chars(html).replace("]]>", "]]&gt;");
     w.create_element(name)
-        .write_cdata_content(BytesCData::new(html))?;
+        .write_cdata_content(BytesCData::new(&safe))?;
     Ok(())
 }
 
@@ -426,7 +435,7 @@ fn render_xml(c: &Channel, items: &[Item], artwork: &str) -> std::io::Result<Vec
 
 fn write_channel(w: &mut Xml, c: &Channel, artwork: &str, items: &[Item]) -> std::io::Result<()> {
     let url = |name: &str| c.base_url.join(name).expect("plain names join").to_string();
-    text(w, "title", c.title)?;
+    text(w, "title", &line(c.title))?;
     text(w, "link", c.link)?;
     text(w, "description", c.description)?;
     text(w, "language", c.language)?;
@@ -449,7 +458,7 @@ fn write_channel(w: &mut Xml, c: &Channel, artwork: &str, items: &[Item]) -> std
             ("type", "application/rss+xml"),
         ])
         .write_empty()?;
-    text(w, "itunes:author", c.author)?;
+    text(w, "itunes:author", &line(c.author))?;
     w.create_element("itunes:owner").write_inner_content(|w| {
         text(w, "itunes:name", c.owner.0)?;
         text(w, "itunes:email", c.owner.1)
@@ -458,6 +467,7 @@ fn write_channel(w: &mut Xml, c: &Channel, artwork: &str, items: &[Item]) -> std
         .with_attribute(("href", url(artwork).as_str()))
         .write_empty()?;
     for category in c.show.categories.iter().filter(|c| !c.trim().is_empty()) {
+        let category = line(&xml_chars(category));
         let mut levels = category.split('>').map(str::trim);
         let top = levels.next().unwrap_or_default();
         let sub = levels.next();
@@ -498,9 +508,10 @@ fn write_item(w: &mut Xml, c: &Channel, item: &Item) -> std::io::Result<()> {
             .to_string()
     };
     let exists = |name: &str| item.dir.join(name).is_file();
-    let language = m.language.as_deref().unwrap_or(c.language);
+    let language = xml_chars(m.language.as_deref().unwrap_or(c.language));
+    let language = language.as_ref();
     w.create_element("item").write_inner_content(|w| {
-        text(w, "title", &m.title)?;
+        text(w, "title", &line(&m.title))?;
         w.create_element("guid")
             .with_attribute(("isPermaLink", "false"))
             .write_text_content(BytesText::new(&item_guid(c.guid, id).to_string()))?;
@@ -567,12 +578,12 @@ fn start_of(item: &Item, start_sample: u64) -> String {
 
 /// The show notes as plain text: the chapters with their times.
 fn notes_text(item: &Item) -> String {
-    let mut out = format!("{}\n", item.manifest.about.title);
+    let mut out = format!("{}\n", line(&item.manifest.about.title));
     for ch in &item.manifest.chapters {
         out.push_str(&format!(
             "\n{} {}",
             start_of(item, ch.start_sample),
-            ch.title
+            line(&ch.title)
         ));
     }
     out
@@ -580,9 +591,9 @@ fn notes_text(item: &Item) -> String {
 
 /// The show notes as HTML: the chapters with their times and links.
 fn notes_html(item: &Item) -> String {
-    let mut out = format!("<p>{}</p>\n<ul>\n", html(&item.manifest.about.title));
+    let mut out = format!("<p>{}</p>\n<ul>\n", html(&line(&item.manifest.about.title)));
     for ch in &item.manifest.chapters {
-        let title = html(&ch.title);
+        let title = html(&line(&ch.title));
         let linked = match ch
             .url()
             .filter(|u| u.starts_with("https://") || u.starts_with("http://"))

@@ -374,3 +374,53 @@ fn a_feed_without_a_required_show_field_names_it_and_where_to_set_it() {
         "{err}"
     );
 }
+
+/// One episode `id` of the show rendered into `out/` (dated `date`, when
+/// given) with the mock: the config.
+fn one_episode(s: &Scratch, id: &str, date: Option<&str>) -> PathBuf {
+    std::fs::write(s.path("art.png"), b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    let cfg = feed_config(&s.mock().url(), show()).write(s, "podgen.yaml");
+    let mut script = Script::new("Tech", format!("Episode {id}"))
+        .episode(id)
+        .item(Item::new("News", "The story of the week.").links(&["https://example.com/a"]));
+    if let Some(d) = date {
+        script = script.set("date", d);
+    }
+    let script = script.write(s, &format!("{id}.yaml"));
+    s.cmd("render")
+        .arg(script)
+        .config(&cfg)
+        .out("out")
+        .quiet()
+        .ok();
+    cfg
+}
+
+/// `out/<dir>/render.json` changed by `edit`.
+fn edit_manifest(s: &Scratch, dir: &str, edit: impl FnOnce(&mut Value)) {
+    let path = s.path(&format!("out/{dir}/render.json"));
+    let mut m = read_json(&path);
+    edit(&mut m);
+    std::fs::write(&path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+}
+
+#[test]
+fn text_xml_cannot_carry_and_line_breaks_in_render_json_leave_the_feed_well_formed() {
+    let s = Scratch::with_mock(MockOptions::default());
+    let cfg = one_episode(&s, "e1", Some("2024-06-03"));
+    // render.json is read as it is: whatever wrote it, the feed must parse.
+    edit_manifest(&s, "e1", |m| {
+        m["title"] = json!("T\u{FFFE}\u{1}itle\u{2028}two\r\nthree ]]> four");
+        m["language"] = json!("en\u{FFFF}");
+        m["chapters"][0]["title"] = json!("C\u{FFFF}\u{FDD0}\u{1FFFE}hap\rter ]]> <b>");
+    });
+    s.cmd("feed").arg("out").config(&cfg).ok();
+    let t = tags(&s, &s.path("out/feed.xml"));
+    let item = &array(&t["items"])[0];
+    assert_eq!(item["title"], "Title two three ]]> four");
+    let description = item["description"].as_str().unwrap();
+    assert!(description.contains("Chap ter ]]> <b>"), "{description:?}");
+    let html = item["content:encoded"].as_str().unwrap();
+    assert!(html.contains("Chap ter ]]&gt; &lt;b&gt;"), "{html:?}");
+    assert_eq!(item["transcripts"][0]["language"], "en");
+}
