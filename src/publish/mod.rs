@@ -14,7 +14,9 @@
 //!
 //! [`Tap`]: crate::sound::master::Tap
 
+pub mod calendar;
 pub mod chapters;
+mod episodes;
 pub mod feed;
 pub mod id3;
 pub mod manifest;
@@ -205,7 +207,8 @@ pub fn write_texts(
     for (name, text) in texts {
         staging.write_text(&name, &text).map_err(named(&name))?;
     }
+    let first = manifest::first_rendered(&staging.target().join("render.json"));
     staging
-        .write_json("render.json", &manifest::build(episode, stats, mp3))
+        .write_json("render.json", &manifest::build(episode, stats, mp3, first))
         .map_err(named("render.json"))
 }
