@@ -85,8 +85,8 @@ pub fn file(episode: &Episode) -> ChaptersFile {
     let rate = episode.timeline.rate;
     ChaptersFile {
         version: "1.2.0".into(),
-        title: episode.title().to_string(),
-        podcast_name: episode.show().to_string(),
+        title: episode.title(),
+        podcast_name: episode.show(),
         chapters: episode
             .chapters
             .iter()

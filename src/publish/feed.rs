@@ -7,7 +7,7 @@
 //! as they are: enclosure lengths are the files' sizes, durations and the
 //! chapters' times in the show notes come from the sample counts
 //! render.json records (read with the types it is written with, as
-//! [`Summary`]). An item's GUID is derived from
+//! [`Summary`](super::manifest::Summary)). An item's GUID is derived from
 //! the show's podcast:guid and the episode id, so it never changes when an
 //! episode is rendered again.
 

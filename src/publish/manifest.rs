@@ -301,8 +301,8 @@ fn about(episode: &Episode, first_rendered: String) -> About {
     About {
         podgen_version: env!("CARGO_PKG_VERSION").into(),
         script: episode.script_path.display().to_string(),
-        show: episode.show().into(),
-        title: episode.title().into(),
+        show: episode.show(),
+        title: episode.title(),
         episode: episode.id.clone(),
         date: episode.date().map(str::to_string),
         first_rendered: Some(first_rendered),
