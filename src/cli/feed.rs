@@ -32,6 +32,9 @@ pub fn run(args: FeedArgs) -> Result<()> {
 /// Write `output`/feed.xml, saying so unless `quiet`.
 pub fn write(output: &Path, config: &Config, say: bool) -> Result<()> {
     let report = crate::publish::feed::write(output, config)?;
+    for w in &report.warnings {
+        eprintln!("podgen: warning: {w}");
+    }
     if say {
         eprintln!(
             "podgen: wrote {} ({} episodes)",

@@ -6,6 +6,7 @@
 //! render.json (from which the feed reads it back). Every time in them is
 //! a sample position of this list divided by the rate, rounded once.
 
+use podgen_text::escape::clean_line;
 use serde::{Deserialize, Serialize};
 
 use super::Episode;
@@ -33,13 +34,15 @@ impl Marker {
     }
 }
 
-/// One marker per plan chapter (intro, items, outro), in time order.
+/// One marker per plan chapter (intro, items, outro), in time order, its
+/// title on one line and XML-safe ([`clean_line`]) for every listing
+/// made from it.
 pub fn markers(plan: &Plan, timeline: &Timeline) -> Vec<Marker> {
     plan.chapters
         .iter()
         .zip(&timeline.chapters)
         .map(|(c, span)| Marker {
-            title: c.title.clone(),
+            title: clean_line(&c.title),
             links: c.links.clone(),
             start_sample: span.start,
             end_sample: span.end,
@@ -82,8 +85,8 @@ pub fn file(episode: &Episode) -> ChaptersFile {
     let rate = episode.timeline.rate;
     ChaptersFile {
         version: "1.2.0".into(),
-        title: episode.title().to_string(),
-        podcast_name: episode.show().to_string(),
+        title: episode.title(),
+        podcast_name: episode.show(),
         chapters: episode
             .chapters
             .iter()

@@ -7,18 +7,17 @@
 //! as they are: enclosure lengths are the files' sizes, durations and the
 //! chapters' times in the show notes come from the sample counts
 //! render.json records (read with the types it is written with, as
-//! [`Summary`]). An item's GUID is derived from
+//! [`Summary`](super::manifest::Summary)). An item's GUID is derived from
 //! the show's podcast:guid and the episode id, so it never changes when an
 //! episode is rendered again.
 
 use std::path::{Path, PathBuf};
 
-use podgen_text::escape::html;
+use podgen_text::escape::{clean_line, html, xml_chars};
 use quick_xml::Writer;
 use quick_xml::events::{BytesCData, BytesDecl, BytesText, Event};
 
-use super::chapters::ChaptersFile;
-use super::manifest::Summary;
+use super::episodes::{Item, episodes};
 use crate::audio::time::{short_clock, whole_seconds};
 use crate::error::{Failure, Result, chain};
 use crate::input::config::{Config, ShowConfig};
@@ -32,16 +31,6 @@ const PODCAST_NAMESPACE: uuid::Uuid = uuid::uuid!("ead4c236-bf58-58c6-a2c6-a6b28
 /// the `podcast:` prefix.
 const PODCAST_XMLNS: &str =
     "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md";
-
-/// An episode as the feed lists it.
-struct Item {
-    manifest: Summary,
-    dir: PathBuf,
-    /// (file name, MIME type, bytes) of the audio.
-    audio: (String, &'static str, u64),
-    /// Days since 1970-01-01 of its date.
-    day: i64,
-}
 
 /// The channel fields, checked: every one the feed requires is present.
 struct Channel<'a> {
@@ -64,13 +53,15 @@ pub struct FeedReport {
     pub path: PathBuf,
     /// Episodes in it.
     pub episodes: usize,
+    /// What the feed left out or assumed, for the user to see.
+    pub warnings: Vec<String>,
 }
 
 /// Write `output/feed.xml` for every episode under `output`, with the
 /// channel from `config`'s `show:`.
 pub fn write(output: &Path, config: &Config) -> Result<FeedReport> {
     let channel = channel(config)?;
-    let mut items = episodes(output)?;
+    let (mut items, warnings) = episodes(output)?;
     if items.is_empty() {
         return Err(Failure::input(
             format!("{} holds no rendered episode", output.display()),
@@ -90,6 +81,7 @@ pub fn write(output: &Path, config: &Config) -> Result<FeedReport> {
     Ok(FeedReport {
         path,
         episodes: items.len(),
+        warnings,
     })
 }
 
@@ -249,85 +241,6 @@ fn show_guid(set: Option<&str>, base_url: &url::Url) -> Result<uuid::Uuid> {
     Ok(uuid::Uuid::new_v5(&PODCAST_NAMESPACE, bare.as_bytes()))
 }
 
-/// Every episode folder under `output` with a render.json.
-fn episodes(output: &Path) -> Result<Vec<Item>> {
-    let entries = std::fs::read_dir(output).map_err(|e| {
-        Failure::input(
-            format!(
-                "cannot read the output folder {}: {}",
-                output.display(),
-                chain(&e)
-            ),
-            "give the folder episodes were rendered into",
-        )
-    })?;
-    let mut items = Vec::new();
-    for entry in entries.flatten() {
-        let dir = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || !dir.join("render.json").is_file() {
-            continue;
-        }
-        items.push(item(&dir)?);
-    }
-    Ok(items)
-}
-
-/// One episode folder, read and checked.
-fn item(dir: &Path) -> Result<Item> {
-    let read = |name: &str| -> Result<String> {
-        crate::error::read_source(&dir.join(name), name, "render the episode again")
-    };
-    let bad = |name: &str, e: &dyn std::error::Error| {
-        Failure::input(
-            format!("{}: {}", dir.join(name).display(), chain(e)),
-            "render the episode again",
-        )
-    };
-    let manifest: Summary =
-        serde_json::from_str(&read("render.json")?).map_err(|e| bad("render.json", &e))?;
-    let format = &manifest.settings;
-    crate::audio::check_format(format.sample_rate, format.channels)
-        .map_err(|e| bad("render.json", &e))?;
-    // The feed points podcast:chapters at chapters.json: it must be one.
-    let _: ChaptersFile =
-        serde_json::from_str(&read("chapters.json")?).map_err(|e| bad("chapters.json", &e))?;
-    let about = &manifest.about;
-    let id = &about.episode;
-    let day = about
-        .date
-        .as_deref()
-        .and_then(days_from_date)
-        .ok_or_else(|| {
-            Failure::input(
-                format!(
-                    "episode {id} ({}) has no date: a feed item needs one",
-                    dir.display()
-                ),
-                "add `date: YYYY-MM-DD` to its script and render it again",
-            )
-        })?;
-    let audio = [("mp3", "audio/mpeg"), ("wav", "audio/wav")]
-        .into_iter()
-        .find_map(|(ext, mime)| {
-            let name = format!("{id}.{ext}");
-            let len = std::fs::metadata(dir.join(&name)).ok()?.len();
-            Some((name, mime, len))
-        })
-        .ok_or_else(|| {
-            Failure::input(
-                format!("episode {id} in {} has no MP3 or WAV", dir.display()),
-                "render it again with `audio: {formats: [mp3]}`",
-            )
-        })?;
-    Ok(Item {
-        manifest,
-        dir: dir.to_path_buf(),
-        audio,
-        day,
-    })
-}
-
 /// The show's artwork copied beside the feed (as `show-artwork.<ext>`),
 /// checked to be a JPEG or PNG; its file name.
 fn copy_artwork(image: &Path, output: &Path) -> Result<String> {
@@ -345,56 +258,28 @@ fn copy_artwork(image: &Path, output: &Path) -> Result<String> {
     Ok(name)
 }
 
-/// Days since 1970-01-01 of `YYYY-MM-DD` (the proleptic Gregorian
-/// calendar); None if it is not such a date. By hand (Howard Hinnant's
-/// days_from_civil): one date, not worth a calendar crate.
-fn days_from_date(date: &str) -> Option<i64> {
-    let (y, m, d) = crate::input::script::parse_iso_date(date.trim())?;
-    let (y, m, d) = (i64::from(y), i64::from(m), i64::from(d));
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-/// RFC 2822 date of a day, at midnight UTC: `Mon, 10 Jun 2024 00:00:00 +0000`.
-fn rfc2822(days: i64) -> String {
-    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    // Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{}, {d:02} {} {y} 00:00:00 +0000",
-        WEEKDAYS[days.rem_euclid(7) as usize],
-        MONTHS[(m - 1) as usize]
-    )
-}
-
 type Xml = Writer<Vec<u8>>;
 
-/// `<name>value</name>`, escaped.
+/// `<name>value</name>`, escaped, without what XML cannot carry (render.json
+/// and the config are read as they are, whatever wrote them).
 fn text(w: &mut Xml, name: &str, value: &str) -> std::io::Result<()> {
     w.create_element(name)
-        .write_text_content(BytesText::new(value))?;
+        .write_text_content(BytesText::new(&xml_chars(value)))?;
     Ok(())
 }
 
-/// `<name><![CDATA[html]]></name>`; `html` is escaped HTML, so it holds no `]]>`.
+/// A one-line field (a title) for [`text`]: its line breaks as spaces.
+fn line(value: &str) -> String {
+    clean_line(value)
+}
+
+/// `<name><![CDATA[html]]></name>`. `html` is escaped HTML, so it should
+/// hold no `]]>`; one that does is split where HTML reads it the same
+/// (`]]&gt;`), so the section cannot end early.
 fn cdata(w: &mut Xml, name: &str, html: &str) -> std::io::Result<()> {
+    let safe = xml_chars(html).replace("]]>", "]]&gt;");
     w.create_element(name)
-        .write_cdata_content(BytesCData::new(html))?;
+        .write_cdata_content(BytesCData::new(&safe))?;
     Ok(())
 }
 
@@ -426,7 +311,7 @@ fn render_xml(c: &Channel, items: &[Item], artwork: &str) -> std::io::Result<Vec
 
 fn write_channel(w: &mut Xml, c: &Channel, artwork: &str, items: &[Item]) -> std::io::Result<()> {
     let url = |name: &str| c.base_url.join(name).expect("plain names join").to_string();
-    text(w, "title", c.title)?;
+    text(w, "title", &line(c.title))?;
     text(w, "link", c.link)?;
     text(w, "description", c.description)?;
     text(w, "language", c.language)?;
@@ -440,7 +325,7 @@ fn write_channel(w: &mut Xml, c: &Channel, artwork: &str, items: &[Item]) -> std
     )?;
     // The newest episode's date, so the feed changes only when episodes do.
     if let Some(newest) = items.first() {
-        text(w, "lastBuildDate", &rfc2822(newest.day))?;
+        text(w, "lastBuildDate", &newest.pub_date)?;
     }
     w.create_element("atom:link")
         .with_attributes([
@@ -449,7 +334,7 @@ fn write_channel(w: &mut Xml, c: &Channel, artwork: &str, items: &[Item]) -> std
             ("type", "application/rss+xml"),
         ])
         .write_empty()?;
-    text(w, "itunes:author", c.author)?;
+    text(w, "itunes:author", &line(c.author))?;
     w.create_element("itunes:owner").write_inner_content(|w| {
         text(w, "itunes:name", c.owner.0)?;
         text(w, "itunes:email", c.owner.1)
@@ -458,6 +343,7 @@ fn write_channel(w: &mut Xml, c: &Channel, artwork: &str, items: &[Item]) -> std
         .with_attribute(("href", url(artwork).as_str()))
         .write_empty()?;
     for category in c.show.categories.iter().filter(|c| !c.trim().is_empty()) {
+        let category = line(&xml_chars(category));
         let mut levels = category.split('>').map(str::trim);
         let top = levels.next().unwrap_or_default();
         let sub = levels.next();
@@ -498,13 +384,14 @@ fn write_item(w: &mut Xml, c: &Channel, item: &Item) -> std::io::Result<()> {
             .to_string()
     };
     let exists = |name: &str| item.dir.join(name).is_file();
-    let language = m.language.as_deref().unwrap_or(c.language);
+    let language = xml_chars(m.language.as_deref().unwrap_or(c.language));
+    let language = language.as_ref();
     w.create_element("item").write_inner_content(|w| {
-        text(w, "title", &m.title)?;
+        text(w, "title", &line(&m.title))?;
         w.create_element("guid")
             .with_attribute(("isPermaLink", "false"))
             .write_text_content(BytesText::new(&item_guid(c.guid, id).to_string()))?;
-        text(w, "pubDate", &rfc2822(item.day))?;
+        text(w, "pubDate", &item.pub_date)?;
         let (name, mime, len) = &item.audio;
         w.create_element("enclosure")
             .with_attributes([
@@ -567,12 +454,12 @@ fn start_of(item: &Item, start_sample: u64) -> String {
 
 /// The show notes as plain text: the chapters with their times.
 fn notes_text(item: &Item) -> String {
-    let mut out = format!("{}\n", item.manifest.about.title);
+    let mut out = format!("{}\n", line(&item.manifest.about.title));
     for ch in &item.manifest.chapters {
         out.push_str(&format!(
             "\n{} {}",
             start_of(item, ch.start_sample),
-            ch.title
+            line(&ch.title)
         ));
     }
     out
@@ -580,9 +467,9 @@ fn notes_text(item: &Item) -> String {
 
 /// The show notes as HTML: the chapters with their times and links.
 fn notes_html(item: &Item) -> String {
-    let mut out = format!("<p>{}</p>\n<ul>\n", html(&item.manifest.about.title));
+    let mut out = format!("<p>{}</p>\n<ul>\n", html(&line(&item.manifest.about.title)));
     for ch in &item.manifest.chapters {
-        let title = html(&ch.title);
+        let title = html(&line(&ch.title));
         let linked = match ch
             .url()
             .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
@@ -600,34 +487,6 @@ fn notes_html(item: &Item) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_are_rfc_2822_with_the_right_weekday() {
-        let day = |d| days_from_date(d).unwrap();
-        assert_eq!(day("1970-01-01"), 0);
-        assert_eq!(
-            rfc2822(day("2024-06-10")),
-            "Mon, 10 Jun 2024 00:00:00 +0000"
-        );
-        assert_eq!(
-            rfc2822(day("2000-02-29")),
-            "Tue, 29 Feb 2000 00:00:00 +0000"
-        );
-        assert_eq!(
-            rfc2822(day("2026-12-01")),
-            "Tue, 01 Dec 2026 00:00:00 +0000"
-        );
-        for bad in [
-            "2023-02-29",
-            "2024-13-01",
-            "2024-00-10",
-            "24-06-10",
-            "2024-06",
-            "soon",
-        ] {
-            assert_eq!(days_from_date(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn guids_depend_on_the_show_and_the_episode_only() {

@@ -63,6 +63,11 @@ pub struct About {
     pub episode: String,
     /// The script's date, as written (YYYY-MM-DD).
     pub date: Option<String>,
+    /// The day (UTC, YYYY-MM-DD) the episode was first rendered into its
+    /// folder, kept across re-renders: the feed's date for an episode
+    /// without one, so that its item does not move.
+    #[serde(default)]
+    pub first_rendered: Option<String>,
     /// The episode's number in the show (the script's `number:`).
     #[serde(default)]
     pub number: Option<u32>,
@@ -206,11 +211,24 @@ pub struct Summary {
     pub totals: Totals,
 }
 
-/// The manifest of `episode`, mastered as `stats` says, its MP3 as `mp3` says.
+/// The day an episode was first rendered: what its previous render.json
+/// at `previous` recorded, else today (UTC).
+pub fn first_rendered(previous: &std::path::Path) -> String {
+    std::fs::read_to_string(previous)
+        .ok()
+        .and_then(|text| serde_json::from_str::<About>(&text).ok())
+        .and_then(|about| about.first_rendered)
+        .filter(|d| super::calendar::days_from_date(d).is_some())
+        .unwrap_or_else(super::calendar::today)
+}
+
+/// The manifest of `episode`, mastered as `stats` says, its MP3 as `mp3`
+/// says, first rendered on `first_rendered`.
 pub fn build<'a>(
     episode: &'a Episode,
     stats: &MasterStats,
     mp3: Option<&Mp3Stats>,
+    first_rendered: String,
 ) -> Manifest<'a> {
     let (plan, timeline, speech) = (episode.plan, episode.timeline, episode.speech);
     let segments: Vec<SegmentRecord> = plan
@@ -244,7 +262,7 @@ pub fn build<'a>(
         .collect();
     let (stings, beds, sums) = cues(episode);
     Manifest {
-        about: about(episode),
+        about: about(episode, first_rendered),
         settings: Settings {
             format: AudioFormat {
                 sample_rate: timeline.rate,
@@ -279,14 +297,15 @@ pub fn build<'a>(
     }
 }
 
-fn about(episode: &Episode) -> About {
+fn about(episode: &Episode, first_rendered: String) -> About {
     About {
         podgen_version: env!("CARGO_PKG_VERSION").into(),
         script: episode.script_path.display().to_string(),
-        show: episode.show().into(),
-        title: episode.title().into(),
+        show: episode.show(),
+        title: episode.title(),
         episode: episode.id.clone(),
         date: episode.date().map(str::to_string),
+        first_rendered: Some(first_rendered),
         number: episode.loaded.script.number.as_ref().map(|n| n.value),
         language: language(episode),
         cover: super::cover_name(episode),

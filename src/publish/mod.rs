@@ -14,7 +14,9 @@
 //!
 //! [`Tap`]: crate::sound::master::Tap
 
+pub mod calendar;
 pub mod chapters;
+mod episodes;
 pub mod feed;
 pub mod id3;
 pub mod manifest;
@@ -27,6 +29,8 @@ pub use mp3::{Mp3Stats, Mp3Tap};
 pub use staging::{Staging, own_files};
 
 use std::path::Path;
+
+use podgen_text::escape::clean_line;
 
 use crate::audio::time::sample_to_ms;
 use crate::input::script::{self, LoadedScript};
@@ -71,14 +75,14 @@ pub struct Episode<'a> {
 }
 
 impl Episode<'_> {
-    /// The show's name.
-    pub fn show(&self) -> &str {
-        &self.loaded.script.show.value
+    /// The show's name, on one line ([`clean_line`]).
+    pub fn show(&self) -> String {
+        clean_line(&self.loaded.script.show.value)
     }
 
-    /// The episode's title.
-    pub fn title(&self) -> &str {
-        &self.loaded.script.title.value
+    /// The episode's title, on one line ([`clean_line`]).
+    pub fn title(&self) -> String {
+        clean_line(&self.loaded.script.title.value)
     }
 
     /// The script's date, as written (YYYY-MM-DD).
@@ -127,9 +131,10 @@ pub fn mp3_tag(episode: &Episode) -> std::io::Result<Vec<u8>> {
         .cover
         .as_ref()
         .map(|c| episode.loaded.base_dir.join(&c.value));
+    let (title, show) = (episode.title(), episode.show());
     let info = id3::TagInfo {
-        title: episode.title(),
-        show: episode.show(),
+        title: &title,
+        show: &show,
         year: episode
             .date()
             .and_then(script::parse_iso_date)
@@ -202,7 +207,8 @@ pub fn write_texts(
     for (name, text) in texts {
         staging.write_text(&name, &text).map_err(named(&name))?;
     }
+    let first = manifest::first_rendered(&staging.target().join("render.json"));
     staging
-        .write_json("render.json", &manifest::build(episode, stats, mp3))
+        .write_json("render.json", &manifest::build(episode, stats, mp3, first))
         .map_err(named("render.json"))
 }

@@ -117,8 +117,8 @@ pub fn html(episode: &Episode, audio: &str) -> String {
     let _ = write!(
         out,
         "<body>\n<header>\n<p class=\"show\">{show}</p>\n<h1>{title}</h1>\n<p class=\"meta\">{date}{length}</p>\n</header>\n",
-        show = escape::html(episode.show()),
-        title = escape::html(episode.title()),
+        show = escape::html(&episode.show()),
+        title = escape::html(&episode.title()),
         date = episode
             .date()
             .map(|d| format!("<time>{}</time> · ", escape::html(d)))
@@ -161,8 +161,8 @@ fn head(episode: &Episode, lang: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n<meta name=\"generator\" content=\"podgen\">\n<link rel=\"icon\" href=\"data:,\">\n<title>{title} · {show}</title>\n<style>{STYLE}</style>\n</head>\n",
         lang = escape::html(lang),
-        title = escape::html(episode.title()),
-        show = escape::html(episode.show()),
+        title = escape::html(&episode.title()),
+        show = escape::html(&episode.show()),
     )
 }
 
@@ -196,10 +196,9 @@ fn transcript_section(episode: &Episode, cues: &[Cue], page_lang: &str) -> Strin
             chapter = Some(cue.chapter);
             speaker = None;
             let title = episode
-                .plan
                 .chapters
                 .get(cue.chapter)
-                .map(|c| c.title.as_str())
+                .map(|m| m.title.as_str())
                 .unwrap_or_default();
             let _ = writeln!(
                 out,

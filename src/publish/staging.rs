@@ -71,6 +71,11 @@ impl Staging {
         })
     }
 
+    /// The episode folder the staged files will replace.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     /// Where to write the staged file `name`.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)

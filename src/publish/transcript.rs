@@ -43,7 +43,9 @@ pub struct Cue {
 }
 
 /// A cue per utterance (a segment, or a sentence whose English spans
-/// another voice read), in order.
+/// another voice read), in order, its text and speaker on one line
+/// ([`escape::clean_line`]): a line break inside a sentence is layout, and in
+/// a transcript it would end the cue.
 pub fn cues(plan: &Plan, t: &Timeline) -> Vec<Cue> {
     plan.utterances()
         .into_iter()
@@ -51,11 +53,11 @@ pub fn cues(plan: &Plan, t: &Timeline) -> Vec<Cue> {
             let seg = &plan.segments[u.start];
             Cue {
                 chapter: seg.chapter,
-                speaker: seg.speaker.clone(),
+                speaker: escape::clean_line(&seg.speaker),
                 tag: seg.tag.clone(),
                 start: t.segments[u.start].start,
                 end: t.segments[u.end - 1].end,
-                text: plan.text_of(u),
+                text: escape::clean_line(&plan.text_of(u)),
             }
         })
         .collect()
@@ -139,18 +141,16 @@ pub fn json(plan: &Plan, t: &Timeline) -> TranscriptFile {
 pub fn srt(plan: &Plan, t: &Timeline) -> String {
     let mut out = String::new();
     let mut card = 0;
-    let mut last_voice: Option<&str> = None;
-    for u in plan.utterances() {
-        let seg = &plan.segments[u.start];
-        let (start, end) = (t.segments[u.start].start, t.segments[u.end - 1].end);
-        let speaker_changed = last_voice != Some(seg.speaker.as_str());
-        last_voice = Some(&seg.speaker);
+    let mut last_voice: Option<String> = None;
+    for cue in cues(plan, t) {
+        let speaker_changed = last_voice.as_deref() != Some(cue.speaker.as_str());
         let prefix = if speaker_changed {
-            format!("{}: ", seg.speaker)
+            format!("{}: ", cue.speaker)
         } else {
             String::new()
         };
-        let lines = wrap(&format!("{prefix}{}", plan.text_of(u)), 32);
+        last_voice = Some(cue.speaker);
+        let lines = wrap(&escape::srt(&format!("{prefix}{}", cue.text)), 32);
         let cards: Vec<&[String]> = lines.chunks(2).collect();
         // Share the utterance's span out by characters, in whole samples.
         let weight = |c: &[String]| {
@@ -160,6 +160,7 @@ pub fn srt(plan: &Plan, t: &Timeline) -> String {
                 .max(1)
         };
         let total: u64 = cards.iter().map(|c| weight(c)).sum();
+        let (start, end) = (cue.start, cue.end);
         let mut done = 0;
         for c in cards {
             let a = start + (end - start) * done / total;
@@ -182,7 +183,7 @@ pub fn srt(plan: &Plan, t: &Timeline) -> String {
 pub fn notes(episode: &Episode) -> String {
     let t = episode.timeline;
     let md = escape::markdown;
-    let mut out = format!("# {}\n\n{}", md(episode.title()), md(episode.show()));
+    let mut out = format!("# {}\n\n{}", md(&episode.title()), md(&episode.show()));
     if let Some(d) = episode.date() {
         let _ = write!(out, " · {d}");
     }

@@ -176,6 +176,8 @@ pub fn lay_out(plan: &Plan, lengths: &Lengths, pauses: &Pauses, rate: u32) -> Ti
                 t.push(Source::Silence, pauses.sting);
             }
         }
+        // Pauses written before any speech are the chapter's own time.
+        t.push(Source::Silence, ms_to_samples(chapter.lead_pause_ms, rate));
         let speech_start = t.total;
         for si in chapter.segments.clone() {
             let seg_start = t.total;
@@ -382,6 +384,7 @@ mod tests {
             tail_sting: None,
             bed: None,
             segments,
+            lead_pause_ms: 0,
         }
     }
 

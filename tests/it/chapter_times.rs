@@ -100,3 +100,51 @@ fn every_chapter_listing_gives_the_times_its_samples_give() {
         );
     }
 }
+
+#[test]
+fn chapters_of_pauses_only_last_as_long_as_their_pauses() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("stings")).unwrap();
+    std::fs::copy(
+        root().join("examples/stings/intro.wav"),
+        s.path("stings/intro.wav"),
+    )
+    .unwrap();
+    // An intro of a sting and a pause, a pause-only item between spoken
+    // ones, and a pause-only outro.
+    let script = s.write(
+        "gaps.yaml",
+        "show: S\ntitle: Gaps\nepisode: gaps\nintro:\n  sting: stings/intro.wav\n  text: \"[pause 2s]\"\nitems:\n  - title: One\n    text: The first story.\n  - title: Gap\n    lines:\n      - pause: 5s\n  - title: Held\n    text: \"[pause 4s]\"\n  - title: Three\n    text: The third story.\noutro:\n  text: \"[pause 3s]\"\n",
+    );
+    s.render(&script);
+    let ep = s.episode("out", "gaps");
+    let m = ep.manifest();
+    let rate = m["settings"]["sample_rate"].as_u64().unwrap();
+    let item_pause = m["settings"]["pauses_samples"]["item"].as_u64().unwrap();
+    let sting = m["stings"][0]["samples"].as_u64().unwrap();
+    let spans: Vec<std::ops::Range<usize>> = array(&m["chapters"]).iter().map(span).collect();
+    let len = |i: usize| (spans[i].end - spans[i].start) as u64;
+    // Each chapter runs to the next one's start: its own time, then the
+    // item pause (the last runs to the end).
+    assert_eq!(len(0), sting + 2 * rate + item_pause, "intro: {spans:?}");
+    assert_eq!(len(2), 5 * rate + item_pause, "the pause line: {spans:?}");
+    assert_eq!(len(3), 4 * rate + item_pause, "the pause marker: {spans:?}");
+    assert_eq!(len(5), 3 * rate, "the outro: {spans:?}");
+    // chapters.json says the same, and the WAV holds silence there.
+    let chapters = ep.chapters();
+    for (c, sp) in array(&chapters["chapters"]).iter().zip(&spans) {
+        let ms = |x: usize| ((x as u64 * 1000 + rate / 2) / rate) as f64 / 1000.0;
+        assert_eq!(c["startTime"].as_f64().unwrap(), ms(sp.start));
+        assert_eq!(c["endTime"].as_f64().unwrap(), ms(sp.end));
+    }
+    let (samples, spec) = ep.wav();
+    let channels = usize::from(spec.channels);
+    assert_eq!(samples.len() / channels, spans[5].end);
+    for i in [2, 3, 5] {
+        let quiet = &samples[spans[i].start * channels..spans[i].end * channels];
+        assert!(
+            quiet.iter().all(|x| x.abs() < 1e-3),
+            "chapter {i} is not silent"
+        );
+    }
+}

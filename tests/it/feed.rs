@@ -354,7 +354,8 @@ fn a_feed_without_a_required_show_field_names_it_and_where_to_set_it() {
             "{field}: {err}"
         );
     }
-    // An episode without a date cannot be an item: the error names it.
+    // An episode without a date is listed under its first render's, with
+    // a warning that names it and says how to set one.
     let undated = Script::new("Tech", "Undated")
         .episode("ep3")
         .item(Item::new("One", "hello there"))
@@ -368,9 +369,151 @@ fn a_feed_without_a_required_show_field_names_it_and_where_to_set_it() {
         .arg("--feed")
         .output();
     let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(
-        err.contains("episode ep3") && err.contains("date:"),
+        err.contains("warning: episode ep3 has no date") && err.contains("date: YYYY-MM-DD"),
         "{err}"
     );
+}
+
+/// One episode `id` of the show rendered into `out/` (dated `date`, when
+/// given) with the mock: the config.
+fn one_episode(s: &Scratch, id: &str, date: Option<&str>) -> PathBuf {
+    std::fs::write(s.path("art.png"), b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    let cfg = feed_config(&s.mock().url(), show()).write(s, "podgen.yaml");
+    let mut script = Script::new("Tech", format!("Episode {id}"))
+        .episode(id)
+        .item(Item::new("News", "The story of the week.").links(&["https://example.com/a"]));
+    if let Some(d) = date {
+        script = script.set("date", d);
+    }
+    let script = script.write(s, &format!("{id}.yaml"));
+    s.cmd("render")
+        .arg(script)
+        .config(&cfg)
+        .out("out")
+        .quiet()
+        .ok();
+    cfg
+}
+
+/// `out/<dir>/render.json` changed by `edit`.
+fn edit_manifest(s: &Scratch, dir: &str, edit: impl FnOnce(&mut Value)) {
+    let path = s.path(&format!("out/{dir}/render.json"));
+    let mut m = read_json(&path);
+    edit(&mut m);
+    std::fs::write(&path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+}
+
+#[test]
+fn text_xml_cannot_carry_and_line_breaks_in_render_json_leave_the_feed_well_formed() {
+    let s = Scratch::with_mock(MockOptions::default());
+    let cfg = one_episode(&s, "e1", Some("2024-06-03"));
+    // render.json is read as it is: whatever wrote it, the feed must parse.
+    edit_manifest(&s, "e1", |m| {
+        m["title"] = json!("T\u{FFFE}\u{1}itle\u{2028}two\r\nthree ]]> four");
+        m["language"] = json!("en\u{FFFF}");
+        m["chapters"][0]["title"] = json!("C\u{FFFF}\u{FDD0}\u{1FFFE}hap\rter ]]> <b>");
+    });
+    s.cmd("feed").arg("out").config(&cfg).ok();
+    let t = tags(&s, &s.path("out/feed.xml"));
+    let item = &array(&t["items"])[0];
+    assert_eq!(item["title"], "Title two three ]]> four");
+    let description = item["description"].as_str().unwrap();
+    assert!(description.contains("Chap ter ]]> <b>"), "{description:?}");
+    let html = item["content:encoded"].as_str().unwrap();
+    assert!(html.contains("Chap ter ]]&gt; &lt;b&gt;"), "{html:?}");
+    assert_eq!(item["transcripts"][0]["language"], "en");
+}
+
+/// Copy the folder `from` to `to`, its files only.
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        if e.path().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_copied_episode_folder_is_left_out_with_a_warning_and_one_guid_is_one_item() {
+    let s = Scratch::with_mock(MockOptions::default());
+    let cfg = one_episode(&s, "e1", Some("2024-06-03"));
+    copy_folder(&s.path("out/e1"), &s.path("out/e1.bak"));
+    // A folder named for its episode whose WAV is another render's.
+    copy_folder(&s.path("out/e1"), &s.path("out/e2"));
+    edit_manifest(&s, "e2", |m| {
+        m["episode"] = json!("e2");
+        m["totals"]["samples"] = json!(m["totals"]["samples"].as_u64().unwrap() + 1);
+    });
+    for ext in ["wav", "vtt", "srt", "json"] {
+        let _ = std::fs::rename(
+            s.path(&format!("out/e2/e1.{ext}")),
+            s.path(&format!("out/e2/e2.{ext}")),
+        );
+    }
+    let out = s.cmd("feed").arg("out").config(&cfg).ok();
+    let err = stderr(&out);
+    assert!(
+        err.contains("e1.bak") && err.contains("episode e1's"),
+        "{err}"
+    );
+    assert!(
+        err.contains("e2.wav") && err.contains("different renders"),
+        "{err}"
+    );
+    let t = tags(&s, &s.path("out/feed.xml"));
+    let items = array(&t["items"]);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(
+        items[0]["enclosure"]["url"]
+            .as_str()
+            .unwrap()
+            .contains("/e1/")
+    );
+}
+
+#[test]
+fn an_episode_without_a_date_is_listed_under_its_first_render_which_re_renders_keep() {
+    let s = Scratch::with_mock(MockOptions::default());
+    let cfg = one_episode(&s, "undated", None);
+    let first = read_json(&s.path("out/undated/render.json"))["first_rendered"].clone();
+    let first = first
+        .as_str()
+        .expect("render.json records the first render")
+        .to_string();
+    // Pretend it was first rendered long ago: a re-render keeps that day.
+    edit_manifest(&s, "undated", |m| m["first_rendered"] = json!("2020-02-29"));
+    s.cmd("render")
+        .arg(s.path("undated.yaml"))
+        .config(&cfg)
+        .out("out")
+        .quiet()
+        .ok();
+    let m = read_json(&s.path("out/undated/render.json"));
+    assert_eq!(m["first_rendered"], "2020-02-29", "was {first}");
+    let out = s.cmd("feed").arg("out").config(&cfg).ok();
+    let err = stderr(&out);
+    assert!(
+        err.contains("undated") && err.contains("date: YYYY-MM-DD"),
+        "{err}"
+    );
+    let t = tags(&s, &s.path("out/feed.xml"));
+    assert_eq!(t["items"][0]["pubDate"], "Sat, 29 Feb 2020 00:00:00 +0000");
+}
+
+#[test]
+fn feed_dates_always_have_four_digit_years() {
+    let s = Scratch::with_mock(MockOptions::default());
+    let cfg = one_episode(&s, "old", Some("2024-06-03"));
+    for (date, written) in [
+        ("+024-01-01", "Mon, 01 Jan 0024 00:00:00 +0000"),
+        ("0999-12-31", "Tue, 31 Dec 0999 00:00:00 +0000"),
+    ] {
+        edit_manifest(&s, "old", |m| m["date"] = json!(date));
+        s.cmd("feed").arg("out").config(&cfg).ok();
+        let t = tags(&s, &s.path("out/feed.xml"));
+        assert_eq!(t["items"][0]["pubDate"], written, "{date}");
+    }
 }

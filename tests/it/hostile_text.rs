@@ -185,6 +185,140 @@ fn a_title_the_feed_would_take_gets_an_id_of_its_own() {
     }
 }
 
+/// Render `script` (written as `name`): the episode, or None when validate
+/// refused it (exit 2, naming the file), which a first line of defence may
+/// do for text the writers must also survive.
+fn render_or_refused(
+    s: &Scratch,
+    script: &Script,
+    name: &str,
+    config: Option<&std::path::Path>,
+) -> Option<Episode> {
+    let sc = script.write(s, name);
+    escape_for_yaml(&sc);
+    let mut cmd = s.cmd("render").arg(&sc).out("out").quiet();
+    if let Some(cfg) = config {
+        cmd = cmd.config(cfg);
+    }
+    let out = cmd.output();
+    match out.status.code() {
+        Some(0) => Some(s.episode("out", name.trim_end_matches(".yaml"))),
+        Some(2) => {
+            let why = assert_fails(&out, 2, &[name]);
+            eprintln!("validate refused {name}, as a first line may: {why}");
+            None
+        }
+        _ => panic!("render {name}: {}\n{}", out.status, stderr(&out)),
+    }
+}
+
+/// Lines as a WebVTT or SRT reader splits them: at CR LF, CR or LF.
+fn reader_lines(text: &str) -> Vec<String> {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .split('\n')
+        .map(str::to_string)
+        .collect()
+}
+
+/// Blocks of lines between blank lines, as WebVTT and SRT readers take them.
+fn blocks(text: &str) -> Vec<Vec<String>> {
+    let mut out = vec![Vec::new()];
+    for line in reader_lines(text) {
+        if line.trim().is_empty() {
+            out.push(Vec::new());
+        } else {
+            out.last_mut().unwrap().push(line);
+        }
+    }
+    out.retain(|b| !b.is_empty());
+    out
+}
+
+/// The cue texts of a WebVTT file, checked as a reader sees them: a header,
+/// NOTE blocks without `-->`, and cues of an id, one timing line and text.
+fn vtt_cues(vtt: &str) -> Vec<String> {
+    let blocks = blocks(vtt);
+    assert_eq!(blocks[0], ["WEBVTT"], "{vtt:?}");
+    let mut cues = Vec::new();
+    for b in &blocks[1..] {
+        if b[0].starts_with("NOTE") {
+            assert!(
+                b.iter().all(|l| !l.contains("-->")),
+                "a NOTE with an arrow: {b:?}"
+            );
+            continue;
+        }
+        assert!(b.len() >= 3, "not a cue: {b:?} in {vtt:?}");
+        assert!(b[0].parse::<usize>().is_ok(), "no cue id: {b:?}");
+        assert!(b[1].contains(" --> "), "no timing: {b:?}");
+        assert!(b[2..].iter().all(|l| !l.contains("-->")), "{b:?}");
+        cues.push(b[2..].join(" "));
+    }
+    cues
+}
+
+/// The cards of an SRT file, checked: numbered from 1, a timing line, one
+/// or two lines of text.
+fn srt_cards(srt: &str) -> usize {
+    let blocks = blocks(srt);
+    for (i, b) in blocks.iter().enumerate() {
+        assert_eq!(
+            b[0],
+            (i + 1).to_string(),
+            "card {}: {b:?} in {srt:?}",
+            i + 1
+        );
+        assert!(b.len() == 3 || b.len() == 4, "card {}: {b:?}", i + 1);
+        assert!(b[1].contains(" --> "), "{b:?}");
+        assert!(b[2..].iter().all(|l| !l.contains("-->")), "{b:?}");
+    }
+    blocks.len()
+}
+
+/// Line breaks other than LF: none may reach a transcript, notes, page or
+/// chapter list.
+const ODD_BREAKS: [char; 6] = ['\r', '\u{0B}', '\u{0C}', '\u{85}', '\u{2028}', '\u{2029}'];
+
+/// The episode's text files hold no line break but LF, its VTT and SRT
+/// have a cue per JSON transcript segment, and every title is one line.
+fn check_one_line_everywhere(ep: &Episode) {
+    let json = read_json(&ep.file("json"));
+    let bodies: Vec<&str> = array(&json["segments"])
+        .iter()
+        .map(|s| s["body"].as_str().unwrap())
+        .collect();
+    let vtt = ep.text("vtt");
+    let cues = vtt_cues(&vtt);
+    assert_eq!(cues.len(), bodies.len(), "{vtt:?}");
+    for (cue, body) in cues.iter().zip(&bodies) {
+        assert!(
+            !body.contains(ODD_BREAKS) && !body.contains('\n'),
+            "{body:?}"
+        );
+        let cue = cue.split_once('>').map_or(cue.as_str(), |(_, t)| t);
+        let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(words(cue), words(body));
+    }
+    assert!(srt_cards(&ep.text("srt")) >= bodies.len());
+    // (render.json records the text as written, in JSON, which carries it.)
+    for name in ["notes.md", "index.html", "chapters.json"] {
+        let text = std::fs::read_to_string(ep.path(name)).unwrap();
+        assert!(!text.contains(ODD_BREAKS), "{name}: {text:?}");
+    }
+    for c in array(&ep.chapters()["chapters"]) {
+        assert!(!c["title"].as_str().unwrap().contains('\n'), "{c}");
+    }
+    if let Ok(tag) = id3::Tag::read_from_path(ep.file("mp3")) {
+        for chap in tag.chapters() {
+            for f in &chap.frames {
+                let t = f.content().text().unwrap_or_default();
+                assert!(!t.contains(ODD_BREAKS) && !t.contains('\n'), "{t:?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn pause_only_chapters_between_spoken_ones_are_breaks_not_errors() {
     // A chapter of pauses alone is a silent break the producer asked for:
@@ -197,4 +331,145 @@ fn pause_only_chapters_between_spoken_ones_are_breaks_not_errors() {
         .item(Item::new("Two", "More words."))
         .write(&s, "breaks.yaml");
     s.cmd("validate").arg(&sc).ok();
+}
+
+#[test]
+fn line_breaks_inside_text_and_titles_never_split_a_cue_or_a_card() {
+    let s = Scratch::new();
+    let texts = [
+        "The first part\rand the rest of one sentence.",
+        "Two returns\r\rbefore the rest of this one.",
+        "A line separator\u{2028}inside this sentence.",
+        "A paragraph separator\u{2029}inside this one too.",
+        "Windows ends\r\nthe first line here.",
+    ];
+    let script = Script::new("S", "Breaks").episode("breaks").items(
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Item::new(format!("Item {i}"), *t)),
+    );
+    let ep = render_or_refused(&s, &script, "breaks.yaml", None).expect("line breaks are text");
+    check_one_line_everywhere(&ep);
+    // Titles with the breaks validate accepts in them.
+    let titled = Script::new("S\u{2028}Show", "Title\u{2029}two")
+        .episode("titled")
+        .items(["One\u{2028}two", "Three\u{2029}four"].map(|t| Item::new(t, "Words here.")));
+    if let Some(ep) = render_or_refused(&s, &titled, "titled.yaml", None) {
+        check_one_line_everywhere(&ep);
+        let chapters = ep.chapters();
+        assert_eq!(chapters["chapters"][0]["title"], "One two");
+        assert_eq!(chapters["title"], "Title two");
+    }
+}
+
+#[test]
+fn arrows_and_comment_markers_in_titles_stay_text_in_every_format() {
+    let s = Scratch::new();
+    let titles = [
+        "A ---> B",
+        "<!-- c --> d",
+        "x ]]> y",
+        "</script><script>alert(1)</script>",
+    ];
+    let script = Script::new("S", "Arrows ---> here")
+        .episode("arrows")
+        .items(titles.map(|t| Item::new(t, "Words ---> and <!-- more --> here.")));
+    let ep = render_or_refused(&s, &script, "arrows.yaml", None).expect("arrows are text");
+    let vtt = ep.text("vtt");
+    assert_eq!(vtt_cues(&vtt).len(), titles.len(), "{vtt}");
+    assert!(vtt.contains("NOTE chapter 1: A -> B"), "{vtt}");
+    assert!(srt_cards(&ep.text("srt")) >= titles.len());
+    let notes = std::fs::read_to_string(ep.path("notes.md")).unwrap();
+    assert!(
+        !notes.replace("\\<", "").contains("<!--") && notes.contains("\\<!-- c --\\> d"),
+        "{notes}"
+    );
+    let page = std::fs::read_to_string(ep.path("index.html")).unwrap();
+    assert_eq!(page.matches("</script>").count(), 2, "{page}");
+    assert!(!page.contains("<!--"), "{page}");
+    let chapters = ep.chapters();
+    let titles_read: Vec<&str> = array(&chapters["chapters"])
+        .iter()
+        .map(|c| c["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles_read, titles);
+}
+
+/// Characters XML 1.0 cannot carry, and noncharacters.
+const NOT_XML: &str = "\u{FFFE}\u{FFFF}\u{FDD0}\u{FDEF}\u{1FFFE}\u{10FFFF}";
+
+/// The file at `path` with the characters of [`NOT_XML`] written as YAML
+/// escapes (`\uFFFE`): YAML refuses them raw, and accepts them escaped.
+fn escape_for_yaml(path: &std::path::Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let escaped: String = text
+        .chars()
+        .map(|c| {
+            if NOT_XML.contains(c) || c == '\u{1}' {
+                format!("\\U{:08X}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(path, escaped).unwrap();
+}
+
+/// `xml` parsed by Python's XML parser: whether it is well-formed.
+fn parses_as_xml(s: &Scratch, xml: &str) -> Result<(), String> {
+    let path = s.write("doc.xml", xml);
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(stderr(&out))
+    }
+}
+
+#[test]
+fn noncharacters_never_reach_an_ssml_body_or_an_episode_page() {
+    let mock = podgen::mock::MockServer::start(0, podgen::mock::MockOptions::default()).unwrap();
+    let s = Scratch::new();
+    let cfg = Config::new()
+        .backend("azure", Backend::preset("azure", &mock.url()))
+        .voice("host", Voice::on("azure").id("en-US-JennyNeural"))
+        .audio(serde_json::json!({"formats": ["wav"]}))
+        .set(
+            "lexicon",
+            serde_json::json!([{"word": "Nguyen", "say": format!("win{NOT_XML}"), "ipa": format!("ŋwiən{NOT_XML}")}]),
+        )
+        .write(&s, "nx.podgen.yaml");
+    escape_for_yaml(&cfg);
+    let script = Script::new("S", format!("Title{NOT_XML}"))
+        .episode("nx")
+        .voice("host")
+        .item(Item::new(
+            format!("One{NOT_XML}"),
+            format!("Nguyen{NOT_XML} & <b> said hello."),
+        ))
+        .item(Item::new("Two", format!("Plain{NOT_XML} words here.")));
+    let Some(ep) = render_or_refused(&s, &script, "nx.yaml", Some(&cfg)) else {
+        return;
+    };
+    let reqs = mock.requests();
+    assert!(!reqs.is_empty());
+    for r in reqs.iter().filter(|r| r.route == "azure") {
+        parses_as_xml(&s, &r.body).unwrap_or_else(|e| panic!("{e}\n{:?}", r.body));
+    }
+    for name in ["index.html", "notes.md", "chapters.json"] {
+        let text = std::fs::read_to_string(ep.path(name)).unwrap();
+        assert!(!text.contains(|c| NOT_XML.contains(c)), "{name}: {text:?}");
+    }
+    // The library's escapers, which every XML and HTML writer uses.
+    let escaped = podgen::text::escape::xml(&format!("a{NOT_XML}\u{1}\u{8}b"));
+    assert_eq!(escaped, "ab");
+    parses_as_xml(&s, &format!("<r a=\"{escaped}\">{escaped}</r>")).unwrap();
 }

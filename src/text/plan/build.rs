@@ -130,6 +130,7 @@ impl Builder<'_> {
             tail_sting: None,
             bed: None,
             segments: start..start,
+            lead_pause_ms: 0,
         };
         f(&mut c);
         self.plan.chapters.push(c);
@@ -231,8 +232,17 @@ impl Builder<'_> {
     /// the last segment so far, in place of the turn's pause.
     fn marked_pause(&mut self, ms: u64) {
         let (_, start) = self.open_chapter();
-        if let Some(last) = self.plan.segments[start..].last_mut() {
-            last.pause_after = Pause::Marked { ms };
+        match self.plan.segments[start..].last_mut() {
+            Some(last) => last.pause_after = Pause::Marked { ms },
+            None => self.lead_pause(ms),
+        }
+    }
+
+    /// A pause written before any speech of the open chapter: it is the
+    /// chapter's own time (all of it, in a chapter of pauses only).
+    fn lead_pause(&mut self, ms: u64) {
+        if let Some(c) = self.plan.chapters.last_mut() {
+            c.lead_pause_ms = c.lead_pause_ms.saturating_add(ms);
         }
     }
 
@@ -261,11 +271,8 @@ impl Builder<'_> {
                 sentence_no += 1;
                 self.sentence(&p, sentence_no, &sentence);
             }
-            if let (Some(ms), true) = (marked, self.plan.segments.len() > start) {
-                // A pause marker before any speech of the chapter has nothing to follow.
-                if let Some(last) = self.plan.segments.last_mut() {
-                    last.pause_after = Pause::Marked { ms };
-                }
+            if let Some(ms) = marked {
+                self.marked_pause(ms);
             }
         }
         if let Some(last) = self.plan.segments[start..].last_mut()

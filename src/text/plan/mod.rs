@@ -75,6 +75,10 @@ pub struct Chapter {
     pub bed: Option<BedPlan>,
     /// The chapter's segments, an index range into [`Plan::segments`].
     pub segments: Range<usize>,
+    /// Pauses written before its first speech (`[pause 5s]` opening its
+    /// text, a `pause:` line first), in milliseconds: silence the timeline
+    /// keeps inside the chapter, after its lead sting.
+    pub lead_pause_ms: u64,
 }
 
 impl Chapter {
