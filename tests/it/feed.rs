@@ -507,13 +507,19 @@ fn an_episode_without_a_date_is_listed_under_its_first_render_which_re_renders_k
 fn feed_dates_always_have_four_digit_years() {
     let s = Scratch::with_mock(MockOptions::default());
     let cfg = one_episode(&s, "old", Some("2024-06-03"));
-    for (date, written) in [
-        ("+024-01-01", "Mon, 01 Jan 0024 00:00:00 +0000"),
-        ("0999-12-31", "Tue, 31 Dec 0999 00:00:00 +0000"),
-    ] {
+    // A date no script may hold (validate takes years 1900 to 2200), put
+    // in render.json by hand, is never written with a two-digit year that
+    // readers take for this century: the item keeps its first render's date.
+    for date in ["+024-01-01", "0999-12-31", "24-01-01"] {
         edit_manifest(&s, "old", |m| m["date"] = json!(date));
-        s.cmd("feed").arg("out").config(&cfg).ok();
+        let out = s.cmd("feed").arg("out").config(&cfg).ok();
         let t = tags(&s, &s.path("out/feed.xml"));
-        assert_eq!(t["items"][0]["pubDate"], written, "{date}");
+        let written = t["items"][0]["pubDate"].as_str().unwrap().to_string();
+        let year = written.split(' ').nth(3).unwrap();
+        assert!(
+            year.len() == 4 && year.starts_with("20"),
+            "{date}: {written}"
+        );
+        assert!(stderr(&out).contains("no date"), "{date}: {}", stderr(&out));
     }
 }

@@ -13,10 +13,13 @@ fn a_master_past_the_wav_limit_is_refused_not_corrupted() {
     let s = Scratch::new();
     let script = Script::new("Long", "Long")
         .episode("long")
-        .items((0..15).map(|i| Item::new(format!("Part {i}"), format!("Part {i}."))))
+        .items((0..120).map(|i| Item::new(format!("Part {i}"), format!("Part {i}."))))
         .write(&s, "long.yaml");
+    // A minute between items (the most a pause may be) at 192 kHz stereo:
+    // two hours, past the 93 minutes a 16-bit WAV holds at that rate.
     let cfg = Config::new()
-        .pauses(json!({"item": "3599s"}))
+        .pauses(json!({"item": "60s"}))
+        .audio(json!({"sample_rate": 192_000, "channels": 2}))
         .write(&s, "long.podgen.yaml");
     s.cmd("render")
         .arg(script)
