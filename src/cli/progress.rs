@@ -98,6 +98,9 @@ impl Reporter {
             } => {
                 self.say(&format!("{segment}: {reason}"));
             }
+            Event::StillShort { segment, message } => {
+                self.say(&format!("warning: {segment}: {message}"));
+            }
             Event::ConcurrencyLowered { backend, to } => {
                 self.say(&format!("backend {backend:?} has too many requests in flight: concurrency lowered to {to}"));
             }

@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use podgen::mock::{Fault, MockOptions, MockServer};
+use podgen::mock::{Fault, MockOptions, MockServer, WavHeader, speech_seconds};
 
 use crate::common::*;
 
@@ -290,4 +290,71 @@ fn truncated_raw_audio_is_caught_by_its_duration_and_retried() {
         std::fs::read(s.episode("clean", "trunc").file("wav")).unwrap(),
         std::fs::read(s.episode("flaky", "trunc").file("wav")).unwrap()
     );
+}
+
+/// A digest whose segments are long enough to judge: ten English sentences
+/// and six Chinese ones, each its own segment.
+fn paced_digest() -> Script {
+    let en = [
+        "Researchers released a new open model for weather forecasting this week.",
+        "The company said the chips would ship to partners before the end of the year.",
+        "A coalition of publishers asked regulators to look into the licensing terms.",
+        "The benchmark measures how well assistants follow long written instructions.",
+        "Engineers rebuilt the ranking system so that it runs on a single machine.",
+        "The survey found that most teams still review generated code by hand.",
+    ];
+    let zh = [
+        "研究人员本周发布了一个新的天气预报开放模型，并公开了训练数据。",
+        "这家公司表示，新芯片将在年底之前交付给合作伙伴进行测试。",
+        "多家出版商联合要求监管机构审查相关的内容授权条款和收费方式。",
+        "工程师重新设计了排序系统，使它可以在一台普通的机器上运行。",
+        "调查发现，大多数团队仍然会人工检查自动生成的代码是否正确。",
+    ];
+    Script::new("Paced", "Paced")
+        .episode("paced")
+        .voice("host")
+        .item(Item::new("English", en.join("\n\n")))
+        .item(Item::new("中文", zh.join("\n\n")).set("language", "zh"))
+        .item(Item::new("More", en.join("\n\n")))
+}
+
+#[test]
+fn a_wav_cut_short_behind_placeholder_sizes_is_asked_for_again_until_whole() {
+    // A streamed WAV whose sizes say "to the end", cut short by the server,
+    // is a whole answer by its bytes; only its length tells. Every segment
+    // of the episode must come out as long as the mock speaks its text.
+    for header in [WavHeader::Ffff, WavHeader::Zero, WavHeader::SevenFff] {
+        let s = Scratch::with_mock(MockOptions {
+            fail_rate: 0.3,
+            faults: vec![Fault::Truncate],
+            wav_header: header,
+            ..MockOptions::default()
+        });
+        let cfg = Config::host_on(Backend::openai(&s.mock().url()))
+            .audio(serde_json::json!({"formats": ["wav"]}))
+            .write(&s, "podgen.yaml");
+        let sc = paced_digest().write(&s, "paced.yaml");
+        let out = s.cmd("render").arg(&sc).config(&cfg).out("out").ok();
+        let truncated = s
+            .mock()
+            .requests()
+            .iter()
+            .filter(|r| r.fault == Some(Fault::Truncate))
+            .count();
+        assert!(
+            truncated >= 2,
+            "{header:?}: the mock cut {truncated} answers"
+        );
+        let m = s.episode("out", "paced").manifest();
+        for seg in m["segments"].as_array().unwrap() {
+            let spoken = seg["spoken"].as_str().unwrap();
+            let expected = speech_seconds(spoken) * f64::from(RATE);
+            let got = seg["samples"].as_u64().unwrap() as f64;
+            assert!(
+                got > 0.97 * expected,
+                "{header:?}: {spoken:?} is {got} samples of {expected:.0}: cut\n{}",
+                stderr(&out)
+            );
+        }
+    }
 }

@@ -11,11 +11,14 @@
 //! - `cast`: the voices and their backends ([`Cast`]);
 //! - `keys`: what a clip's cache key hashes, field by field;
 //! - `retry`: whether, and after how long, to try again;
-//! - `plausible`: whether a clip's length fits its text.
+//! - `plausible`: whether a clip's length fits its text;
+//! - `pace`: whether it fits its voice's pace in this render (a clip far
+//!   shorter is asked for again once every segment has a clip).
 
 mod cast;
 mod keys;
 mod limits;
+mod pace;
 mod plausible;
 mod retry;
 
@@ -27,6 +30,7 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 pub use cast::Cast;
 pub use keys::{Context, PROCESSING_VERSION, SpeechKey, plain_f32, segment_key};
 pub use limits::LimitedBackend;
+pub use pace::{SUSPECT_SHARE, Suspect, suspects};
 pub use plausible::{Implausible, Letters, plausible_duration};
 pub use retry::{AttemptError, SynthesisFailed};
 
@@ -83,6 +87,13 @@ pub enum Event {
         /// Requests allowed in flight now.
         to: usize,
     },
+    /// A clip stays short for its voice after it was asked for again.
+    StillShort {
+        /// Which segment.
+        segment: String,
+        /// Why it was asked for again, and what came.
+        message: String,
+    },
 }
 
 /// Synthesize every segment of `plan` and return the clips in plan order.
@@ -101,23 +112,34 @@ pub async fn speech(
         rate,
         progress,
     };
-    let in_flight: usize = cast.backends().map(|b| b.limits().concurrency).sum();
+    let in_flight = cast
+        .backends()
+        .map(|b| b.limits().concurrency)
+        .sum::<usize>()
+        .max(1);
     let synthesis = &synthesis;
     let mut done: Vec<(usize, SpeechClip)> = stream::iter(0..plan.segments.len())
         .map(|i| async move {
-            let clip = synthesis.segment(i).await?;
+            let clip = synthesis.segment(i, None).await?;
             progress(Event::Done {
                 cached: clip.cached,
             });
             Ok::<_, Box<SynthesisFailed>>((i, clip))
         })
-        .buffer_unordered(in_flight.max(1))
+        .buffer_unordered(in_flight)
         .try_collect()
         .await
         .map_err(Failure::runtime)?;
     done.sort_by_key(|(i, _)| *i);
-    Ok(done.into_iter().map(|(_, c)| c).collect())
+    let mut clips: Vec<SpeechClip> = done.into_iter().map(|(_, c)| c).collect();
+    synthesis.again_if_short(&mut clips, in_flight).await;
+    Ok(clips)
 }
+
+/// Requests at most for a clip asked for again (its first answer included
+/// in none of them): enough that a backend cutting one answer in four
+/// almost never cuts them all.
+const AGAIN_ATTEMPTS: u32 = 3;
 
 /// One render's synthesis: what is spoken, by whom, and where clips go.
 struct Synthesis<'a> {
@@ -131,12 +153,21 @@ struct Synthesis<'a> {
 impl Synthesis<'_> {
     /// Segment `i`'s clip: from the store, or from its backend, retried
     /// until it comes or the segment is given up on.
-    async fn segment(&self, i: usize) -> Result<SpeechClip, Box<SynthesisFailed>> {
+    ///
+    /// With `at_least` (frames), the stored clip is not used and only a
+    /// clip at least that long is believed (see [`Synthesis::again_if_short`]).
+    async fn segment(
+        &self,
+        i: usize,
+        at_least: Option<u64>,
+    ) -> Result<SpeechClip, Box<SynthesisFailed>> {
         let seg = &self.plan.segments[i];
         let limited = self.cast.backend_of(&seg.voice);
         let context = Context::of(self.plan, i, limited.limits().context_chars);
         let key = SpeechKey::of(self.plan, i, self.cast, &context, self.rate).key();
-        if let Some(clip) = self.store.get(&key) {
+        if at_least.is_none()
+            && let Some(clip) = self.store.get(&key)
+        {
             return Ok(SpeechClip {
                 clip,
                 cache_key: key,
@@ -160,13 +191,18 @@ impl Synthesis<'_> {
             seg.voice,
             voice.backend
         );
+        let mut limits = *limited.limits();
+        if at_least.is_some() {
+            limits.max_attempts = limits.max_attempts.min(AGAIN_ATTEMPTS);
+        }
         let attempts = Attempts {
             key: &key,
-            limits: limited.limits(),
+            limits: &limits,
             started: Instant::now(),
             location: &location,
             backend: &voice.backend,
             progress: self.progress,
+            at_least,
         };
         let mut attempt = 0;
         loop {
@@ -201,7 +237,7 @@ impl Synthesis<'_> {
         let pcm = answer
             .await
             .ok_or(AttemptError::NoAnswer(attempts.limits.segment_budget))??;
-        self.finish(pcm, request, attempts.key).await
+        self.finish(pcm, request, attempts).await
     }
 
     /// Resample, trim, check and store a backend's audio (off the async
@@ -210,10 +246,11 @@ impl Synthesis<'_> {
         &self,
         pcm: Pcm,
         request: &Request<'_>,
-        key: &str,
+        attempts: &Attempts<'_>,
     ) -> Result<Clip, AttemptError> {
         let (rate, speed, store) = (self.rate, request.voice.speed, self.store.clone());
-        let (text, key) = (request.text.to_string(), key.to_string());
+        let (text, key) = (request.text.to_string(), attempts.key.to_string());
+        let at_least = attempts.at_least;
         tokio::task::spawn_blocking(move || {
             let pcm = resample::to_rate(dsp::to_mono(pcm), rate).map_err(AttemptError::Resample)?;
             let mut samples = pcm.samples;
@@ -221,7 +258,17 @@ impl Synthesis<'_> {
             if samples.is_empty() {
                 return Err(AttemptError::Silent(text));
             }
-            plausible_duration(samples.len() as f64 / f64::from(rate), &text, speed)?;
+            let seconds = samples.len() as f64 / f64::from(rate);
+            plausible_duration(seconds, &text, speed)?;
+            if let Some(frames) = at_least
+                && (samples.len() as u64) < frames
+            {
+                return Err(Implausible::ShortForVoice {
+                    seconds,
+                    expected: frames as f64 / f64::from(rate) / pace::SUSPECT_SHARE,
+                }
+                .into());
+            }
             let clip = store.put(&key, &samples, 1).map_err(AttemptError::Store)?;
             // Measured now, while the samples are here: levelling needs it on
             // every render (and measures it again if this sidecar is lost).
@@ -230,5 +277,42 @@ impl Synthesis<'_> {
         })
         .await
         .map_err(AttemptError::Stopped)?
+    }
+
+    /// Ask again for every clip made this run that is far shorter than its
+    /// voice's pace predicts ([`suspects`]): a clip at least
+    /// [`SUSPECT_SHARE`] of the prediction replaces it (in the store too).
+    /// When none comes, the first clip stays and the user is told which
+    /// segment to listen to: a voice may truly read a sentence that fast.
+    async fn again_if_short(&self, clips: &mut [SpeechClip], in_flight: usize) {
+        let suspects = suspects(self.plan, clips, self.rate);
+        let rate = f64::from(self.rate);
+        let answers: Vec<(
+            Suspect,
+            std::result::Result<SpeechClip, Box<SynthesisFailed>>,
+        )> = stream::iter(suspects)
+            .map(|s| async move {
+                let frames = (SUSPECT_SHARE * s.expected * rate).ceil() as u64;
+                (s, self.segment(s.segment, Some(frames)).await)
+            })
+            .buffer_unordered(in_flight)
+            .collect()
+            .await;
+        for (suspect, answer) in answers {
+            let i = suspect.segment;
+            match answer {
+                Ok(mut clip) => {
+                    clip.attempts += clips[i].attempts;
+                    clips[i] = clip;
+                }
+                Err(failed) => (self.progress)(Event::StillShort {
+                    segment: self.plan.describe(i),
+                    message: format!(
+                        "{:.2} s where its voice's pace predicts {:.2} s, and asked again: {}; kept as it is: listen to it",
+                        suspect.seconds, suspect.expected, failed.cause
+                    ),
+                }),
+            }
+        }
     }
 }

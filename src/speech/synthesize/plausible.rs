@@ -54,6 +54,16 @@ pub enum Implausible {
         /// The shortest believable length.
         bound: f64,
     },
+    /// Far shorter than its own voice takes for such a text in this render.
+    #[error(
+        "the audio is short for its voice ({seconds:.2} s where this voice's pace predicts {expected:.2} s): cut off?"
+    )]
+    ShortForVoice {
+        /// The audio's length.
+        seconds: f64,
+        /// What the voice's pace predicts.
+        expected: f64,
+    },
     /// Far longer than the text needs: a backend gone wrong.
     #[error(
         "the audio is too long for its text ({seconds:.2} s for {characters} characters, at most {bound:.2} s expected)"

@@ -113,6 +113,9 @@ pub struct Attempts<'a> {
     pub backend: &'a str,
     /// Where events go.
     pub progress: &'a (dyn Fn(Event) + Sync),
+    /// When the segment is asked for again because its first clip was
+    /// short for its voice: the shortest clip, in frames, that is believed.
+    pub at_least: Option<u64>,
 }
 
 impl Attempts<'_> {
