@@ -5,11 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::audio::decode::{self, DecodeError};
 use crate::audio::dsp;
 use crate::audio::resample::{self, ResampleError};
 use crate::error::Failure;
 use crate::hash;
+use crate::input::script::{SoundFileError, decode_sound};
 use crate::input::settings::Settings;
 use crate::sound::level::SPEECH_LEVEL_DBFS;
 use crate::sound::timeline::CueSource;
@@ -98,9 +98,10 @@ pub enum SoundProblem {
     /// The file could not be read.
     #[error("{0}")]
     Read(#[source] std::io::Error),
-    /// It is not audio podgen decodes.
+    /// It is not a sound podgen plays: it does not decode, holds no audio,
+    /// is cut short or too long (the user's to mend, as at validate).
     #[error("{0}")]
-    Decode(#[source] DecodeError),
+    File(#[source] SoundFileError),
     /// It could not be brought to the episode's rate.
     #[error("{0}")]
     Resample(#[source] ResampleError),
@@ -112,7 +113,14 @@ pub enum SoundProblem {
 impl From<SoundError> for Failure {
     fn from(e: SoundError) -> Self {
         match e.problem {
-            SoundProblem::Unusable(_) => Failure::input(e, "give a WAV, FLAC, MP3 or Ogg file"),
+            SoundProblem::Unusable(_) => Failure::input(
+                e,
+                "the file changed since it was checked: name a regular file up to 100 MB",
+            ),
+            SoundProblem::File(ref problem) => {
+                let help = problem.help(e.kind == SoundKind::Bed);
+                Failure::input(e, help)
+            }
             _ => Failure::runtime(e),
         }
     }
@@ -143,7 +151,7 @@ pub fn sound(
     if let Some(clip) = store.get(&key) {
         return Ok(clip);
     }
-    let pcm = decode::decode_bytes(bytes).map_err(|e| fail(SoundProblem::Decode(e)))?;
+    let pcm = decode_sound(bytes).map_err(|e| fail(SoundProblem::File(e)))?;
     let mut pcm = resample::to_rate(dsp::to_channels(pcm, channels), rate)
         .map_err(|e| fail(SoundProblem::Resample(e)))?;
     let gain = if sound.levelled {
@@ -279,14 +287,39 @@ mod tests {
         );
         assert_eq!(Failure::from(e).exit_code(), 2);
 
+        // A file that changed since validate is refused as validate
+        // would: not audio, no audio, cut short.
         let text = dir.path().join("notes.wav");
         std::fs::write(&text, "not audio").unwrap();
         let e = sound(sting(&text), &store, 16_000, 2).unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with(&format!("sting {}: ", text.display()))
+        assert_eq!(
+            e.to_string(),
+            format!("sting {}: it is not audio podgen reads", text.display())
         );
         assert!(std::error::Error::source(&e).is_some());
-        assert_eq!(Failure::from(e).exit_code(), 1);
+        assert_eq!(Failure::from(e).exit_code(), 2);
+
+        let bytes = std::fs::read(&wav).unwrap();
+        let empty = dir.path().join("empty.wav");
+        let mut header = bytes[..44].to_vec();
+        header[40..44].copy_from_slice(&0u32.to_le_bytes());
+        std::fs::write(&empty, &header).unwrap();
+        let e = sound(sting(&empty), &store, 16_000, 2).unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("it holds no audio (not a single sample)"),
+            "{e}"
+        );
+        assert_eq!(Failure::from(e).exit_code(), 2);
+
+        let cut = dir.path().join("cut.wav");
+        std::fs::write(&cut, &bytes[..44 + 4_000]).unwrap();
+        let e = sound(sting(&cut), &store, 16_000, 2).unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("promises 8000 frames (1.000 s), the file holds 2000 frames (0.250 s)"),
+            "{e}"
+        );
+        assert_eq!(Failure::from(e).exit_code(), 2);
     }
 }

@@ -264,6 +264,8 @@ impl Timeline {
             plan: bed,
             frames: clip_len,
         } = bed;
+        // A bed of no samples is refused before it gets here (validate and
+        // sound::sounds); the guard keeps the loop's modulo defined.
         if clip_len == 0 || span.end <= span.start {
             return None;
         }

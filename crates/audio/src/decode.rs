@@ -14,7 +14,7 @@ use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
 use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 
-use super::Pcm;
+use super::{Pcm, riff, time};
 
 /// Why bytes did not decode as audio.
 #[derive(Debug, thiserror::Error)]
@@ -40,19 +40,91 @@ pub enum DecodeError {
     /// It decoded, but podgen cannot use it.
     #[error("{0}")]
     Unusable(#[from] super::Unusable),
+    /// The file ends before the audio its header promises (a copy or an
+    /// export interrupted): frames at `rate`.
+    #[error(
+        "it is cut short: its header promises {promised} frames ({:.3} s), the file holds {held} frames ({:.3} s)",
+        time::seconds(*promised, *rate),
+        time::seconds(*held, *rate)
+    )]
+    Truncated {
+        /// The frames the header promises.
+        promised: u64,
+        /// The frames the file holds.
+        held: u64,
+        /// Frames per second.
+        rate: u32,
+    },
 }
 
-/// Decode a whole audio file into memory.
+/// Decode a whole audio file into memory, as [`decode_bytes`].
 pub fn decode_file(path: &Path) -> Result<Pcm, DecodeError> {
-    decode_source(Box::new(File::open(path)?))
+    decode_bytes(std::fs::read(path)?)
 }
 
-/// Decode audio held in memory.
-pub fn decode_bytes(bytes: Vec<u8>) -> Result<Pcm, DecodeError> {
+/// Decode audio held in memory, whole: audio that ends before its header
+/// says it does is [`DecodeError::Truncated`] (a WAV's data chunk, a FLAC's
+/// STREAMINFO, an MP3's LAME tag), not a shorter sound.
+pub fn decode_bytes(mut bytes: Vec<u8>) -> Result<Pcm, DecodeError> {
+    if let Some(cut) = wav_cut_short(&bytes) {
+        return Err(cut);
+    }
+    riff::fill_placeholder_sizes(&mut bytes);
     decode_source(Box::new(Cursor::new(bytes)))
 }
 
-type Opened = (Box<dyn FormatReader>, u32, u32, u16);
+/// A WAV whose data chunk is larger than the bytes after it, in frames
+/// (symphonia reads such a file to its end, silently shorter).
+fn wav_cut_short(b: &[u8]) -> Option<DecodeError> {
+    if !riff::is_wav(b) {
+        return None;
+    }
+    // A WAV without its chunks is symphonia's to refuse, in its words.
+    let layout = riff::layout(b).ok()?;
+    let (promised, held) = layout.data_len(b).err()?;
+    let fmt = layout.fmt;
+    let frame = match fmt.block_align {
+        0 => u64::from(fmt.channels.max(1)) * u64::from(fmt.bits.div_ceil(8).max(1)),
+        n => u64::from(n),
+    };
+    Some(DecodeError::Truncated {
+        promised: promised / frame,
+        held: held / frame,
+        rate: fmt.rate,
+    })
+}
+
+struct Opened {
+    format: Box<dyn FormatReader>,
+    track_id: u32,
+    rate: u32,
+    channels: u16,
+    /// The frames the header promises, where it says so exactly.
+    promised: Option<u64>,
+}
+
+/// What a stream ended with: the last rate and channel count seen, and the
+/// frames its header promised (where it says so exactly).
+struct Streamed {
+    rate: u32,
+    channels: u16,
+    promised: Option<u64>,
+}
+
+/// The frames a track's header promises, where that count is exact: a
+/// FLAC's STREAMINFO, an MP3's Xing count beside a LAME tag (without the
+/// tag symphonia guesses it from the bitrate). A WAV's is read from its
+/// bytes instead ([`wav_cut_short`]), where placeholder sizes are known.
+fn promised_frames(
+    format: &dyn FormatReader,
+    track: &symphonia::core::formats::Track,
+) -> Option<u64> {
+    match format.format_info().short_name {
+        "flac" => track.num_frames,
+        "mp3" if track.delay.is_some() => track.num_frames,
+        _ => None,
+    }
+}
 
 fn malformed(e: SymError) -> DecodeError {
     match e {
@@ -88,21 +160,51 @@ fn open(source: Box<dyn MediaSource>, extension: Option<&str>) -> Result<Opened,
         .ok_or(DecodeError::NoTrack)?;
     let rate = params.sample_rate.unwrap_or(0);
     let channels = params.channels.as_ref().map_or(0, |c| c.count()) as u16;
-    let id = track.id;
-    Ok((format, id, rate, channels))
+    let track_id = track.id;
+    let promised = promised_frames(format.as_ref(), track);
+    Ok(Opened {
+        format,
+        track_id,
+        rate,
+        channels,
+        promised,
+    })
 }
 
 fn decode_source(source: Box<dyn MediaSource>) -> Result<Pcm, DecodeError> {
     let mut samples: Vec<f32> = Vec::new();
-    let (rate, channels) = stream_source::<DecodeError>(source, None, &mut |block, _, _| {
-        if samples.len() + block.len() > super::MAX_DECODED_SAMPLES {
-            return Err(super::Unusable::TooLong.into());
+    // Past the limit the rest is counted, not kept: to say how long it is.
+    let mut total = 0u64;
+    let streamed = stream_source::<DecodeError>(source, None, &mut |block, _, _| {
+        total += block.len() as u64;
+        if total <= super::MAX_DECODED_SAMPLES as u64 {
+            samples.extend_from_slice(block);
         }
-        samples.extend_from_slice(block);
         Ok(())
     })?;
+    let Streamed {
+        rate,
+        channels,
+        promised,
+    } = streamed;
     if rate == 0 || channels == 0 {
         return Err(DecodeError::NoRate);
+    }
+    let frames = total / u64::from(channels);
+    if total > super::MAX_DECODED_SAMPLES as u64 {
+        return Err(super::Unusable::TooLong {
+            frames,
+            rate,
+            channels,
+        }
+        .into());
+    }
+    if let Some(promised) = promised.filter(|&p| p > frames) {
+        return Err(DecodeError::Truncated {
+            promised,
+            held: frames,
+            rate,
+        });
     }
     Ok(Pcm {
         samples,
@@ -125,7 +227,7 @@ pub fn stream_file<E: From<DecodeError>>(
     on_block: &mut OnBlock<E>,
 ) -> Result<(u32, u16), E> {
     let file = File::open(path).map_err(DecodeError::Io)?;
-    stream_source(Box::new(file), None, on_block)
+    stream_source(Box::new(file), None, on_block).map(|s| (s.rate, s.channels))
 }
 
 /// [`stream_file`] for an MP3 whose audio starts `skip` bytes in (after an
@@ -141,7 +243,7 @@ pub fn stream_mp3_after<E: From<DecodeError>>(
     let mut file = File::open(path).map_err(DecodeError::Io)?;
     file.seek(SeekFrom::Start(skip)).map_err(DecodeError::Io)?;
     let source = symphonia::core::io::ReadOnlySource::new(std::io::BufReader::new(file));
-    stream_source(Box::new(source), Some("mp3"), on_block)
+    stream_source(Box::new(source), Some("mp3"), on_block).map(|s| (s.rate, s.channels))
 }
 
 /// [`stream_mp3_after`] for an MPEG stream read as it is made (the
@@ -151,15 +253,21 @@ pub fn stream_mp3_from<E: From<DecodeError>>(
     on_block: &mut OnBlock<E>,
 ) -> Result<(u32, u16), E> {
     let source = symphonia::core::io::ReadOnlySource::new(reader);
-    stream_source(Box::new(source), Some("mp3"), on_block)
+    stream_source(Box::new(source), Some("mp3"), on_block).map(|s| (s.rate, s.channels))
 }
 
 fn stream_source<E: From<DecodeError>>(
     source: Box<dyn MediaSource>,
     extension: Option<&str>,
     on_block: &mut OnBlock<E>,
-) -> Result<(u32, u16), E> {
-    let (mut format, track_id, mut rate, mut channels) = open(source, extension)?;
+) -> Result<Streamed, E> {
+    let Opened {
+        mut format,
+        track_id,
+        mut rate,
+        mut channels,
+        promised,
+    } = open(source, extension)?;
     // Before decoding anything: a header with an absurd rate or channel
     // count would otherwise size buffers by it.
     if rate != 0 {
@@ -203,5 +311,9 @@ fn stream_source<E: From<DecodeError>>(
             Err(e) => return Err(malformed(e).into()),
         }
     }
-    Ok((rate, channels))
+    Ok(Streamed {
+        rate,
+        channels,
+        promised,
+    })
 }

@@ -18,6 +18,7 @@ pub mod meter;
 pub mod mp3;
 pub mod resample;
 pub mod response;
+pub mod riff;
 pub mod server_text;
 pub mod time;
 
@@ -89,11 +90,37 @@ pub enum Unusable {
         "it contains {0} samples far beyond full scale (more than {MAX_SAMPLE_MAGNITUDE}×): not audio, or the wrong sample format"
     )]
     OutOfRange(usize),
-    /// More than [`MAX_DECODED_SAMPLES`].
+    /// More than [`MAX_DECODED_SAMPLES`]: how long it is, to say so.
     #[error(
-        "it is longer than podgen decodes in one piece (64 Mi samples: 25 minutes of 44.1 kHz stereo)"
+        "it is too long: {} of {} ({} samples), more than the 64 Mi samples podgen decodes in one piece ({} of {})",
+        time::clock(*frames, *rate),
+        layout(*rate, *channels),
+        *frames * u64::from(*channels),
+        time::clock(longest_frames(*channels), *rate),
+        layout(*rate, *channels)
     )]
-    TooLong,
+    TooLong {
+        /// Its length in frames.
+        frames: u64,
+        /// Its rate.
+        rate: u32,
+        /// Its channels.
+        channels: u16,
+    },
+}
+
+/// The most frames of `channels` channels one piece may hold.
+fn longest_frames(channels: u16) -> u64 {
+    (MAX_DECODED_SAMPLES / usize::from(channels.max(1))) as u64
+}
+
+/// "44100 Hz stereo": a rate and its channels in words.
+fn layout(rate: u32, channels: u16) -> String {
+    match channels {
+        1 => format!("{rate} Hz mono"),
+        2 => format!("{rate} Hz stereo"),
+        n => format!("{rate} Hz, {n} channels"),
+    }
 }
 
 /// The largest sample magnitude accepted, 36 dB over full scale.

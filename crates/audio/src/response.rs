@@ -6,9 +6,9 @@
 //! inside a 200 response. So the format is sniffed from the bytes; the
 //! Content-Type is never trusted.
 
-use super::decode;
 pub use super::server_text::{MAX_EXCERPT, json_message, text_message};
 use super::{Pcm, PcmSpec, SampleFormat};
+use super::{decode, riff};
 
 /// Why a body is not usable audio.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +77,7 @@ pub fn decode_body(body: &[u8], declared: Declared) -> Result<Pcm, BodyError> {
     if body.is_empty() {
         return Err(BodyError::Empty);
     }
-    if body.len() >= 12 && &body[..4] == b"RIFF" && &body[8..12] == b"WAVE" {
+    if riff::is_wav(body) {
         return decode_wav(body);
     }
     let is_container = body.starts_with(b"fLaC")
@@ -99,6 +99,7 @@ pub fn decode_body(body: &[u8], declared: Declared) -> Result<Pcm, BodyError> {
 fn undecodable(e: decode::DecodeError) -> BodyError {
     match e {
         decode::DecodeError::Unusable(u) => BodyError::Unusable(u),
+        cut @ decode::DecodeError::Truncated { .. } => BodyError::Truncated(cut.to_string()),
         other => BodyError::Undecodable(other.to_string()),
     }
 }
@@ -107,90 +108,63 @@ fn is_mp3_sync(b: &[u8]) -> bool {
     b.len() >= 2 && b[0] == 0xFF && (b[1] & 0xE0) == 0xE0
 }
 
-/// WAV sizes that mean "until the end of the stream".
-fn is_placeholder(size: u32) -> bool {
-    matches!(size, 0 | 0xFFFF_FFFF | 0x7FFF_FFFF)
-}
-
-/// Decode a WAV by walking its chunks. Written here rather than with hound or
-/// symphonia because both reject what streaming servers send: hound fails on
-/// 0xFFFFFFFF sizes, symphonia on 0 (see ARCHITECTURE.md, "Written by hand").
+/// Decode a WAV by walking its chunks ([`riff::layout`]). Written here
+/// rather than with hound or symphonia because both reject what streaming
+/// servers send: hound fails on 0xFFFFFFFF sizes, symphonia on 0 (see
+/// ARCHITECTURE.md, "Written by hand").
 pub fn decode_wav(b: &[u8]) -> Result<Pcm, BodyError> {
     let bad = |m: &str| BodyError::Undecodable(format!("WAV: {m}"));
-    let mut pos = 12;
-    let mut fmt: Option<(u16, u16, u32, u16)> = None; // (format tag, channels, rate, bits)
-    while pos + 8 <= b.len() {
-        let id = &b[pos..pos + 4];
-        let size = u32::from_le_bytes(b[pos + 4..pos + 8].try_into().expect("4 bytes"));
-        let body = pos + 8;
-        if id == b"fmt " {
-            if size < 16 || body + 16 > b.len() {
-                return Err(bad("short fmt chunk"));
-            }
-            let f = &b[body..];
-            let mut tag = u16::from_le_bytes([f[0], f[1]]);
-            let channels = u16::from_le_bytes([f[2], f[3]]);
-            let rate = u32::from_le_bytes([f[4], f[5], f[6], f[7]]);
-            let bits = u16::from_le_bytes([f[14], f[15]]);
-            if tag == 0xFFFE && size >= 40 && body + 26 <= b.len() {
-                // WAVE_FORMAT_EXTENSIBLE: the real tag starts the sub-format GUID.
-                tag = u16::from_le_bytes([f[24], f[25]]);
-            }
-            fmt = Some((tag, channels, rate, bits));
-        } else if id == b"data" {
-            let (tag, channels, rate, bits) = fmt.ok_or_else(|| bad("data before fmt"))?;
-            let available = b.len() - body;
-            let len = if is_placeholder(size) {
-                available
-            } else if size as usize > available {
-                return Err(BodyError::Truncated(format!(
-                    "the WAV header promises {size} bytes of audio, {available} arrived"
-                )));
-            } else {
-                size as usize
-            };
-            let format = match (tag, bits) {
-                (1, 16) => SampleFormat::S16le,
-                (1, 24) => SampleFormat::S24le,
-                (1, 32) => SampleFormat::S32le,
-                (3, 32) => SampleFormat::F32le,
-                _ => {
-                    return Err(bad(&format!(
-                        "unsupported encoding (format {tag}, {bits} bits)"
-                    )));
-                }
-            };
-            if channels == 0 || rate == 0 {
-                return Err(bad("zero channels or sample rate"));
-            }
-            super::check_format(rate, channels).map_err(BodyError::Unusable)?;
-            return raw_pcm(
-                &b[body..body + len],
-                PcmSpec {
-                    sample_rate: rate,
-                    channels,
-                    sample_format: format,
-                },
-            );
+    let layout = riff::layout(b).map_err(bad)?;
+    let len = layout.data_len(b).map_err(|(promised, held)| {
+        BodyError::Truncated(format!(
+            "the WAV header promises {promised} bytes of audio, {held} arrived"
+        ))
+    })?;
+    let riff::Fmt {
+        tag,
+        channels,
+        rate,
+        bits,
+        ..
+    } = layout.fmt;
+    let format = match (tag, bits) {
+        (1, 16) => SampleFormat::S16le,
+        (1, 24) => SampleFormat::S24le,
+        (1, 32) => SampleFormat::S32le,
+        (3, 32) => SampleFormat::F32le,
+        _ => {
+            return Err(bad(&format!(
+                "unsupported encoding (format {tag}, {bits} bits)"
+            )));
         }
-        // Chunks are padded to an even size.
-        let next = body as u64 + u64::from(size) + u64::from(size & 1);
-        if next > b.len() as u64 {
-            break;
-        }
-        pos = next as usize;
+    };
+    if channels == 0 || rate == 0 {
+        return Err(bad("zero channels or sample rate"));
     }
-    Err(bad("no data chunk"))
+    super::check_format(rate, channels).map_err(BodyError::Unusable)?;
+    let start = layout.data_start;
+    raw_pcm(
+        &b[start..start + len],
+        PcmSpec {
+            sample_rate: rate,
+            channels,
+            sample_format: format,
+        },
+    )
 }
 
 /// Interpret headerless PCM. A trailing partial frame is dropped.
 pub fn raw_pcm(b: &[u8], p: PcmSpec) -> Result<Pcm, BodyError> {
     super::check_format(p.sample_rate, p.channels.max(1)).map_err(BodyError::Unusable)?;
     let width = p.sample_format.width();
-    if b.len() / width > super::MAX_DECODED_SAMPLES {
-        return Err(BodyError::Unusable(super::Unusable::TooLong));
-    }
     let frame = width * usize::from(p.channels.max(1));
+    if b.len() / width > super::MAX_DECODED_SAMPLES {
+        return Err(BodyError::Unusable(super::Unusable::TooLong {
+            frames: (b.len() / frame) as u64,
+            rate: p.sample_rate,
+            channels: p.channels.max(1),
+        }));
+    }
     let usable = b.len() / frame * frame;
     let samples = b[..usable]
         .chunks_exact(width)

@@ -5,6 +5,7 @@
 use miette::SourceSpan;
 use serde_saphyr::Spanned;
 
+use super::sound_file::{SoundFileError, decode_sound};
 use super::{Bed, FileOr, LoadedScript, Sting};
 use crate::error::Result;
 use crate::input::cover::{ImageKind, MAX_IMAGE_BYTES};
@@ -16,36 +17,39 @@ use crate::input::yaml::span;
 pub const MAX_STING_BYTES: u64 = 100_000_000;
 
 /// A sound file the script names is a regular file that decodes: decoded
-/// whole (stings and beds are short), so NaN samples and the like are found
-/// here, not at render.
+/// whole (stings and beds are short), so NaN samples, a file cut short and
+/// the like are found here, not at render. `bed` for a bed (its advice
+/// differs: a bed loops).
 fn check_sound(
     loaded: &LoadedScript,
     file: &str,
     at: Option<SourceSpan>,
     what: &str,
+    bed: bool,
 ) -> Result<()> {
     check_file(loaded, file, at, what, MAX_STING_BYTES)?;
-    crate::audio::decode::decode_file(&loaded.base_dir.join(file)).map_err(|e| {
+    let path = loaded.base_dir.join(file);
+    let decoded = std::fs::read(&path)
+        .map_err(|e| SoundFileError::Decode(e.into()))
+        .and_then(decode_sound);
+    decoded.map(drop).map_err(|e| {
         loaded.source.error(
             at,
-            format!("the {what} cannot be decoded: {e}"),
+            format!("the {what} {}: {e}", path.display()),
             "this file",
-            Some("use a WAV, FLAC, MP3 or Ogg Vorbis file".into()),
+            Some(e.help(bed)),
         )
-    })?;
-    Ok(())
+    })
 }
 
-/// A sting or bed: a sound file that decodes (`what` names it: "intro
-/// sting"), and its fades or overlap (`key`, value) durations up to a minute.
-fn check_cue(
+/// A sting's or bed's fades or overlap (`key`, value) are durations up to
+/// a minute (`what` names it: "intro sting").
+fn check_durations(
     loaded: &LoadedScript,
-    file: &str,
     at: Option<SourceSpan>,
     what: &str,
     durations: &[(&str, &Option<String>)],
 ) -> Result<()> {
-    check_sound(loaded, file, at, what)?;
     for (key, value) in durations {
         if let Some(d) = value
             && parse_duration_ms(d).is_none_or(|ms| ms > MAX_FADE_MS)
@@ -72,13 +76,9 @@ pub(super) fn check_sting(
         ("fade_out", &s.fade_out),
         ("overlap", &s.overlap),
     ];
-    check_cue(
-        loaded,
-        &s.file,
-        span(sting),
-        &format!("{name} sting"),
-        &durations,
-    )
+    let what = format!("{name} sting");
+    check_sound(loaded, &s.file, span(sting), &what, false)?;
+    check_durations(loaded, span(sting), &what, &durations)
 }
 
 /// The quietest and loudest a bed may be set, in dB against speech.
@@ -91,7 +91,9 @@ pub(super) fn check_bed(
 ) -> Result<()> {
     let (b, at) = (&bed.value, span(bed));
     let durations = [("fade_in", &b.fade_in), ("fade_out", &b.fade_out)];
-    check_cue(loaded, &b.file, at, &format!("{name} bed"), &durations)?;
+    let what = format!("{name} bed");
+    check_sound(loaded, &b.file, at, &what, true)?;
+    check_durations(loaded, at, &what, &durations)?;
     match b.gain_db {
         Some(g) if !(g.is_finite() && BED_GAIN_DB.contains(&g)) => Err(loaded.source.error(
             at,

@@ -16,6 +16,7 @@ use crate::error::{Result, SourceFile};
 
 mod files;
 mod ids;
+mod sound_file;
 mod types;
 mod validate;
 
@@ -27,6 +28,7 @@ pub use files::{BED_GAIN_DB, MAX_STING_BYTES};
 pub use ids::{
     FEED_NAMES, FIRST_YEAR, LAST_YEAR, MAX_EPISODE_ID, TAKEN_IDS, episode_id, parse_iso_date,
 };
+pub use sound_file::{SoundFileError, decode_sound};
 pub use types::{Bed, Bookend, FileOr, Item, Line, Script, Sting};
 pub use validate::validate;
 
