@@ -473,3 +473,8 @@ fn noncharacters_never_reach_an_ssml_body_or_an_episode_page() {
     assert_eq!(escaped, "ab");
     parses_as_xml(&s, &format!("<r a=\"{escaped}\">{escaped}</r>")).unwrap();
 }
+
+#[test]
+fn episode_numbers_are_bounded_like_every_other_number() {
+    refused_as_the_table_says("episode_numbers");
+}

@@ -26,13 +26,16 @@ pub fn validate(loaded: &LoadedScript) -> Result<()> {
     if let Some(date) = &s.date {
         check_format(src, date, &DATE)?;
     }
-    if let Some(n) = s.number.as_ref().filter(|n| n.value == 0) {
-        return Err(src.error(
-            span(n),
-            "the episode number is 0",
-            "here",
-            Some("episodes are numbered from 1".into()),
-        ));
+    if let Some(n) = &s.number {
+        let bound = crate::input::bounds::bound("number").expect("the episode number has a bound");
+        if let Some(problem) = bound.problem(f64::from(n.value)) {
+            return Err(src.error(
+                span(n),
+                format!("the episode {problem}"),
+                "here",
+                Some("episodes are numbered from 1".into()),
+            ));
+        }
     }
     if let Some(lang) = &s.language {
         check_format(src, lang, &LANGUAGE)?;
