@@ -35,7 +35,7 @@ pub fn text_message(body: &[u8]) -> Option<String> {
 /// `{"error":{"message"}}`, kokoro `{"error":"..."}`, FastAPI
 /// `{"detail":...}`, ElevenLabs `{"detail":{"message"}}`, Google
 /// `{"error":{"message","status"}}`, flat `{"message"}`. Every part of it
-/// is the server's words, made printable and cut ([`short`]): the message,
+/// is the server's words, made printable and cut: the message,
 /// its code, and a `detail` list joined, so that the whole is one line of
 /// at most twice [`MAX_EXCERPT`] characters and a few more.
 pub fn json_message(v: &serde_json::Value) -> Option<String> {

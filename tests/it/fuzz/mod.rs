@@ -32,7 +32,10 @@ use podgen::speech::tts::redact::Secrets;
 use crate::common::alloc::measured;
 use crate::common::{self, Rng};
 
+mod data_files;
 mod fields;
+mod servers;
+mod writers;
 
 /// The most a parser may hold at once for an input of `len` bytes: 64 MiB
 /// of fixed overhead plus 48 bytes per input byte (8-bit PCM decodes to

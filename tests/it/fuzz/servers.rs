@@ -181,7 +181,14 @@ const PATHS: &[&str] = &[
     "/PTH%00y",
     "/üPTH",
 ];
-const QUERIES: &[&str] = &["", "", "?key=SECRET", "?token=SECRET&x=1", "?k=%53ECRET", "#SECRET"];
+const QUERIES: &[&str] = &[
+    "",
+    "",
+    "?key=SECRET",
+    "?token=SECRET&x=1",
+    "?k=%53ECRET",
+    "#SECRET",
+];
 
 /// A Location: absolute, scheme-relative, absolute-path or relative.
 fn location(rng: &mut Rng) -> String {
@@ -197,14 +204,18 @@ fn location(rng: &mut Rng) -> String {
         2 => format!("//{user}{host}{path}{query}"),
         3 => format!("{path}{query}"),
         4 => format!("next{query}"),
-        _ => format!("{}{path}{query}", rng.pick(&["\\\\", "/\\", " //", "http:", "http:/"])),
+        _ => format!(
+            "{}{path}{query}",
+            rng.pick(&["\\\\", "/\\", " //", "http:", "http:/"])
+        ),
     }
 }
 
 #[test]
 fn redirect_locations() {
     fuzz("redirects", |rng, input| {
-        let first = Url::parse(*rng.pick(ORIGINS)).unwrap();
+        let origin: &str = rng.pick::<&str>(ORIGINS);
+        let first = Url::parse(origin).unwrap();
         let hops = 1 + rng.below(3);
         let mut chain = vec![first.clone()];
         let mut raw = String::new();
