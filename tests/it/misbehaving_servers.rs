@@ -154,9 +154,8 @@ fn every_part_of_a_json_error_is_one_bounded_printable_line() {
     let s = Scratch::new();
     for body in bodies {
         let body = body.to_string().into_bytes();
-        let server = RawServer::start(move |_, s| {
-            respond(s, "400 Bad Request", "application/json", &body)
-        });
+        let server =
+            RawServer::start(move |_, s| respond(s, "400 Bad Request", "application/json", &body));
         let config = raw_config(&server.url, |b| b.set("max_attempts", 1));
         let err = render_with(&s, &config, "Words.")
             .quiet()

@@ -22,8 +22,8 @@ mod request;
 mod response;
 
 pub use crate::input::config::backend::BodySpec;
-pub use response::retry_after;
 pub use redirect::{Redirect, Refusal, judge as judge_redirect};
+pub use response::retry_after;
 
 /// An HTTP backend's settings with what the environment fills in: what its
 /// requests are made from.
