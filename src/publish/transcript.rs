@@ -89,7 +89,7 @@ pub fn vtt(plan: &Plan, t: &Timeline) -> String {
             n + 1,
             stamp(cue.start, t.rate, '.'),
             stamp(cue.end, t.rate, '.'),
-            escape::vtt(&cue.speaker)
+            escape::vtt_voice(&cue.speaker)
         );
         let lines: Vec<String> = wrap(&cue.text, 65).iter().map(|l| escape::vtt(l)).collect();
         out.push_str(&lines.join("\n"));

@@ -135,6 +135,41 @@ fn control_characters_in_a_servers_message_are_dropped_and_its_words_kept() {
     }
 }
 
+/// Every part of a JSON error is a server's words: a `code` or `status`
+/// beside the message, and each entry of a FastAPI `detail` list, is made
+/// printable and bounded like the message itself, so that none can break
+/// the line, add lines of its own or fill the terminal.
+#[test]
+fn every_part_of_a_json_error_is_one_bounded_printable_line() {
+    let hostile = format!(
+        "\u{1b}]0;pwned\u{7}bad_voice\u{2066}\nFAKE: a line of the server's own\u{85}{}",
+        "x".repeat(20_000)
+    );
+    let entry = serde_json::json!({"msg": format!("field required {}", "y".repeat(150))});
+    let bodies = [
+        serde_json::json!({"error": {"message": "Voice not found", "code": hostile}}),
+        serde_json::json!({"error": {"message": "Voice not found", "status": hostile}}),
+        serde_json::json!({"detail": vec![entry; 400]}),
+    ];
+    let s = Scratch::new();
+    for body in bodies {
+        let body = body.to_string().into_bytes();
+        let server =
+            RawServer::start(move |_, s| respond(s, "400 Bad Request", "application/json", &body));
+        let config = raw_config(&server.url, |b| b.set("max_attempts", 1));
+        let err = render_with(&s, &config, "Words.")
+            .quiet()
+            .fails(1, &["HTTP 400", "item 1"]);
+        assert_no_controls(&err);
+        assert!(
+            !err.lines().any(|l| l.trim_start().starts_with("FAKE:")),
+            "a server's line break reached the terminal:\n{err}"
+        );
+        assert!(err.len() < 4_000, "{} bytes of message", err.len());
+        assert!(!err.contains("pwned"), "{err}");
+    }
+}
+
 #[test]
 fn a_silent_server_and_an_absurd_retry_after_are_bounded() {
     // Accepts, reads, never answers.

@@ -34,7 +34,10 @@ pub fn text_message(body: &[u8]) -> Option<String> {
 /// The message of the JSON error shapes real servers use: OpenAI
 /// `{"error":{"message"}}`, kokoro `{"error":"..."}`, FastAPI
 /// `{"detail":...}`, ElevenLabs `{"detail":{"message"}}`, Google
-/// `{"error":{"message","status"}}`, flat `{"message"}`.
+/// `{"error":{"message","status"}}`, flat `{"message"}`. Every part of it
+/// is the server's words, made printable and cut: the message,
+/// its code, and a `detail` list joined, so that the whole is one line of
+/// at most twice [`MAX_EXCERPT`] characters and a few more.
 pub fn json_message(v: &serde_json::Value) -> Option<String> {
     let s = |v: &serde_json::Value| v.as_str().map(short);
     if let Some(e) = v.get("error") {
@@ -42,10 +45,7 @@ pub fn json_message(v: &serde_json::Value) -> Option<String> {
             return Some(m);
         }
         if let Some(m) = e.get("message").and_then(s) {
-            let code = e
-                .get("code")
-                .or_else(|| e.get("status"))
-                .and_then(|c| c.as_str().map(str::to_string));
+            let code = e.get("code").or_else(|| e.get("status")).and_then(s);
             return Some(match code {
                 Some(c) => format!("{m} ({c})"),
                 None => m,
@@ -60,12 +60,14 @@ pub fn json_message(v: &serde_json::Value) -> Option<String> {
             return Some(m);
         }
         if let Some(list) = d.as_array() {
-            let msgs: Vec<String> = list
+            // Only as many entries as can show: a list may be endless.
+            let msgs: Vec<&str> = list
                 .iter()
-                .filter_map(|e| e.get("msg").and_then(s))
+                .filter_map(|e| e.get("msg").and_then(serde_json::Value::as_str))
+                .take(MAX_EXCERPT)
                 .collect();
             if !msgs.is_empty() {
-                return Some(msgs.join("; "));
+                return Some(short(&msgs.join("; ")));
             }
         }
     }

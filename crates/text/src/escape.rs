@@ -115,33 +115,44 @@ fn replace_until_gone(s: &str, pattern: &str, with: &str) -> String {
     out
 }
 
-/// Text for a WebVTT cue line: on one line, `&`, `<` and `>` escaped, as
-/// WebVTT requires (so no `-->` can remain either).
+/// Text for a WebVTT cue line: a [`clean_line`], `&`, `<` and `>`
+/// escaped, as WebVTT requires (so no `-->` can remain either).
 pub fn vtt(s: &str) -> String {
-    one_line(s)
+    clean_line(s)
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
 
-/// Text for a WebVTT NOTE block: on one line, and without `-->`, which
+/// A speaker's name for a WebVTT voice span, `<v name>`: a [`vtt`] text
+/// that does not end in `-`, since the span's `>` follows it and `-->`
+/// would end the cue (a space before `>` is not part of the name).
+pub fn vtt_voice(s: &str) -> String {
+    let mut name = vtt(s);
+    if name.ends_with('-') {
+        name.push(' ');
+    }
+    name
+}
+
+/// Text for a WebVTT NOTE block: a [`clean_line`] without `-->`, which
 /// would end it.
 pub fn vtt_note(s: &str) -> String {
-    replace_until_gone(&one_line(s), "-->", "->")
+    replace_until_gone(&clean_line(s), "-->", "->")
 }
 
-/// Text for an SRT card line: on one line (a blank line ends a card), and
+/// Text for an SRT card line: a [`clean_line`] (a blank line ends a card)
 /// without `-->`, which readers take for a timing line.
 pub fn srt(s: &str) -> String {
-    replace_until_gone(&one_line(s), "-->", "->")
+    replace_until_gone(&clean_line(s), "-->", "->")
 }
 
-/// Markdown text that shows as written, on one line: characters Markdown
+/// Markdown text that shows as written, a [`clean_line`]: characters Markdown
 /// reads as emphasis, code, links or HTML (comments included) inside a
 /// line are escaped.
 pub fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in one_line(s).chars() {
+    for c in clean_line(s).chars() {
         if "\\`*_[]<>|".contains(c) {
             out.push('\\');
         }
@@ -210,6 +221,19 @@ mod tests {
             html("<b>&\"quotes\" 'x' 🎙"),
             "&lt;b&gt;&amp;&quot;quotes&quot; &#39;x&#39; 🎙"
         );
+    }
+
+    #[test]
+    fn every_line_writer_drops_what_xml_cannot_carry() {
+        let hostile = "a\u{1b}(2J\u{0}\u{7}\u{FFFE}\u{FDD0}\r\nb";
+        for (name, f) in [
+            ("vtt", vtt as fn(&str) -> String),
+            ("vtt_note", vtt_note),
+            ("srt", srt),
+            ("markdown", markdown),
+        ] {
+            assert_eq!(f(hostile), "a(2J b", "{name}");
+        }
     }
 
     #[test]

@@ -1,7 +1,11 @@
 //! Fuzz-style tests of every parser that takes bytes from outside: response
 //! and sting decoding (then resampling, as the pipeline does), script
 //! loading and validation, config loading, template checking and filling,
-//! secret masking and server messages.
+//! secret masking and server messages. Families of their own, a file
+//! each: fields.rs (script and config fields), servers.rs (servers'
+//! messages and redirects), data_files.rs (damaged cache clips and level
+//! sidecars) and writers.rs (hostile text through the escapers and the
+//! transcript writers).
 //!
 //! Inputs come from a seeded generator: real inputs (the example script and
 //! configs, captured server responses, WAV/MP3/FLAC the mock makes) mutated
@@ -32,7 +36,10 @@ use podgen::speech::tts::redact::Secrets;
 use crate::common::alloc::measured;
 use crate::common::{self, Rng};
 
+mod data_files;
 mod fields;
+mod servers;
+mod writers;
 
 /// The most a parser may hold at once for an input of `len` bytes: 64 MiB
 /// of fixed overhead plus 48 bytes per input byte (8-bit PCM decodes to

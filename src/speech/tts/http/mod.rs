@@ -22,6 +22,7 @@ mod request;
 mod response;
 
 pub use crate::input::config::backend::BodySpec;
+pub use redirect::{Redirect, Refusal, judge as judge_redirect};
 pub use response::retry_after;
 
 /// An HTTP backend's settings with what the environment fills in: what its

@@ -10,36 +10,61 @@ use reqwest::redirect::{Attempt, Policy};
 /// As many redirects as reqwest's default follows.
 const MAX_REDIRECTS: usize = 10;
 
-/// A redirect podgen did not follow, naming the origin it pointed to (never
-/// its path or query, which may hold a key).
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "the server redirected the request to another origin, {target}; podgen follows redirects only within the backend's own origin (set its URL to where the server sends you)"
-)]
-pub struct CrossOrigin {
-    target: String,
+/// Why podgen did not follow a redirect. Its words name the origin a
+/// redirect pointed to, never its path, query or userinfo, which may hold
+/// a key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// To another origin (scheme, host or port).
+    #[error(
+        "the server redirected the request to another origin, {target}; podgen follows redirects only within the backend's own origin (set its URL to where the server sends you)"
+    )]
+    CrossOrigin {
+        /// `scheme://host:port` of where it pointed.
+        target: String,
+    },
+    /// Too many in a row.
+    #[error("the server redirected the request more than {MAX_REDIRECTS} times")]
+    TooMany,
 }
 
-/// Too many redirects in a row.
-#[derive(Debug, thiserror::Error)]
-#[error("the server redirected the request more than {MAX_REDIRECTS} times")]
-pub struct TooMany;
+/// What to do with one redirect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redirect {
+    /// Send the request on: it stays within the first URL's origin.
+    Follow,
+    /// Do not send it, and fail the request.
+    Refuse(Refusal),
+    /// Stop, answering with the redirect itself (there was no request
+    /// before it: reqwest never asks so).
+    Stop,
+}
 
-/// The redirect policy of every HTTP backend's client.
+/// Whether a request sent to `previous` (first the configured URL, then
+/// each redirect followed) goes on to `next`.
+pub fn judge(previous: &[Url], next: &Url) -> Redirect {
+    let Some(first) = previous.first() else {
+        return Redirect::Stop;
+    };
+    if !same_origin(first, next) {
+        let target = origin(next);
+        return Redirect::Refuse(Refusal::CrossOrigin { target });
+    }
+    if previous.len() > MAX_REDIRECTS {
+        return Redirect::Refuse(Refusal::TooMany);
+    }
+    Redirect::Follow
+}
+
+/// The redirect policy of every HTTP backend's client: [`judge`].
 pub(super) fn policy() -> Policy {
-    Policy::custom(|attempt: Attempt| {
-        let Some(first) = attempt.previous().first() else {
-            return attempt.stop();
-        };
-        if !same_origin(first, attempt.url()) {
-            let target = origin(attempt.url());
-            return attempt.error(CrossOrigin { target });
-        }
-        if attempt.previous().len() > MAX_REDIRECTS {
-            return attempt.error(TooMany);
-        }
-        attempt.follow()
-    })
+    Policy::custom(
+        |attempt: Attempt| match judge(attempt.previous(), attempt.url()) {
+            Redirect::Follow => attempt.follow(),
+            Redirect::Refuse(refusal) => attempt.error(refusal),
+            Redirect::Stop => attempt.stop(),
+        },
+    )
 }
 
 fn same_origin(a: &Url, b: &Url) -> bool {
@@ -48,20 +73,24 @@ fn same_origin(a: &Url, b: &Url) -> bool {
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
-/// `scheme://host:port` of `url`, nothing after it.
+/// `scheme://host:port` of `url`, nothing after it; for a URL that has no
+/// origin (`file:`, `data:`, `javascript:`), its scheme alone, rather than
+/// the "null" its origin serialises to.
 fn origin(url: &Url) -> String {
-    url.origin().ascii_serialization()
+    let origin = url.origin();
+    if origin.is_tuple() {
+        origin.ascii_serialization()
+    } else {
+        format!("a {}: URL", url.scheme())
+    }
 }
 
-/// The redirect error inside `e`, if the request stopped at one.
+/// The redirect refusal inside `e`, if the request stopped at one.
 pub(super) fn refused(e: &reqwest::Error) -> Option<String> {
     let mut source = std::error::Error::source(e);
     while let Some(cause) = source {
-        if let Some(c) = cause.downcast_ref::<CrossOrigin>() {
-            return Some(c.to_string());
-        }
-        if let Some(t) = cause.downcast_ref::<TooMany>() {
-            return Some(t.to_string());
+        if let Some(r) = cause.downcast_ref::<Refusal>() {
+            return Some(r.to_string());
         }
         source = cause.source();
     }
@@ -80,5 +109,8 @@ mod tests {
         assert!(!same_origin(&u("http://h:1/a"), &u("http://h:2/a")));
         assert!(!same_origin(&u("http://h/a"), &u("http://g/a")));
         assert_eq!(origin(&u("http://h:9/p?key=s")), "http://h:9");
+        assert_eq!(origin(&u("http://u:k@h/p")), "http://h");
+        assert_eq!(origin(&u("javascript://u:k@h/p?k")), "a javascript: URL");
+        assert_eq!(origin(&u("file:///etc/passwd")), "a file: URL");
     }
 }
