@@ -269,3 +269,58 @@ fn one_line_scripts_past_65535_columns() {
         (input.len(), false)
     });
 }
+
+/// The text fields of a config: (name, whether it is one line).
+const CONFIG_FIELDS: &[(&str, bool)] = &[
+    ("show title", true),
+    ("show author", true),
+    ("show description", false),
+    ("lexicon word", true),
+    ("lexicon say", true),
+];
+
+/// A config with `value` in `field`, as JSON (which YAML reads).
+fn config_text_with(field: &str, value: &str) -> String {
+    let v = serde_json::Value::String(value.to_string());
+    let pick = |f: &str, default: &str| {
+        if f == field {
+            v.clone()
+        } else {
+            serde_json::Value::String(default.into())
+        }
+    };
+    serde_json::json!({
+        "show": {
+            "title": pick("show title", "Show"),
+            "author": pick("show author", "Someone"),
+            "description": pick("show description", "What it is about."),
+        },
+        "lexicon": [{"word": pick("lexicon word", "Rubin"), "say": pick("lexicon say", "Ruby")}],
+    })
+    .to_string()
+}
+
+#[test]
+fn config_text_fields_with_line_breaks_and_noncharacters() {
+    fuzz("config-fields", |rng, input| {
+        let (field, one_line) = *rng.pick(CONFIG_FIELDS);
+        let value = hostile_value(rng);
+        let text = config_text_with(field, &value);
+        *input = text.clone().into_bytes();
+        let path = Path::new("fields.podgen.yaml");
+        let refusal = podgen::input::config::parse(path, text)
+            .and_then(|config| config.lexicon().map(|_| ()))
+            .err()
+            .map(|f| rendered(&f));
+        let must_refuse = value.chars().any(chars::is_forbidden)
+            || (one_line && value.trim().chars().any(chars::is_line_break));
+        if let Some(message) = &refusal {
+            assert!(message.contains("fields.podgen.yaml"), "{field}: {message}");
+        }
+        assert!(
+            !must_refuse || refusal.is_some(),
+            "{field} {value:?} was accepted"
+        );
+        (input.len(), refusal.is_none())
+    });
+}
