@@ -70,16 +70,29 @@ fn hostile_value(rng: &mut Rng) -> String {
     value
 }
 
+/// `value` where `field` is asked for, else the field's default.
+fn picker<'a>(field: &'a str, value: &'a str) -> impl Fn(&str, &str) -> serde_json::Value + 'a {
+    move |f, default| serde_json::Value::String(if f == field { value } else { default }.into())
+}
+
+/// `refusal` of `value` in `field` (of `file`) is right: it names the file,
+/// and comes wherever the value holds a forbidden character or, in a
+/// one-line field, a line break.
+fn judge_refusal(file: &str, field: &str, one_line: bool, value: &str, refusal: Option<&str>) {
+    let must_refuse = value.chars().any(chars::is_forbidden)
+        || (one_line && value.trim().chars().any(chars::is_line_break));
+    if let Some(message) = refusal {
+        assert!(message.contains(file), "{field}: {message}");
+    }
+    assert!(
+        !must_refuse || refusal.is_some(),
+        "{field} {value:?} was accepted"
+    );
+}
+
 /// A script with `value` in `field`, as JSON (which YAML reads).
 fn script_with(field: &str, value: &str) -> String {
-    let v = serde_json::Value::String(value.to_string());
-    let pick = |f: &str, default: &str| {
-        if f == field {
-            v.clone()
-        } else {
-            serde_json::Value::String(default.into())
-        }
-    };
+    let pick = picker(field, value);
     serde_json::json!({
         "show": pick("show", "S"),
         "title": pick("title", "T"),
@@ -124,15 +137,7 @@ fn text_fields_with_line_breaks_and_noncharacters() {
         let text = script_with(field, &value);
         *input = text.clone().into_bytes();
         let refusal = validate_script(&text);
-        let must_refuse = value.chars().any(chars::is_forbidden)
-            || (one_line && value.trim().chars().any(chars::is_line_break));
-        if let Some(message) = &refusal {
-            assert!(message.contains("fields.yaml"), "{field}: {message}");
-        }
-        assert!(
-            !must_refuse || refusal.is_some(),
-            "{field} {value:?} was accepted"
-        );
+        judge_refusal("fields.yaml", field, one_line, &value, refusal.as_deref());
         (input.len(), refusal.is_none())
     });
 }
@@ -281,14 +286,7 @@ const CONFIG_FIELDS: &[(&str, bool)] = &[
 
 /// A config with `value` in `field`, as JSON (which YAML reads).
 fn config_text_with(field: &str, value: &str) -> String {
-    let v = serde_json::Value::String(value.to_string());
-    let pick = |f: &str, default: &str| {
-        if f == field {
-            v.clone()
-        } else {
-            serde_json::Value::String(default.into())
-        }
-    };
+    let pick = picker(field, value);
     serde_json::json!({
         "show": {
             "title": pick("show title", "Show"),
@@ -312,14 +310,12 @@ fn config_text_fields_with_line_breaks_and_noncharacters() {
             .and_then(|config| config.lexicon().map(|_| ()))
             .err()
             .map(|f| rendered(&f));
-        let must_refuse = value.chars().any(chars::is_forbidden)
-            || (one_line && value.trim().chars().any(chars::is_line_break));
-        if let Some(message) = &refusal {
-            assert!(message.contains("fields.podgen.yaml"), "{field}: {message}");
-        }
-        assert!(
-            !must_refuse || refusal.is_some(),
-            "{field} {value:?} was accepted"
+        judge_refusal(
+            "fields.podgen.yaml",
+            field,
+            one_line,
+            &value,
+            refusal.as_deref(),
         );
         (input.len(), refusal.is_none())
     });
