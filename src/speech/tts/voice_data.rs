@@ -140,7 +140,18 @@ fn is_whole(data_dir: &Path) -> bool {
         return false;
     };
     let named = |name: &str| entries.iter().any(|(_, _, rel)| rel == name);
+    // The folder holds exactly the files the manifest names: a file it
+    // leaves out would go unchecked.
+    let mut present = Vec::new();
+    if list_files(data_dir, data_dir, &mut present).is_err() {
+        return false;
+    }
+    present.retain(|rel| rel != MANIFEST);
+    present.sort();
+    let mut listed: Vec<&str> = entries.iter().map(|(_, _, rel)| rel.as_str()).collect();
+    listed.sort_unstable();
     REQUIRED.iter().all(|r| named(r))
+        && present == listed
         && entries.iter().all(|(sum, size, rel)| {
             let path = data_dir.join(rel);
             // Checked before opening: a FIFO would block the open forever.
@@ -260,8 +271,29 @@ mod tests {
             .filter(|l| !l.ends_with(" en_dict"))
             .map(|l| format!("{l}\n"))
             .collect();
-        std::fs::write(&path, cut).unwrap();
+        std::fs::write(&path, &cut).unwrap();
         assert!(!is_whole(&data));
+        // A file no render requires left out and the manifest sealed again,
+        // as only a deliberate edit would be: that file is then one the
+        // manifest does not name, and the folder is not whole.
+        let optional = text
+            .lines()
+            .find(|l| {
+                let rel = l.rsplit(' ').next().unwrap();
+                l.len() > 64 && !REQUIRED.contains(&rel) && !l.starts_with("end ")
+            })
+            .unwrap()
+            .to_string();
+        let cut: String = text
+            .lines()
+            .filter(|l| *l != optional)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let body = cut.trim_end_matches('\n');
+        let body = &body[..=body.rfind('\n').unwrap()];
+        let resealed = format!("{body}end {}\n", crate::hash::hex(body.as_bytes()));
+        std::fs::write(&path, resealed).unwrap();
+        assert!(!is_whole(&data), "a file the manifest leaves out passed");
         // Healed: extracted again, whole.
         ensure(root.path(), &data).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
