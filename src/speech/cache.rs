@@ -76,8 +76,12 @@ impl ClipStore {
         let path = self.path_of(key);
         let (frames, channels) = match verify(&path, key, self.rate).ok()? {
             Verdict::Intact { frames, channels } => (frames, channels),
-            Verdict::Legacy { frames, channels } => {
-                reseal(&path, key, frames * 4 * u64::from(channels)).ok()?;
+            Verdict::Legacy {
+                frames,
+                channels,
+                seal,
+            } => {
+                reseal(&path, frames * 4 * u64::from(channels), &seal).ok()?;
                 (frames, channels)
             }
             Verdict::Unusable => return None,
@@ -209,15 +213,22 @@ enum Verdict {
     /// Whole, and sealed with its key.
     Intact { frames: u64, channels: u16 },
     /// Whole, with the checksum of its samples alone that podgen wrote
-    /// before clips were sealed with their keys.
-    Legacy { frames: u64, channels: u16 },
+    /// before clips were sealed with their keys; `seal` is the checksum it
+    /// is sealed with now.
+    Legacy {
+        frames: u64,
+        channels: u16,
+        seal: [u8; 32],
+    },
     /// Damaged, cut, another key's, or holding samples no answer may hold.
     Unusable,
 }
 
-/// Whether the clip at `path` is intact for `key` (see [`Verdict`]).
+/// Whether the clip at `path` is intact for `key` (see [`Verdict`]). The
+/// samples are read and hashed once; only a clip whose checksum is not its
+/// key's is read a second time, for the older checksum.
 fn verify(path: &Path, key: &str, rate: u32) -> std::io::Result<Verdict> {
-    use std::io::Read as _;
+    use std::io::{Read as _, Seek as _};
     let mut f = BufReader::new(open_regular(path)?);
     let mut header = [0u8; 44];
     f.read_exact(&mut header)?;
@@ -229,58 +240,65 @@ fn verify(path: &Path, key: &str, rate: u32) -> std::io::Result<Verdict> {
     {
         return Ok(Verdict::Unusable);
     }
-    let mut digest = sealed_for(key);
-    let mut legacy = Sha256::new();
-    let mut left = u64::from(data_bytes);
-    let mut buf = vec![0u8; 64 * 1024];
-    while left > 0 {
-        let n = left.min(buf.len() as u64) as usize;
-        f.read_exact(&mut buf[..n])?;
-        let samples = buf[..n].chunks_exact(4);
-        if !samples
-            .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
-            .all(is_plausible_sample)
-        {
-            return Ok(Verdict::Unusable);
-        }
-        digest.update(&buf[..n]);
-        legacy.update(&buf[..n]);
-        left -= n as u64;
-    }
+    let data_bytes = u64::from(data_bytes);
+    let Some(seal) = digest_samples(&mut f, data_bytes, sealed_for(key))? else {
+        return Ok(Verdict::Unusable);
+    };
     let mut tail = [0u8; 40];
     f.read_exact(&mut tail)?;
-    let frames = u64::from(data_bytes / (4 * u32::from(channels)));
+    let frames = data_bytes / (4 * u64::from(channels));
     if &tail[..4] != CHECKSUM_CHUNK || tail[4..8] != 32u32.to_le_bytes() {
         return Ok(Verdict::Unusable);
     }
-    Ok(if tail[8..] == digest.finalize()[..] {
-        Verdict::Intact { frames, channels }
-    } else if tail[8..] == legacy.finalize()[..] {
-        Verdict::Legacy { frames, channels }
+    if tail[8..] == seal {
+        return Ok(Verdict::Intact { frames, channels });
+    }
+    f.seek(std::io::SeekFrom::Start(44))?;
+    let legacy = digest_samples(&mut f, data_bytes, Sha256::new())?;
+    Ok(if legacy.is_some_and(|sum| tail[8..] == sum) {
+        Verdict::Legacy {
+            frames,
+            channels,
+            seal,
+        }
     } else {
         Verdict::Unusable
     })
 }
 
-/// Seal a legacy clip at `path` with its key: the checksum after its
-/// `data_bytes` of samples is written again, in place. A crash halfway
-/// leaves a checksum that matches nothing: a miss, never a clip trusted
-/// wrongly.
-fn reseal(path: &Path, key: &str, data_bytes: u64) -> std::io::Result<()> {
-    use std::io::{Read as _, Seek as _};
-    let mut f = std::fs::File::options().read(true).write(true).open(path)?;
-    f.seek(std::io::SeekFrom::Start(44))?;
-    let mut digest = sealed_for(key);
+/// `digest` of the `data_bytes` of samples `f` reads next, or None at the
+/// first sample no answer is allowed to hold.
+fn digest_samples(
+    f: &mut impl std::io::Read,
+    data_bytes: u64,
+    mut digest: Sha256,
+) -> std::io::Result<Option<[u8; 32]>> {
     let mut left = data_bytes;
     let mut buf = vec![0u8; 64 * 1024];
     while left > 0 {
         let n = left.min(buf.len() as u64) as usize;
         f.read_exact(&mut buf[..n])?;
+        if !buf[..n]
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
+            .all(is_plausible_sample)
+        {
+            return Ok(None);
+        }
         digest.update(&buf[..n]);
         left -= n as u64;
     }
+    Ok(Some(digest.finalize().into()))
+}
+
+/// Seal a legacy clip at `path` with its key: `seal` written in place of
+/// the checksum after its `data_bytes` of samples. A crash halfway leaves a
+/// checksum that matches nothing: a miss, never a clip trusted wrongly.
+fn reseal(path: &Path, data_bytes: u64, seal: &[u8; 32]) -> std::io::Result<()> {
+    use std::io::Seek as _;
+    let mut f = std::fs::File::options().write(true).open(path)?;
     f.seek(std::io::SeekFrom::Start(44 + data_bytes + 8))?;
-    f.write_all(&digest.finalize())?;
+    f.write_all(seal)?;
     f.sync_data()
 }
 

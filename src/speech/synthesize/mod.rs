@@ -154,18 +154,19 @@ impl Synthesis<'_> {
     /// Segment `i`'s clip: from the store, or from its backend, retried
     /// until it comes or the segment is given up on.
     ///
-    /// With `at_least` (frames), the stored clip is not used and only a
-    /// clip at least that long is believed (see [`Synthesis::again_if_short`]).
+    /// With `expected` (seconds its voice's pace predicts), the stored clip
+    /// is not used and only a clip of at least [`SUSPECT_SHARE`] of that is
+    /// believed (see [`Synthesis::again_if_short`]).
     async fn segment(
         &self,
         i: usize,
-        at_least: Option<u64>,
+        expected: Option<f64>,
     ) -> Result<SpeechClip, Box<SynthesisFailed>> {
         let seg = &self.plan.segments[i];
         let limited = self.cast.backend_of(&seg.voice);
         let context = Context::of(self.plan, i, limited.limits().context_chars);
         let key = SpeechKey::of(self.plan, i, self.cast, &context, self.rate).key();
-        if at_least.is_none()
+        if expected.is_none()
             && let Some(clip) = self.store.get(&key)
         {
             return Ok(SpeechClip {
@@ -192,7 +193,7 @@ impl Synthesis<'_> {
             voice.backend
         );
         let mut limits = *limited.limits();
-        if at_least.is_some() {
+        if expected.is_some() {
             limits.max_attempts = limits.max_attempts.min(AGAIN_ATTEMPTS);
         }
         let attempts = Attempts {
@@ -202,7 +203,7 @@ impl Synthesis<'_> {
             location: &location,
             backend: &voice.backend,
             progress: self.progress,
-            at_least,
+            expected,
         };
         let mut attempt = 0;
         loop {
@@ -250,7 +251,7 @@ impl Synthesis<'_> {
     ) -> Result<Clip, AttemptError> {
         let (rate, speed, store) = (self.rate, request.voice.speed, self.store.clone());
         let (text, key) = (request.text.to_string(), attempts.key.to_string());
-        let at_least = attempts.at_least;
+        let expected = attempts.expected;
         tokio::task::spawn_blocking(move || {
             let pcm = resample::to_rate(dsp::to_mono(pcm), rate).map_err(AttemptError::Resample)?;
             let mut samples = pcm.samples;
@@ -260,14 +261,10 @@ impl Synthesis<'_> {
             }
             let seconds = samples.len() as f64 / f64::from(rate);
             plausible_duration(seconds, &text, speed)?;
-            if let Some(frames) = at_least
-                && (samples.len() as u64) < frames
+            if let Some(expected) = expected
+                && seconds < SUSPECT_SHARE * expected
             {
-                return Err(Implausible::ShortForVoice {
-                    seconds,
-                    expected: frames as f64 / f64::from(rate) / pace::SUSPECT_SHARE,
-                }
-                .into());
+                return Err(Implausible::ShortForVoice { seconds, expected }.into());
             }
             let clip = store.put(&key, &samples, 1).map_err(AttemptError::Store)?;
             // Measured now, while the samples are here: levelling needs it on
@@ -286,15 +283,11 @@ impl Synthesis<'_> {
     /// segment to listen to: a voice may truly read a sentence that fast.
     async fn again_if_short(&self, clips: &mut [SpeechClip], in_flight: usize) {
         let suspects = suspects(self.plan, clips, self.rate);
-        let rate = f64::from(self.rate);
         let answers: Vec<(
             Suspect,
             std::result::Result<SpeechClip, Box<SynthesisFailed>>,
         )> = stream::iter(suspects)
-            .map(|s| async move {
-                let frames = (SUSPECT_SHARE * s.expected * rate).ceil() as u64;
-                (s, self.segment(s.segment, Some(frames)).await)
-            })
+            .map(|s| async move { (s, self.segment(s.segment, Some(s.expected)).await) })
             .buffer_unordered(in_flight)
             .collect()
             .await;

@@ -114,8 +114,8 @@ pub struct Attempts<'a> {
     /// Where events go.
     pub progress: &'a (dyn Fn(Event) + Sync),
     /// When the segment is asked for again because its first clip was
-    /// short for its voice: the shortest clip, in frames, that is believed.
-    pub at_least: Option<u64>,
+    /// short for its voice: the seconds its voice's pace predicts.
+    pub expected: Option<f64>,
 }
 
 impl Attempts<'_> {
