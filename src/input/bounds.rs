@@ -51,8 +51,16 @@ pub const BOUNDS: &[Bound] = &[
     real("price_per_minute", 0.0, 1_000_000.0),
     // A voice.
     whole("pitch", 0.0, 100.0),
-    real("speed", 0.25, 4.0),
-    real("pan", -1.0, 1.0),
+    real(
+        "speed",
+        *crate::input::config::voice::SPEED.start() as f64,
+        *crate::input::config::voice::SPEED.end() as f64,
+    ),
+    real(
+        "pan",
+        *crate::input::config::voice::PAN.start() as f64,
+        *crate::input::config::voice::PAN.end() as f64,
+    ),
     // `audio:`.
     whole("sample_rate", 8_000.0, 192_000.0),
     whole("channels", 1.0, 2.0),
