@@ -69,7 +69,11 @@ pub const BOUNDS: &[Bound] = &[
     real("sting_level_db", -30.0, 10.0),
     real("depth_db", 0.0, 60.0),
     // A bed in the script, the episode's number.
-    real("gain_db", -40.0, 6.0),
+    real(
+        "gain_db",
+        *crate::input::script::BED_GAIN_DB.start() as f64,
+        *crate::input::script::BED_GAIN_DB.end() as f64,
+    ),
     whole("number", 1.0, 1_000_000.0),
 ];
 
