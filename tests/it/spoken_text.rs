@@ -527,3 +527,26 @@ fn a_reading_longer_than_the_backends_limit_is_an_error_naming_the_entry() {
     let cfg = config(&s.mock().url(), Some(kept)).write(&s, "kept.yaml");
     s.cmd("validate").arg(&sc).config(&cfg).ok();
 }
+
+#[test]
+fn markers_in_a_row_take_the_longest_and_a_pause_after_the_last_words_adds_nothing() {
+    // As the README says of pause markers.
+    let s = Scratch::new();
+    let sc = Script::new("S", "Pauses")
+        .episode("pauses")
+        .item(Item::new("A", "One. [pause 3s] [pause 5s] Two."))
+        .item(Item::new("B", "Three. [pause 4s]"))
+        .write(&s, "pauses.yaml");
+    s.cmd("render").arg(&sc).out("out").quiet().ok();
+    let m = s.episode("out", "pauses").manifest();
+    let segs = m["segments"].as_array().unwrap();
+    assert_eq!(segs[0]["pause_after"], json!({"marked": {"ms": 5000}}));
+    let gap = segs[1]["start_sample"].as_u64().unwrap() - segs[0]["end_sample"].as_u64().unwrap();
+    assert_eq!(gap, 5 * u64::from(RATE), "the longest marker, not the sum");
+    let last = segs.last().unwrap();
+    assert_eq!(last["pause_after"], json!("end"));
+    assert_eq!(
+        m["totals"]["samples"], last["end_sample"],
+        "the episode ends with the last words"
+    );
+}
